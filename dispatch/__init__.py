@@ -1,0 +1,1 @@
+"""Onsite-service dispatch for OKI printer support packs."""
