@@ -1,1 +1,63 @@
-"""Onsite-service dispatch for OKI printer support packs."""
+"""Onsite-service dispatch for OKI printer support packs: the Flask application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: config → extensions → blueprints → CLI."""
+    from dispatch import models  # noqa: F401  (registers the tables with the metadata)
+    from dispatch.config import load_config
+    from dispatch.extensions import api, csrf, db, login_manager, migrate
+    from dispatch.i18n import init_i18n
+    from dispatch.views import pages
+    from dispatch.views.api import init_api
+
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        instance_relative_config=True,
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(load_config(app.instance_path, config))
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    api.init_app(app)
+    init_i18n(app)
+    with app.app_context():
+        _tune_engine(db.engine)
+
+    init_api(app, api)
+    pages.init_pages(app)
+    return app
+
+
+def _tune_engine(engine: Engine) -> None:
+    if engine.dialect.name != "sqlite":
+        return
+
+    # pysqlite's own transaction handling breaks SAVEPOINTs and defers BEGIN; SQLAlchemy's
+    # documented recipe takes it over, and foreign keys must be switched on per connection.
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # pragma: no cover - driver hook
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # pragma: no cover - driver hook
+        conn.exec_driver_sql("BEGIN")

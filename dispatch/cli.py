@@ -1,0 +1,173 @@
+"""The `dispatch` command (SPEC §9): db, user, token, serve, demo, jobs."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+
+import click
+from flask.cli import FlaskGroup, with_appcontext
+
+from dispatch import ROOT, create_app
+from dispatch.config import ConfigError
+from dispatch.errors import DispatchError
+from dispatch.services import accounts
+from dispatch.services.audit import Actor
+
+CLI_ACTOR = Actor(label="cli")
+
+
+def _app_factory():
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_app_factory, add_version_option=False)
+def cli() -> None:
+    """Onsite-service dispatch for OKI printer support packs."""
+
+
+def _fail_on_service_error(func):
+    # One clear line and a non-zero exit instead of a traceback (brief: CLI errors).
+    from functools import wraps
+
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except DispatchError as exc:
+            raise click.ClickException(exc.detail) from None
+
+    return wrapper
+
+
+@cli.group()
+def user() -> None:
+    """Manage users."""
+
+
+@user.command("add")
+@click.option("--role", required=True, type=click.Choice(
+    ["admin", "coordinator", "technician", "site_manager"]))
+@click.option("--email", required=True)
+@click.option("--password", required=True)
+@click.option("--name", default=None)
+@with_appcontext
+@_fail_on_service_error
+def user_add(role: str, email: str, password: str, name: str | None) -> None:
+    """Add a user with a role."""
+    created = accounts.add_user(email, role, password, CLI_ACTOR, name=name)
+    click.echo(f"user {created.email} ({created.role}) created")
+
+
+@cli.group()
+def token() -> None:
+    """Manage API bearer tokens."""
+
+
+@token.command("create")
+@click.argument("email")
+@with_appcontext
+@_fail_on_service_error
+def token_create(email: str) -> None:
+    """Print a new bearer token for EMAIL (shown once)."""
+    click.echo(accounts.create_token(email, CLI_ACTOR))
+
+
+@token.command("revoke")
+@click.argument("token_id", type=int)
+@with_appcontext
+@_fail_on_service_error
+def token_revoke(token_id: int) -> None:
+    """Revoke token TOKEN_ID."""
+    accounts.revoke_token(token_id, CLI_ACTOR)
+    click.echo(f"token {token_id} revoked")
+
+
+def _port_option(port: int | None) -> int:
+    if port is not None:
+        return port
+    raw = os.environ.get("PORT", "5000")
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise click.ClickException(f"PORT must be a port number, got '{raw}'")
+    return int(raw)
+
+
+def _exec_gunicorn(host: str, port: int, workers: int, database_url: str | None) -> None:
+    env = dict(os.environ)
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    args = [
+        sys.executable, "-m", "gunicorn", "dispatch:create_app()",
+        "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", "4",
+        "--timeout", "120", "--access-logfile", "-",
+        # gunicorn 27 opens a control socket in ~/.gunicorn by default; we do not use it.
+        "--no-control-socket",
+    ]
+    os.execve(sys.executable, args, env)
+
+
+@cli.command("serve")
+@click.option("--port", type=click.IntRange(1, 65535), default=None,
+              help="Port (default: $PORT, else 5000).")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
+def serve(port: int | None, host: str, workers: int) -> None:
+    """Serve the app with gunicorn, a production WSGI server."""
+    _exec_gunicorn(host, _port_option(port), workers, None)
+
+
+@cli.command("demo")
+@click.option("--port", type=click.IntRange(1, 65535), default=None)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--no-serve", is_flag=True, help="Load the demo data and stop.")
+@_fail_on_service_error
+def demo(port: int | None, host: str, no_serve: bool) -> None:
+    """Create the embedded SQLite database with demo data, then serve it."""
+    from dispatch.config import sqlite_url
+    from dispatch.demo import load_demo
+
+    # The demo always runs on the embedded database, whatever DATABASE_URL says.
+    app = create_app({"SQLALCHEMY_DATABASE_URI": sqlite_url(str(ROOT / "instance"))})
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+        for line in load_demo():
+            click.echo(line)
+    if not no_serve:
+        _exec_gunicorn(host, _port_option(port), 1, app.config["SQLALCHEMY_DATABASE_URI"])
+
+
+@cli.group()
+def jobs() -> None:
+    """Scheduled lifecycle jobs."""
+
+
+@jobs.command("run-daily")
+@click.option("--date", "day", required=True, type=click.DateTime(formats=["%Y-%m-%d"]))
+@with_appcontext
+@_fail_on_service_error
+def run_daily(day) -> None:
+    """Run the daily lifecycle jobs for the given day (YYYY-MM-DD)."""
+    from dispatch.services.lifecycle import run_daily_jobs
+
+    summary = run_daily_jobs(day.date() if not isinstance(day, date) else day)
+    for name, count in summary.items():
+        click.echo(f"{name}: {count}")
+
+
+def main() -> None:
+    """Console-script entry point: configuration and database errors become one line."""
+    try:
+        cli.main(prog_name="dispatch")
+    except ConfigError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(2)
+    except Exception as exc:  # noqa: BLE001 - last resort: one line, not a traceback
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if isinstance(exc, SQLAlchemyError):
+            click.echo(f"Error: database: {str(exc).splitlines()[0]}", err=True)
+            sys.exit(1)
+        raise

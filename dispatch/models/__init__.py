@@ -1,0 +1,19 @@
+"""SQLAlchemy models, one module per aggregate; importing this registers them all."""
+
+from dispatch.models.account import ApiToken, LoginAttempt, User
+from dispatch.models.audit import AuditEvent
+from dispatch.models.catalog import PrinterModel, ServiceBase
+from dispatch.models.customer import Customer, Site
+from dispatch.models.device import Device, Relocation
+from dispatch.models.island import IslandArea
+from dispatch.models.pack import Application, Inquiry, Pack
+from dispatch.models.repair_call import RepairCall
+from dispatch.models.technician import Technician
+from dispatch.models.visit import Plan, Visit
+from dispatch.models.work_report import SigningKey, WorkReport
+
+__all__ = [
+    "ApiToken", "Application", "AuditEvent", "Customer", "Device", "Inquiry", "IslandArea",
+    "LoginAttempt", "Pack", "Plan", "PrinterModel", "Relocation", "RepairCall", "ServiceBase",
+    "SigningKey", "Site", "Technician", "User", "Visit", "WorkReport",
+]

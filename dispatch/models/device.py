@@ -1,0 +1,64 @@
+"""Covered printers (対象ハードウェア製品), their options, and relocations."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from dispatch.extensions import db
+from dispatch.models.catalog import PrinterModel
+from dispatch.models.customer import Site
+from dispatch.models.types import UTCDateTime
+
+
+class Device(db.Model):
+    """A printer or an option; an option has a parent device it is attached to."""
+
+    __tablename__ = "devices"
+    __table_args__ = (
+        CheckConstraint("print_count IS NULL OR print_count >= 0", name="print_count"),
+        CheckConstraint(
+            "purchase_date IS NOT NULL OR factory_ship_date IS NOT NULL", name="known_start"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    serial: Mapped[str] = mapped_column(String(40), unique=True)
+    model_id: Mapped[int] = mapped_column(ForeignKey("printer_models.id"), index=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    parent_device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"), index=True)
+    purchase_date: Mapped[date | None] = mapped_column(Date)
+    factory_ship_date: Mapped[date | None] = mapped_column(Date)
+    print_count: Mapped[int | None]
+    print_count_on: Mapped[date | None] = mapped_column(Date)
+    in_japan: Mapped[bool] = mapped_column(default=True)
+    version: Mapped[int] = mapped_column(default=1)
+
+    model: Mapped[PrinterModel] = relationship()
+    site: Mapped[Site] = relationship()
+    parent: Mapped[Device | None] = relationship(remote_side=[id])
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def effective_purchase_date(self) -> date:
+        # SPEC §4 rule 8: unknown purchase date → the factory ship date, shown as such.
+        return self.purchase_date or self.factory_ship_date  # type: ignore[return-value]
+
+    @property
+    def purchase_date_source(self) -> str:
+        return "receipt" if self.purchase_date else "factory_ship"
+
+
+class Relocation(db.Model):
+    __tablename__ = "relocations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"), index=True)
+    from_site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    to_site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    notified_on: Mapped[date] = mapped_column(Date)
+    moved_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,0 +1,87 @@
+"""Support packs, their registration applications and OXT's inquiries."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from dispatch.extensions import db
+from dispatch.models.catalog import PACK_PRODUCTS
+from dispatch.models.device import Device
+from dispatch.models.types import JsonType, UTCDateTime, one_of
+
+PACK_STATUSES = ("purchased", "applied", "inquiry", "registered", "cancelled", "void", "refused")
+CHANNELS = ("web", "mail")
+
+
+class Pack(db.Model):
+    __tablename__ = "packs"
+    __table_args__ = (
+        one_of("product", PACK_PRODUCTS, "product"),
+        one_of("status", PACK_STATUSES, "status"),
+        CheckConstraint(
+            "coverage_start IS NULL OR coverage_end IS NULL OR coverage_start <= coverage_end",
+            name="coverage_order",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"), index=True)
+    product: Mapped[str] = mapped_column(String(8))
+    purchased_on: Mapped[date] = mapped_column(Date)
+    received_on: Mapped[date | None] = mapped_column(Date)
+    support_hours: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    status: Mapped[str] = mapped_column(String(12), default="purchased", index=True)
+    support_pack_id: Mapped[str | None] = mapped_column(String(20), unique=True)
+    nominal_start: Mapped[date | None] = mapped_column(Date)
+    coverage_start: Mapped[date | None] = mapped_column(Date)
+    coverage_end: Mapped[date | None] = mapped_column(Date)
+    warnings: Mapped[list[str]] = mapped_column(JsonType, default=list)
+    refusal_codes: Mapped[list[str]] = mapped_column(JsonType, default=list)
+    refusal_note: Mapped[str | None] = mapped_column(Text)
+    status_changed_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(default=1)
+
+    device: Mapped[Device] = relationship()
+    applications: Mapped[list[Application]] = relationship(back_populates="pack")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Application(db.Model):
+    __tablename__ = "applications"
+    __table_args__ = (
+        one_of("channel", CHANNELS, "channel"),
+        one_of("status", PACK_STATUSES, "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pack_id: Mapped[int] = mapped_column(ForeignKey("packs.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(4))
+    applied_on: Mapped[date] = mapped_column(Date)
+    consent_service_spec: Mapped[bool]
+    consent_privacy: Mapped[bool]
+    consent_antisocial_declaration: Mapped[bool]
+    status: Mapped[str] = mapped_column(String(12), default="applied")
+    completed_on: Mapped[date | None] = mapped_column(Date)
+    cancelled_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    pack: Mapped[Pack] = relationship(back_populates="applications")
+    inquiries: Mapped[list[Inquiry]] = relationship(back_populates="application")
+
+
+class Inquiry(db.Model):
+    __tablename__ = "inquiries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    sent_on: Mapped[date] = mapped_column(Date)
+    question: Mapped[str] = mapped_column(Text)
+    answered_on: Mapped[date | None] = mapped_column(Date)
+
+    application: Mapped[Application] = relationship(back_populates="inquiries")

@@ -1,0 +1,48 @@
+"""Repair calls taken on the dedicated repair line, with the decision made at intake."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from dispatch.extensions import db
+from dispatch.models.device import Device
+from dispatch.models.types import JsonType, UTCDateTime, one_of
+
+DECISIONS = ("same_day", "next_business_day", "phone_only", "not_covered")
+CALL_STATUSES = ("open", "scheduled", "resolved_by_phone", "done", "cancelled")
+
+
+class RepairCall(db.Model):
+    __tablename__ = "repair_calls"
+    __table_args__ = (
+        one_of("decision", DECISIONS, "decision"),
+        one_of("status", CALL_STATUSES, "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    request_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"), index=True)
+    pack_id: Mapped[int | None] = mapped_column(ForeignKey("packs.id"))
+    serial: Mapped[str] = mapped_column(String(40))
+    support_pack_id: Mapped[str] = mapped_column(String(20))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    symptom: Mapped[str] = mapped_column(Text)
+    print_count: Mapped[int | None]
+    parts_required: Mapped[bool] = mapped_column(default=False)
+    decision: Mapped[str] = mapped_column(String(20))
+    service_date: Mapped[date | None] = mapped_column(Date, index=True)
+    cutoff_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    codes: Mapped[list[str]] = mapped_column(JsonType, default=list)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    override_reason: Mapped[str | None] = mapped_column(Text)
+    after_hours_consent: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(default=1)
+
+    device: Mapped[Device | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}

@@ -1,0 +1,54 @@
+"""The day's plans and the onsite visits they place on technicians' routes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Date, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from dispatch.extensions import db
+from dispatch.models.repair_call import RepairCall
+from dispatch.models.technician import Technician
+from dispatch.models.types import JsonType, UTCDateTime, one_of
+
+VISIT_STATUSES = ("unassigned", "planned", "en_route", "arrived", "done", "cancelled")
+
+
+class Plan(db.Model):
+    """One solved routing problem for a service date; the problem is kept for replay."""
+
+    __tablename__ = "plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_date: Mapped[date] = mapped_column(Date, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    problem: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    solution: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    is_current: Mapped[bool] = mapped_column(default=True)
+
+
+class Visit(db.Model):
+    __tablename__ = "visits"
+    __table_args__ = (one_of("status", VISIT_STATUSES, "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("repair_calls.id"), index=True)
+    service_date: Mapped[date] = mapped_column(Date, index=True)
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"))
+    technician_id: Mapped[int | None] = mapped_column(ForeignKey("technicians.id"), index=True)
+    sequence: Mapped[int | None]
+    eta: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    start_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    end_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(12), default="unassigned")
+    pinned: Mapped[bool] = mapped_column(default=False)
+    drop_codes: Mapped[list[str]] = mapped_column(JsonType, default=list)
+    follow_up_of_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"))
+    version: Mapped[int] = mapped_column(default=1)
+
+    call: Mapped[RepairCall] = relationship()
+    technician: Mapped[Technician | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}

@@ -1,0 +1,52 @@
+"""Electronic work reports (作業報告票), signed by the site manager and then sealed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from dispatch.extensions import db
+from dispatch.models.types import JsonType, UTCDateTime, one_of
+from dispatch.models.visit import Visit
+
+REPORT_STATUSES = ("draft", "signed", "refused")
+
+
+class WorkReport(db.Model):
+    __tablename__ = "work_reports"
+    __table_args__ = (one_of("status", REPORT_STATUSES, "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"), unique=True)
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    content: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    # Salts for the personal fields committed as digests in the seal (erasable, SPEC §8).
+    personal: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)
+    signer_name: Mapped[str | None] = mapped_column(String(120))
+    signature_png: Mapped[bytes | None] = mapped_column(LargeBinary)
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    refusal_reason: Mapped[str | None] = mapped_column(Text)
+    seal: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
+    seal_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    chain_index: Mapped[int | None] = mapped_column(unique=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(default=1)
+
+    visit: Mapped[Visit] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class SigningKey(db.Model):
+    """Ed25519 keys of the service; old ones stay so old seals still verify."""
+
+    __tablename__ = "signing_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_id: Mapped[str] = mapped_column(String(16), unique=True)
+    public_key_b64: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

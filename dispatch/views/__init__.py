@@ -1,0 +1,1 @@
+"""Blueprints, one per area: api (JSON), auth and the role landing pages."""

@@ -1,0 +1,160 @@
+"""Login, language switch and one landing page per role."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from dispatch import clock
+from dispatch.extensions import db, login_manager
+from dispatch.forms import LoginForm
+from dispatch.i18n import LOCALES
+from dispatch.models import (
+    Application,
+    AuditEvent,
+    Device,
+    RepairCall,
+    Site,
+    Technician,
+    User,
+    Visit,
+)
+from dispatch.services.accounts import authenticate, is_throttled
+
+bp = Blueprint("pages", __name__)
+
+
+def role_required(*roles: str) -> Callable:
+    """The role rule of a page; anonymous users go to the login page."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        cfg = current_app.config
+        email = form.email.data or ""
+        limits = (int(cfg["LOGIN_MAX_FAILURES"]), int(cfg["LOGIN_WINDOW_MINUTES"]))
+        if is_throttled(email, *limits):
+            error = "login.throttled"
+        else:
+            user = authenticate(email, form.password.data or "", request.remote_addr, *limits)
+            if user is not None:
+                session.clear()  # a new session id on login defeats session fixation
+                login_user(user)
+                return redirect(url_for("pages.home"))
+            error = "login.failed"
+        status = 429 if error == "login.throttled" else 401
+        return render_template("login.html", form=form, error=error), status
+    return render_template("login.html", form=form, error=error)
+
+
+@bp.post("/logout")
+def logout() -> Any:
+    logout_user()
+    return redirect(url_for("pages.login"))
+
+
+@bp.get("/lang/<code>")
+def set_language(code: str) -> Any:
+    if code in LOCALES:
+        session["locale"] = code
+    target = request.referrer or url_for("pages.home")
+    return redirect(target if target.startswith(request.host_url) else url_for("pages.home"))
+
+
+@bp.get("/")
+@login_required
+def home() -> Any:
+    today = clock.today_tokyo()
+    role = current_user.role
+    if role == "coordinator":
+        return _coordinator_home(today)
+    if role == "technician":
+        return _technician_home(today)
+    if role == "site_manager":
+        return _site_manager_home()
+    return _admin_home()
+
+
+def _coordinator_home(today: Any) -> str:
+    calls = db.session.scalars(
+        select(RepairCall).where(RepairCall.service_date == today).order_by(RepairCall.received_at)
+    ).all()
+    queue = db.session.scalars(
+        select(Application).where(Application.status.in_(("applied", "inquiry")))
+        .order_by(Application.applied_on).limit(50)
+    ).all()
+    return render_template("coordinator/home.html", today=today, calls=calls, queue=queue)
+
+
+def _technician_home(today: Any) -> str:
+    tech = db.session.scalar(select(Technician).where(Technician.email == current_user.email))
+    visits = []
+    if tech is not None:
+        visits = db.session.scalars(
+            select(Visit).where(Visit.technician_id == tech.id, Visit.service_date == today)
+            .order_by(Visit.sequence)
+        ).all()
+    return render_template("technician/home.html", today=today, tech=tech, visits=visits)
+
+
+def _site_manager_home() -> str:
+    sites = db.session.scalars(
+        select(Site).where(Site.manager_email == current_user.email).order_by(Site.id)
+    ).all()
+    devices = db.session.scalars(
+        select(Device).where(Device.site_id.in_([s.id for s in sites])).order_by(Device.serial)
+    ).all() if sites else []
+    return render_template("customer/home.html", sites=sites, devices=devices)
+
+
+def _admin_home() -> str:
+    users = db.session.scalars(select(User).order_by(User.id)).all()
+    events = db.session.scalars(
+        select(AuditEvent).order_by(AuditEvent.id.desc()).limit(20)
+    ).all()
+    return render_template("admin/home.html", users=users, events=events)
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id))
+
+
+def init_pages(app: Flask) -> None:
+    """Register the page blueprint, the login view and friendly error pages."""
+    app.register_blueprint(bp)
+    login_manager.login_view = "pages.login"
+
+    @app.template_filter("tokyo")
+    def _tokyo(value: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
+        return clock.to_tokyo(value).strftime(fmt) if value else ""
