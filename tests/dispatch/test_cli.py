@@ -1,0 +1,81 @@
+"""The `dispatch` command of SPEC §9, run as a user would: a real process, a real database."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(args: list[str], db_url: str, **env: str) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, "DATABASE_URL": db_url, "PYTHONPATH": str(ROOT), **env}
+    return subprocess.run(
+        [sys.executable, "-c", "from dispatch.cli import main; main()", *args],
+        capture_output=True, text=True, env=full_env, timeout=120, cwd=ROOT,
+    )
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+
+
+def test_upgrade_user_add_and_token_create_on_an_empty_database(db_url):
+    assert run(["db", "upgrade"], db_url).returncode == 0
+    added = run(["user", "add", "--role", "coordinator", "--email", "Desk@Example.jp",
+                 "--password", "long-enough-password"], db_url)
+    assert added.returncode == 0, added.stderr
+    assert "desk@example.jp" in added.stdout
+    token = run(["token", "create", "desk@example.jp"], db_url)
+    assert token.returncode == 0
+    assert token.stdout.strip().startswith("dsp_")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        # unknown role is refused by the option itself
+        (["user", "add", "--role", "boss", "--email", "a@b.jp", "--password", "x" * 12], "boss"),
+        # too short a password
+        (["user", "add", "--role", "admin", "--email", "a@b.jp", "--password", "short"],
+         "at least 10"),
+        # token for nobody
+        (["token", "create", "ghost@example.jp"], "no user"),
+        # a date that is not a date
+        (["jobs", "run-daily", "--date", "2026-13-45"], "2026-13-45"),
+    ],
+)
+def test_bad_input_fails_with_one_clear_line(db_url, args, message):
+    run(["db", "upgrade"], db_url)
+    result = run(args, db_url)
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_duplicate_user_fails_cleanly(db_url):
+    run(["db", "upgrade"], db_url)
+    args = ["user", "add", "--role", "admin", "--email", "a@b.jp", "--password", "x" * 12]
+    assert run(args, db_url).returncode == 0
+    again = run(args, db_url)
+    assert again.returncode == 1
+    assert again.stderr.strip() == "Error: a user with e-mail a@b.jp already exists"
+
+
+def test_production_refuses_a_weak_secret(db_url):
+    result = run(["user", "add", "--role", "admin", "--email", "a@b.jp", "--password",
+                  "x" * 12], db_url, DISPATCH_ENV="production", SECRET_KEY="short")
+    assert result.returncode == 2
+    assert "SECRET_KEY" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_serve_rejects_a_bad_port_environment(db_url):
+    result = run(["serve"], db_url, PORT="eighty")
+    assert result.returncode != 0
+    assert "PORT must be a port number" in result.stderr
