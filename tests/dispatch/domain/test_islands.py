@@ -84,6 +84,11 @@ ON_ISLAND = [
     (34.487, 134.185, "shodoshima"),  # Shōdoshima, Tonoshō
     (34.488, 134.075, "teshima"),  # Teshima
     (34.458, 133.975, "naoshima"),  # Naoshima, Miyanoura port
+    (34.392, 134.060, "megijima-ogijima"),  # Megijima
+    (34.430, 134.060, "megijima-ogijima"),  # Ogijima
+    (34.127, 133.533, "ibukijima"),  # Ibukijima
+    (34.675, 134.535, "ieshima"),  # Ieshima
+    (33.897, 130.430, "munakata-oshima"),  # Ōshima off Munakata
 ]
 
 # Mainland (or bridged, or Okinawa Hontō) side of each strait: must not be remote.
@@ -121,6 +126,10 @@ NOT_REMOTE = [
     (34.679, 138.945),  # Shimoda (vs Izu Ōshima, Toshima)
     (35.096, 139.072),  # Atami (vs Izu Ōshima)
     (34.342, 134.047),  # Takamatsu (vs Shōdoshima, Naoshima, Teshima)
+    (34.351, 134.047),  # Takamatsu port (vs Megijima, 4 km)
+    (34.127, 133.662),  # Kan'onji (vs Ibukijima)
+    (34.815, 134.685),  # Himeji (vs Ieshima)
+    (33.806, 130.540),  # Munakata (vs Ōshima)
     (34.662, 133.935),  # Okayama city (vs Shōdoshima)
     (34.492, 133.953),  # Uno port, Tamano (vs Naoshima, 3 km away)
     (34.615, 134.160),  # Ushimado (vs Shōdoshima)
