@@ -8,6 +8,7 @@ shapely STRtree over the shapes' bounding boxes, then an exact test per candidat
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -89,12 +90,16 @@ def check_lat_lon(lat: float, lon: float, where: str) -> None:
 
 
 class IslandRegistry:
-    """The validated set of island areas with a spatial index for fast lookup."""
+    """The set of island areas with a spatial index for fast lookup.
+
+    Typed IslandArea values are trusted as given; plain data goes through from_dicts or
+    from_document, which validate every field.
+    """
 
     def __init__(self, areas: Iterable[IslandArea]) -> None:
         self._areas: tuple[IslandArea, ...] = tuple(areas)
-        ids = [area.id for area in self._areas]
-        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        counts = Counter(area.id for area in self._areas)
+        duplicates = sorted(area_id for area_id, n in counts.items() if n > 1)
         if duplicates:
             raise ValueError(f"duplicate island area ids: {', '.join(duplicates)}")
         # One index entry per shape; entry i belongs to area _owner[i]. Polygons are
