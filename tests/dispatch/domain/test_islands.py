@@ -1,0 +1,208 @@
+"""The packaged remote-island registry: every island found, every strait's mainland side not."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+
+import pytest
+import shapely
+
+from dispatch.domain.island_registry import packaged_registry, read_packaged_document
+from dispatch.domain.islands import CircleShape, IslandRegistry, PolygonShape
+
+REGISTRY = packaged_registry()
+
+# A town or port on each listed island → the area it must fall in. (lat, lon), WGS84.
+ON_ISLAND = [
+    (34.750, 139.355, "izu-oshima"),  # Izu Ōshima, Motomachi port
+    (34.522, 139.282, "toshima"),  # Toshima village
+    (34.375, 139.262, "niijima"),  # Niijima village
+    (34.326, 139.214, "shikinejima"),  # Shikinejima
+    (34.213, 139.135, "kozushima"),  # Kōzushima village
+    (34.088, 139.530, "miyakejima"),  # Miyakejima, Mt Oyama
+    (33.875, 139.600, "mikurajima"),  # Mikurajima
+    (33.105, 139.795, "hachijojima"),  # Hachijōjima, Mitsune
+    (33.125, 139.690, "hachijojima"),  # Hachijō-kojima (uninhabited, same area)
+    (32.460, 139.765, "aogashima"),  # Aogashima
+    (27.094, 142.192, "chichijima"),  # Chichijima, Futami port
+    (26.640, 142.160, "hahajima"),  # Hahajima, Oki village
+    (38.083, 138.437, "sado"),  # Sado, Ryōtsu port
+    (37.815, 138.283, "sado"),  # Sado, Ogi port (south-west tip)
+    (38.030, 138.240, "sado"),  # Sado, Aikawa (west coast)
+    (38.465, 139.245, "awashima"),  # Awashima
+    (39.195, 139.550, "tobishima"),  # Tobishima
+    (37.850, 136.920, "hegurajima"),  # Hegurajima
+    (36.205, 133.328, "oki"),  # Oki Dōgo, Saigō
+    (36.090, 133.050, "oki"),  # Oki Dōzen, Nishinoshima
+    (34.203, 129.289, "tsushima"),  # Tsushima, Izuhara
+    (34.655, 129.480, "tsushima"),  # Tsushima, Hitakatsu (north)
+    (33.749, 129.690, "iki"),  # Iki, Gōnoura
+    (32.697, 128.841, "goto"),  # Gotō, Fukue
+    (32.988, 129.117, "goto"),  # Gotō, Nakadōri (Arikawa)
+    (33.180, 129.050, "goto"),  # Ojika
+    (33.265, 129.125, "goto"),  # Ukujima
+    (28.377, 129.494, "amami-oshima"),  # Amami Ōshima, Naze
+    (28.110, 129.270, "amami-oshima"),  # Kakeromajima (unbridged; Amami area)
+    (28.321, 129.939, "kikaijima"),  # Kikaijima, Wan
+    (27.730, 129.020, "tokunoshima"),  # Tokunoshima port
+    (27.390, 128.650, "okinoerabujima"),  # Okinoerabu, Wadomari
+    (27.045, 128.420, "yoronjima"),  # Yoronjima
+    (29.840, 129.860, "tokara"),  # Tokara, Nakanoshima
+    (29.150, 129.210, "tokara"),  # Tokara, Takarajima
+    (30.430, 130.570, "yakushima"),  # Yakushima, Miyanoura
+    (30.455, 130.215, "kuchinoerabujima"),  # Kuchinoerabujima
+    (30.732, 130.997, "tanegashima"),  # Tanegashima, Nishinoomote
+    (30.400, 130.960, "tanegashima"),  # Tanegashima, Minamitane
+    (30.790, 130.290, "mishima-kagoshima"),  # Iōjima
+    (31.830, 129.880, "koshikijima"),  # Kamikoshikijima
+    (26.340, 126.770, "kumejima"),  # Kumejima
+    (26.200, 127.360, "kerama"),  # Tokashikijima
+    (26.585, 127.230, "aguni"),  # Agunijima
+    (26.370, 127.140, "tonaki"),  # Tonakijima
+    (27.040, 127.970, "iheya-izena"),  # Iheyajima
+    (26.930, 127.940, "iheya-izena"),  # Izenajima
+    (26.715, 127.775, "iejima"),  # Iejima
+    (24.805, 125.281, "miyako"),  # Miyakojima, Hirara
+    (24.830, 125.190, "miyako"),  # Irabujima (bridged to Miyako)
+    (24.660, 124.700, "tarama"),  # Taramajima
+    (24.340, 124.156, "ishigaki"),  # Ishigaki city
+    (24.330, 123.820, "taketomi"),  # Iriomotejima
+    (24.327, 124.088, "taketomi"),  # Taketomijima
+    (24.058, 123.780, "hateruma"),  # Haterumajima
+    (24.467, 123.005, "yonaguni"),  # Yonagunijima, Sonai
+    (25.845, 131.245, "minamidaito"),  # Minamidaitōjima
+    (25.945, 131.300, "kitadaito"),  # Kitadaitōjima
+    (45.243, 141.236, "rishiri"),  # Rishiri, Oshidomari
+    (45.303, 141.048, "rebun"),  # Rebun, Kafuka
+    (45.450, 141.010, "rebun"),  # Rebun, Cape Sukoton (north)
+    (42.172, 139.514, "okushiri"),  # Okushiri town
+    (42.050, 139.450, "okushiri"),  # Okushiri, Aonae (south)
+    (44.418, 141.312, "teuri-yagishiri"),  # Teuri
+    (44.432, 141.418, "teuri-yagishiri"),  # Yagishiri
+    (34.487, 134.185, "shodoshima"),  # Shōdoshima, Tonoshō
+    (34.488, 134.075, "teshima"),  # Teshima
+    (34.458, 133.975, "naoshima"),  # Naoshima, Miyanoura port
+    (34.392, 134.060, "megijima-ogijima"),  # Megijima
+    (34.430, 134.060, "megijima-ogijima"),  # Ogijima
+    (34.127, 133.533, "ibukijima"),  # Ibukijima
+    (34.675, 134.535, "ieshima"),  # Ieshima
+    (33.897, 130.430, "munakata-oshima"),  # Ōshima off Munakata
+]
+
+# Mainland (or bridged, or Okinawa Hontō) side of each strait: must not be remote.
+NOT_REMOTE = [
+    (45.415, 141.673),  # Wakkanai (vs Rebun, Rishiri)
+    (45.450, 141.640),  # Cape Noshappu, Wakkanai
+    (41.869, 140.127),  # Esashi, Hokkaido (vs Okushiri)
+    (42.448, 139.851),  # Setana (vs Okushiri)
+    (44.362, 141.701),  # Haboro (vs Teuri, Yagishiri)
+    (37.916, 139.036),  # Niigata city (vs Sado)
+    (37.640, 138.760),  # Teradomari (vs Sado)
+    (38.224, 139.480),  # Murakami (vs Awashima)
+    (38.914, 139.836),  # Sakata (vs Tobishima)
+    (37.390, 136.900),  # Wajima (vs Hegurajima)
+    (35.544, 133.232),  # Sakaiminato (vs Oki)
+    (35.468, 133.048),  # Matsue (vs Oki)
+    (33.957, 130.941),  # Shimonoseki (vs Tsushima, Iki)
+    (33.590, 130.420),  # Fukuoka (vs Iki)
+    (33.450, 129.968),  # Karatsu (vs Iki)
+    (33.545, 129.895),  # Yobuko, Karatsu (nearest port to Iki)
+    (32.750, 129.878),  # Nagasaki (vs Gotō)
+    (33.180, 129.715),  # Sasebo (vs Gotō)
+    (33.368, 129.554),  # Hirado (bridged, not remote)
+    (33.380, 129.420),  # Ikitsukishima (bridged via Hirado)
+    (31.597, 130.557),  # Kagoshima city (vs Tanegashima, Yakushima)
+    (31.253, 130.633),  # Ibusuki (vs Iōjima, Yakushima)
+    (30.994, 130.662),  # Cape Sata (vs Tanegashima)
+    (31.830, 130.300),  # Satsumasendai (vs Koshikijima)
+    (32.460, 130.190),  # Amakusa, Hondo (bridged)
+    (26.212, 127.679),  # Naha (Okinawa Hontō is not remote)
+    (26.658, 127.898),  # Motobu (vs Iejima)
+    (26.650, 127.860),  # Sesokojima (bridged to Motobu)
+    (26.870, 128.260),  # Cape Hedo (vs Yoronjima)
+    (34.966, 139.102),  # Itō (vs Izu Ōshima)
+    (34.679, 138.945),  # Shimoda (vs Izu Ōshima, Toshima)
+    (35.096, 139.072),  # Atami (vs Izu Ōshima)
+    (34.342, 134.047),  # Takamatsu (vs Shōdoshima, Naoshima, Teshima)
+    (34.351, 134.047),  # Takamatsu port (vs Megijima, 4 km)
+    (34.127, 133.662),  # Kan'onji (vs Ibukijima)
+    (34.815, 134.685),  # Himeji (vs Ieshima)
+    (33.806, 130.540),  # Munakata (vs Ōshima)
+    (34.662, 133.935),  # Okayama city (vs Shōdoshima)
+    (34.492, 133.953),  # Uno port, Tamano (vs Naoshima, 3 km away)
+    (34.615, 134.160),  # Ushimado (vs Shōdoshima)
+    (34.343, 134.895),  # Sumoto, Awaji (bridged, not remote)
+    (34.330, 133.170),  # Innoshima (Shimanami, bridged)
+    (35.681, 139.767),  # Tokyo station
+    (34.702, 135.495),  # Osaka, Umeda
+]
+
+
+@pytest.mark.parametrize(("lat", "lon", "area_id"), ON_ISLAND)
+def test_point_on_a_listed_island_is_in_its_area(lat: float, lon: float, area_id: str) -> None:
+    area = REGISTRY.find_island(lat, lon)
+    assert area is not None and area.id == area_id
+
+
+@pytest.mark.parametrize(("lat", "lon"), NOT_REMOTE)
+def test_mainland_bridged_and_okinawa_honto_points_are_not_remote(lat: float, lon: float) -> None:
+    assert REGISTRY.find_island(lat, lon) is None
+
+
+def test_every_area_of_the_registry_is_exercised_by_a_point() -> None:
+    tested = {area_id for _, _, area_id in ON_ISLAND}
+    assert {area.id for area in REGISTRY.areas} - tested == set()
+
+
+def test_packaged_document_records_its_source_basis() -> None:
+    about = read_packaged_document()["_about"]
+    assert "public geographic facts" in about["source"]
+    assert "Okinawa Hontō" in about["not_remote"]
+
+
+def _as_geometry(shape: CircleShape | PolygonShape) -> shapely.Geometry:
+    if isinstance(shape, PolygonShape):
+        return shape.to_geometry()
+    # A 72-gon ellipse in degrees is close enough to check the circles don't touch.
+    km_per_lat = 111.2
+    km_per_lon = km_per_lat * math.cos(math.radians(shape.lat))
+    return shapely.Polygon(
+        (
+            shape.lon + shape.radius_km / km_per_lon * math.cos(2 * math.pi * k / 72),
+            shape.lat + shape.radius_km / km_per_lat * math.sin(2 * math.pi * k / 72),
+        )
+        for k in range(72)
+    )
+
+
+def test_no_two_areas_overlap() -> None:
+    # Overlaps would make "which island?" depend on registry order.
+    shapes = [(area.id, _as_geometry(s)) for area in REGISTRY.areas for s in area.shapes]
+    overlapping = [
+        (a, b) for (a, g), (b, h) in itertools.combinations(shapes, 2) if a != b and g.intersects(h)
+    ]
+    assert overlapping == []
+
+
+def test_polygons_have_a_few_to_a_dozen_vertices() -> None:
+    sizes = [
+        len(shape.ring) - 1
+        for area in REGISTRY.areas
+        for shape in area.shapes
+        if isinstance(shape, PolygonShape)
+    ]
+    assert all(3 <= size <= 12 for size in sizes)
+
+
+def test_registry_holds_every_island_group_of_the_brief() -> None:
+    groups = {area.group for area in REGISTRY.areas}
+    for group in ("伊豆諸島", "小笠原諸島", "奄美群島", "大隅諸島", "八重山列島", "宮古列島"):
+        assert group in groups
+    assert len(REGISTRY) >= 45
+
+
+def test_registry_built_again_from_the_same_document_finds_the_same_island() -> None:
+    rebuilt = IslandRegistry.from_document(json.loads(json.dumps(read_packaged_document())))
+    assert rebuilt.find_island(38.083, 138.437) == REGISTRY.find_island(38.083, 138.437)
