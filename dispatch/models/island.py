@@ -21,3 +21,5 @@ class IslandArea(db.Model):
     prefecture: Mapped[str] = mapped_column(String(20))
     geometry: Mapped[dict[str, Any]] = mapped_column(JsonType)
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Bumped on every edit so the in-process spatial index knows to rebuild.
+    version: Mapped[int] = mapped_column(default=1)

@@ -20,6 +20,7 @@ from dispatch.models import (
     Site,
     Technician,
 )
+from dispatch.services import areas
 from dispatch.services.accounts import normalise_email
 from dispatch.services.audit import Actor, record, snapshot
 
@@ -80,12 +81,22 @@ def create_site(data: dict[str, Any], actor: Actor) -> Site:
         raise NotFound(f"no customer {data['customer_id']}", errors={"customer_id": ["unknown"]})
     if data.get("manager_email"):
         data["manager_email"] = normalise_email(data["manager_email"])
+    if data.get("lat") is None:
+        data["lat"], data["lon"] = areas.locate(data["address"])
     site = Site(**data)
+    place_site(site)
     db.session.add(site)
     db.session.flush()
     record(actor, "site.create", "site", site.id, after=snapshot(site, SITE_FIELDS))
     db.session.commit()
     return site
+
+
+def place_site(site: Site) -> None:
+    """Mark whether the site stands on a registered remote island (SPEC §5)."""
+    island = areas.island_registry().find_island(site.lat, site.lon)
+    site.remote_island = island is not None
+    site.island_area_code = island.id if island else None
 
 
 def model_by_code(code: str) -> PrinterModel:

@@ -2,7 +2,7 @@
 
 Revision ID: 5aafae5e2cf4
 Revises: 
-Create Date: 2026-11-26 06:54:32.027786
+Create Date: 2026-11-26 06:58:24.988976
 
 """
 from alembic import op
@@ -38,6 +38,7 @@ def upgrade():
     sa.Column('prefecture', sa.String(length=20), nullable=False),
     sa.Column('geometry', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('is_active', sa.Boolean(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_island_areas')),
     sa.UniqueConstraint('code', name=op.f('uq_island_areas_code'))
     )

@@ -170,3 +170,26 @@ def test_every_change_is_audited(app, coordinator):
     coordinator.post("/models", json=model_payload())
     actions = db.session.scalars(select(AuditEvent.action)).all()
     assert "model.create" in actions
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon", "island"),
+    [
+        (38.0803, 138.4378, True),  # Ryōtsu on Sado: remote island
+        (37.9161, 139.0364, False),  # Niigata city across the strait: mainland
+        (24.3386, 124.1572, True),  # Ishigaki: Yaeyama islands
+        (26.2125, 127.6811, False),  # Naha on Okinawa Hontō: treated as mainland
+    ],
+)
+def test_site_on_a_remote_island_is_marked(coordinator, lat, lon, island):
+    cust = coordinator.post("/customers", json={"name": "顧客"}).get_json()
+    body = coordinator.post("/sites", json=site_payload(cust["id"], lat=lat, lon=lon)).get_json()
+    assert body["remote_island"] is island
+    assert (body["island_area_code"] is not None) is island
+
+
+def test_site_without_coordinates_and_no_geocoder_is_422_asking_for_them(coordinator):
+    cust = coordinator.post("/customers", json={"name": "顧客"}).get_json()
+    resp = coordinator.post("/sites", json=site_payload(cust["id"], lat=None, lon=None))
+    assert resp.status_code == 422
+    assert set(resp.get_json()["errors"]) >= {"lat", "lon"}
