@@ -223,10 +223,11 @@ def _status_from_packs(
 def _follow_parent(
     parent: CoverageStatus, covered: bool, codes: list[RuleCode], end: date | None
 ) -> tuple[bool, date | None]:
-    # Seed §4(2): an option's service ends when its parent device's service ends.
+    # Seed §4(2): an option's service ends when its parent device's service ends, and an
+    # uncovered parent (expired, past its lifetime or print limit) leaves the option uncovered.
+    if end is not None and parent.end is not None and parent.end < end:
+        end = parent.end
     if not parent.covered:
         codes.extend(code for code in parent.codes if code not in codes)
         return False, end
-    if end is not None and parent.end is not None and parent.end < end:
-        end = parent.end
     return covered, end
