@@ -6,9 +6,10 @@ periods in `timeline.py`. All dates come in as arguments.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from dispatch.domain.codes import RuleCode
 from dispatch.domain.periods import day_after, period_last_day
@@ -66,10 +67,20 @@ def _extension_order(pack: PackRecord) -> tuple[date, str, str]:
     return (pack.purchased_on, pack.product.value, str(pack.id))
 
 
-def pack_periods(
+@dataclass(frozen=True, slots=True)
+class CoverageChain:
+    """Held packs laid end to end: their periods and where coverage currently ends."""
+
+    purchase_date: date
+    lifetime_end: date
+    periods: Mapping[Hashable, PackPeriod]
+    current_end: date | None
+
+
+def coverage_chain(
     terms: ModelTerms, device: DeviceFacts, packs: Iterable[PackRecord]
-) -> dict[Hashable, PackPeriod]:
-    """Periods of every held pack, chaining extensions after standard packs (SPEC §4)."""
+) -> CoverageChain:
+    """Periods of every held pack, extensions chained after the standard packs (SPEC §4)."""
     purchase = device.effective_purchase_date
     life_end = lifetime_end(purchase, terms.lifetime_years)
     held = [p for p in packs if p.is_held]
@@ -85,26 +96,31 @@ def pack_periods(
             current_end = _later(current_end, period.end)
     if current_end is None:
         current_end = _capped_warranty_end(terms, purchase, life_end)
-    for pack in sorted((p for p in held if not p.product.is_standard), key=_extension_order):
+    extensions = [p for p in held if not p.product.is_standard]
+    if len(extensions) > 1:
+        extensions.sort(key=_extension_order)
+    for pack in extensions:
         period = pack.period or pack_period(
             pack.product, pack.purchased_on, device_purchase=purchase,
             lifetime_end=life_end, current_end=current_end,
         )
         periods[pack.id] = period
         current_end = _later(current_end, period.end)
-    return periods
+    return CoverageChain(purchase, life_end, periods, current_end)
+
+
+def pack_periods(
+    terms: ModelTerms, device: DeviceFacts, packs: Iterable[PackRecord]
+) -> dict[Hashable, PackPeriod]:
+    """Periods of every held pack by pack id (see `coverage_chain`)."""
+    return dict(coverage_chain(terms, device, packs).periods)
 
 
 def current_coverage_end(
     terms: ModelTerms, device: DeviceFacts, packs: Iterable[PackRecord]
 ) -> date | None:
     """End of the coverage the held packs (else the free warranty) give; None if neither."""
-    purchase = device.effective_purchase_date
-    life_end = lifetime_end(purchase, terms.lifetime_years)
-    periods = pack_periods(terms, device, packs)
-    if not periods:
-        return _capped_warranty_end(terms, purchase, life_end)
-    return max(period.end for period in periods.values())
+    return coverage_chain(terms, device, packs).current_end
 
 
 def _capped_warranty_end(terms: ModelTerms, purchase: date, life_end: date) -> date | None:
@@ -133,11 +149,24 @@ class CoverageStatus:
     lifetime_end: date
 
 
-@dataclass(frozen=True, slots=True)
-class _Candidate:
+class _Candidate(NamedTuple):
     pack_id: Hashable
     start: date
     end: date
+
+
+# Deterministic choice among overlapping packs, so input order never matters:
+# covering → the one reaching furthest; ended → the latest end; upcoming → the soonest start.
+def _hit_key(c: _Candidate) -> tuple[date, int, str]:
+    return (c.end, -c.start.toordinal(), str(c.pack_id))
+
+
+def _last_key(c: _Candidate) -> tuple[date, str]:
+    return (c.end, str(c.pack_id))
+
+
+def _upcoming_key(c: _Candidate) -> tuple[int, str]:
+    return (-c.start.toordinal(), str(c.pack_id))
 
 
 def coverage_on(
@@ -151,9 +180,9 @@ def coverage_on(
 ) -> CoverageStatus:
     """Whether a registered pack covers `on`, with the rule codes when it does not."""
     packs = tuple(packs)
-    life_end = lifetime_end(device.effective_purchase_date, terms.lifetime_years)
-    periods = pack_periods(terms, device, packs)
-    hit, upcoming, last, pending = _classify(packs, periods, on)
+    chain = coverage_chain(terms, device, packs)
+    life_end = chain.lifetime_end
+    hit, upcoming, last, pending = _classify(packs, chain.periods, on)
     status = _status_from_packs(hit, upcoming, last, pending)
     covered, codes, found = status
     if on > life_end:
@@ -192,16 +221,17 @@ def _classify(
             continue
         cand = _Candidate(pack.id, period.service_start(pack.completed_on), period.end)
         if cand.start <= on <= cand.end:
-            hit = _prefer(hit, cand, lambda c: (c.end, -c.start.toordinal(), str(c.pack_id)))
+            hit = _prefer(hit, cand, _hit_key)
         elif on > cand.end:
-            last = _prefer(last, cand, lambda c: (c.end, str(c.pack_id)))
+            last = _prefer(last, cand, _last_key)
         else:
-            upcoming = _prefer(upcoming, cand, lambda c: (-c.start.toordinal(), str(c.pack_id)))
+            upcoming = _prefer(upcoming, cand, _upcoming_key)
     return hit, upcoming, last, pending
 
 
-def _prefer(best: _Candidate | None, cand: _Candidate, key) -> _Candidate:
-    # Deterministic choice among overlapping packs: input order never matters.
+def _prefer(
+    best: _Candidate | None, cand: _Candidate, key: Callable[[_Candidate], tuple]
+) -> _Candidate:
     return cand if best is None or key(cand) > key(best) else best
 
 

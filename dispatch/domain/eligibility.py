@@ -11,7 +11,7 @@ from datetime import date
 from enum import StrEnum
 
 from dispatch.domain.codes import RuleCode
-from dispatch.domain.coverage import current_coverage_end, lifetime_end, pack_period
+from dispatch.domain.coverage import coverage_chain, current_coverage_end, pack_period
 from dispatch.domain.periods import period_last_day
 from dispatch.domain.print_usage import is_over_print_limit, is_projected_over_limit
 from dispatch.domain.products import (
@@ -81,9 +81,8 @@ def eligibility(
     """Every §4 rule that applies to buying (`advice`) or recording (`record`) `product` on `on`."""
     mode = EligibilityMode(mode)
     packs = tuple(packs)
-    purchase = device.effective_purchase_date
-    life_end = lifetime_end(purchase, terms.lifetime_years)
-    current_end = current_coverage_end(terms, device, packs)
+    chain = coverage_chain(terms, device, packs)
+    purchase, life_end, current_end = chain.purchase_date, chain.lifetime_end, chain.current_end
     period = pack_period(
         product, on, device_purchase=purchase, lifetime_end=life_end, current_end=current_end
     )

@@ -34,12 +34,14 @@ def period_last_day(start: date, *, years: int = 0, months: int = 0) -> date:
     month_index = start.month - 1 + months
     year = start.year + years + month_index // 12
     month = month_index % 12 + 1
+    day = start.day
+    if day == 1:
+        # art. 143(2): the day before the corresponding 1st is the previous month's last day.
+        return date(year, month, 1) - _ONE_DAY
     length = _month_length(year, month)
-    # art. 143(2): the period ends on the day before the corresponding day...
-    if start.day <= length:
-        return date(year, month, start.day) - _ONE_DAY
-    # ...and where that month has no corresponding day, on the last day of that month.
-    return date(year, month, length)
+    # art. 143(2): the period ends on the day before the corresponding day, and where that
+    # month has no corresponding day, on the last day of that month.
+    return date(year, month, day - 1 if day <= length else length)
 
 
 def days_after(d: date, n: int) -> date:
