@@ -6,15 +6,18 @@ the adding function as an argument.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
+from dispatch.domain.codes import RuleCode
 from dispatch.domain.periods import (
     INQUIRY_ANSWER_DAYS,
     day_after,
     days_after,
     period_last_day,
 )
+from dispatch.domain.products import PackStatus
 
 # Seed 3-1(2) / 3-2(2): apply within 10 days after the pack arrives (届いてから10日以内).
 APPLICATION_DAYS = 10
@@ -74,3 +77,48 @@ def is_registration_late(
 ) -> bool:
     """True when an application still unregistered on `on` breaches the SLA (SPEC §4)."""
     return on > registration_due(applied_on, add_business_days)
+
+
+def consent_codes(
+    *, service_spec: bool, privacy: bool, antisocial_declaration: bool
+) -> tuple[RuleCode, ...]:
+    """CONSENT_REQUIRED unless all three consents of an application were given (SPEC §4)."""
+    # Seed lines 8–11: the service specification, personal-information handling and the
+    # anti-social-forces declaration are all conditions of registration.
+    if service_spec and privacy and antisocial_declaration:
+        return ()
+    return (RuleCode.CONSENT_REQUIRED,)
+
+
+@dataclass(frozen=True, slots=True)
+class LifecycleStep:
+    """A status change the daily lifecycle job applies, with the rule code that caused it."""
+
+    status: PackStatus
+    code: RuleCode
+
+
+# Packs waiting for (re-)application: a cancelled application must be made again by web
+# (seed 3-1 "再申請はwebによる登録申請"), so it is as unapplied as a fresh purchase.
+_AWAITING_APPLICATION = frozenset({PackStatus.PURCHASED, PackStatus.CANCELLED})
+
+
+def lifecycle_step(
+    status: PackStatus,
+    *,
+    purchased_on: date,
+    on: date,
+    inquiry_sent_on: date | None = None,
+    inquiry_answered_on: date | None = None,
+) -> LifecycleStep | None:
+    """The status change due on `on` for a pack in `status`, or None when nothing is due."""
+    if status in _AWAITING_APPLICATION and is_void_on(purchased_on, on):
+        # Seed line 49: void after 1 year without application, no refund.
+        return LifecycleStep(PackStatus.VOID, RuleCode.NOT_REGISTERED_WITHIN_1_YEAR)
+    if (
+        status is PackStatus.INQUIRY
+        and inquiry_sent_on is not None
+        and is_inquiry_lapsed(inquiry_sent_on, on, inquiry_answered_on)
+    ):
+        return LifecycleStep(PackStatus.CANCELLED, RuleCode.INQUIRY_UNANSWERED)
+    return None

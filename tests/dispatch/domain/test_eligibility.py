@@ -38,6 +38,10 @@ def held(pack_id, product, bought=BOUGHT, status=S.PURCHASED, hours="weekday"):
 
 
 COREFIDO_7Y = model(series=Series.COREFIDO, lifetime=7, warranty=84, code="C844dnw")
+COREFIDO_7Y_MODELS = [  # SPEC §3: the 7-year COREFIDO models as of 2024-04-01
+    model(series=Series.COREFIDO, lifetime=7, warranty=84, code=code)
+    for code in ("C835dnwt", "C835dnw", "C844dnw")
+]
 COREFIDO_5Y = model(series=Series.COREFIDO, lifetime=5, warranty=60, code="C650dnw")
 
 
@@ -235,3 +239,20 @@ def test_option_coverage_ends_when_the_parent_coverage_ends():
     assert result.eligible
     assert result.coverage_end == date(2027, 4, 9)
     assert result.period is not None and result.period.end == date(2028, 1, 9)
+
+
+@pytest.mark.parametrize("terms", COREFIDO_7Y_MODELS, ids=lambda t: t.code)
+@pytest.mark.parametrize(
+    ("packs", "product", "on", "codes", "coverage_end"),
+    [
+        ([], P.STD7, BOUGHT, [], date(2031, 4, 9)),  # std7 covers the whole 7-year lifetime
+        ([held(1, P.STD5)], P.EXT2, date(2028, 1, 1), [], date(2031, 4, 9)),  # std5 + ext2 = 7y
+        ([held(1, P.STD6)], P.EXT1, date(2029, 1, 1), [], date(2031, 4, 9)),  # std6 + ext1 = 7y
+        ([held(1, P.STD7)], P.EXT1, date(2029, 1, 1),  # figure 3: nothing after std7
+         [C.EXTENSION_AFTER_STD7, C.NOTHING_TO_EXTEND, C.EXCEEDS_LIFETIME], date(2031, 4, 9)),
+    ],
+)
+def test_corefido_7_year_models_allow_packs_up_to_the_seventh_year(terms, packs, product, on,
+                                                                   codes, coverage_end):
+    result = eligibility(terms, device(), packs, product, on)
+    assert (result.codes, result.coverage_end) == (tuple(codes), coverage_end)

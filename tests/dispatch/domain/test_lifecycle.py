@@ -4,16 +4,25 @@ from datetime import date, timedelta
 
 import pytest
 
+from dispatch.domain.codes import RuleCode
 from dispatch.domain.lifecycle import (
+    LifecycleStep,
     application_due,
+    consent_codes,
     inquiry_lapse_date,
     is_application_late,
     is_inquiry_lapsed,
     is_registration_late,
     is_void_on,
+    lifecycle_step,
     registration_due,
     void_date,
 )
+from dispatch.domain.products import PackStatus
+
+S = PackStatus
+VOID = LifecycleStep(S.VOID, RuleCode.NOT_REGISTERED_WITHIN_1_YEAR)
+CANCEL = LifecycleStep(S.CANCELLED, RuleCode.INQUIRY_UNANSWERED)
 
 
 def add_weekdays(d: date, n: int) -> date:
@@ -82,3 +91,41 @@ def test_registration_is_due_about_7_business_days_after_the_application(applied
     assert registration_due(applied, add_weekdays) == due
     assert not is_registration_late(applied, due, add_weekdays)
     assert is_registration_late(applied, due + timedelta(days=1), add_weekdays)
+
+
+@pytest.mark.parametrize(
+    ("service_spec", "privacy", "antisocial", "codes"),
+    [
+        (True, True, True, ()),  # all three consents: the application stands
+        (False, True, True, (RuleCode.CONSENT_REQUIRED,)),  # service specification missing
+        (True, False, True, (RuleCode.CONSENT_REQUIRED,)),  # privacy terms missing
+        (True, True, False, (RuleCode.CONSENT_REQUIRED,)),  # anti-social declaration missing
+    ],
+)
+def test_application_needs_all_three_consents(service_spec, privacy, antisocial, codes):
+    assert consent_codes(
+        service_spec=service_spec, privacy=privacy, antisocial_declaration=antisocial
+    ) == codes
+
+
+BOUGHT = date(2024, 4, 10)  # void from 2025-04-10
+
+
+@pytest.mark.parametrize(
+    ("status", "on", "sent", "answered", "step"),
+    [
+        (S.PURCHASED, date(2025, 4, 9), None, None, None),  # last day of the year: still valid
+        (S.PURCHASED, date(2025, 4, 10), None, None, VOID),  # the day after: void
+        (S.CANCELLED, date(2025, 4, 10), None, None, VOID),  # cancelled, never re-applied
+        (S.APPLIED, date(2025, 4, 10), None, None, None),  # applied in time: never void
+        (S.REGISTERED, date(2026, 1, 1), None, None, None),  # registered: nothing due
+        (S.INQUIRY, date(2024, 6, 14), date(2024, 6, 1), None, None),  # day 13 of the inquiry
+        (S.INQUIRY, date(2024, 6, 15), date(2024, 6, 1), None, CANCEL),  # D + 14 unanswered
+        (S.INQUIRY, date(2024, 6, 20), date(2024, 6, 1), date(2024, 6, 10), None),  # answered
+        (S.INQUIRY, date(2024, 6, 15), None, None, None),  # no inquiry date known
+    ],
+)
+def test_daily_lifecycle_step_voids_and_cancels_on_their_first_day(status, on, sent, answered,
+                                                                   step):
+    assert lifecycle_step(status, purchased_on=BOUGHT, on=on, inquiry_sent_on=sent,
+                          inquiry_answered_on=answered) == step
