@@ -182,9 +182,9 @@ def coverage_on(
     packs = tuple(packs)
     chain = coverage_chain(terms, device, packs)
     life_end = chain.lifetime_end
-    hit, upcoming, last, pending = _classify(packs, chain.periods, on)
-    status = _status_from_packs(hit, upcoming, last, pending)
-    covered, codes, found = status
+    # Coverage here is pack coverage only: repair calls come through a registered pack's
+    # dedicated line (SPEC §5), the free warranty is OKI's and not handled on it.
+    covered, codes, found = _status_from_packs(*_classify(packs, chain.periods, on))
     if on > life_end:
         # SPEC §4: "Service also ends when the device is used past its lifetime".
         covered = False

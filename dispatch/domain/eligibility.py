@@ -62,7 +62,7 @@ class Eligibility:
     codes: tuple[RuleCode, ...]
     coverage_end: date | None
     warnings: tuple[RuleCode, ...]
-    period: PackPeriod | None
+    period: PackPeriod
 
 
 def eligibility(
@@ -99,16 +99,8 @@ def eligibility(
         codes.append(RuleCode.REFUSED_OTHER)  # §4.6, seed ⑤
     coverage_end = period.end
     if terms.kind is DeviceKind.OPTION:
-        if not _parent_holds_match(parent, product, support_hours):
-            codes.append(RuleCode.OPTION_PARENT_PACK_MISMATCH)  # §4.7
-        coverage_end = _option_end(coverage_end, parent)
-    return Eligibility(
-        eligible=not codes,
-        codes=tuple(codes),
-        coverage_end=coverage_end,
-        warnings=tuple(warnings),
-        period=period,
-    )
+        coverage_end = _check_option(codes, parent, product, support_hours, coverage_end)
+    return Eligibility(not codes, tuple(codes), coverage_end, tuple(warnings), period)
 
 
 def _purchase_window_codes(
@@ -176,6 +168,18 @@ def _print_codes(
     if count_on is not None and is_projected_over_limit(count, count_on, purchase, pack_end, limit):
         return [RuleCode.PRINT_LIMIT_PROJECTED]
     return []
+
+
+def _check_option(
+    codes: list[RuleCode],
+    parent: ParentDevice | None,
+    product: PackProduct,
+    support_hours: Hashable,
+    end: date,
+) -> date:
+    if not _parent_holds_match(parent, product, support_hours):
+        codes.append(RuleCode.OPTION_PARENT_PACK_MISMATCH)  # §4.7
+    return _option_end(end, parent)
 
 
 def _parent_holds_match(
