@@ -28,6 +28,8 @@ terms_st = st.builds(
     packs_offered=st.just(frozenset(PackProduct)),
 )
 purchase_st = st.dates(min_value=date(2015, 1, 1), max_value=date(2030, 12, 31))
+# Registered packs dominate real histories; every other status still appears.
+STATUS_MIX = [PackStatus.REGISTERED] * 4 + list(PackStatus)
 
 
 @st.composite
@@ -40,8 +42,8 @@ def history(draw, short_warranty=False):
     count = draw(st.integers(min_value=0, max_value=6))
     packs = []
     for index in range(count):
-        bought = purchase + timedelta(days=draw(st.integers(min_value=0, max_value=9 * 365)))
-        status = draw(st.sampled_from(PackStatus))
+        bought = purchase + timedelta(days=draw(st.integers(min_value=0, max_value=6 * 365)))
+        status = draw(st.sampled_from(STATUS_MIX))
         completed = None
         if status is PackStatus.REGISTERED:
             completed = bought + timedelta(days=draw(st.integers(min_value=0, max_value=60)))
@@ -124,3 +126,18 @@ def test_covered_only_inside_a_registered_pack_service_period(case, offset):
     assert pack.status is PackStatus.REGISTERED and pack.completed_on is not None
     assert pack.completed_on <= on and status.start is not None and status.start <= on
     assert status.end is not None and on <= status.end
+
+
+@given(history(), history(), day_offset_st)
+def test_an_option_is_never_covered_beyond_its_parent(parent_case, option_case, offset):
+    parent_terms, parent_device, parent_packs = parent_case
+    option_terms, option_device, option_packs = option_case
+    on = parent_device.effective_purchase_date + timedelta(days=offset)
+    parent = coverage_on(parent_terms, parent_device, parent_packs, on)
+    option = coverage_on(option_terms, option_device, option_packs, on, parent_coverage=parent)
+    if option.covered:
+        assert parent.covered
+        assert option.end is not None and parent.end is not None and option.end <= parent.end
+    if not parent.covered:
+        assert not option.covered
+        assert set(parent.codes) <= set(option.codes)
