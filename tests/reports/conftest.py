@@ -86,3 +86,9 @@ def signing_key() -> SigningKey:
 @pytest.fixture
 def sealed_at() -> datetime:
     return datetime(2026, 11, 26, 11, 42, 30, tzinfo=JST)
+
+
+@pytest.fixture
+def make_signature() -> Callable[[int], bytes]:
+    """Draw distinct signature images: make_signature(seed)."""
+    return draw_signature
