@@ -1,33 +1,43 @@
 """Sealing signed work reports so that any later change is detectable (SPEC §7, §8).
 
-What is sealed, when the site manager signs:
+What is sealed when the site manager signs:
 
-1. content_hash = SHA-256 of the report's canonical JSON (`reports.canonical`): every
-   WorkReport field, where each person's name (technician, attendee, signer) appears
-   only as a salted digest (`reports.personal`), never as plaintext;
+1. content_hash = SHA-256 of the canonical JSON (`reports.canonical`: sorted keys, no
+   whitespace, UTF-8, datetimes ISO 8601 with offset) of `reports.content.content_dict`:
+   every WorkReport field, with each person's name (technician, attendee, signer) present
+   only as a salted digest, never as plaintext;
 2. image_hash = SHA-256 of the signature image bytes (PNG);
 3. seal_hash = SHA-256 of the canonical JSON of {algorithm, content_hash, image_hash,
-   key_id, prev_hash, sealed_at}; prev_hash is the seal_hash of the previously sealed
-   report (GENESIS_HASH for the first), which chains reports in signing order;
-4. signature = Ed25519 over the 32 raw bytes of seal_hash, with the service key
-   `key_id` (`reports.keys`; old public keys stay in the keyring after rotation).
+   key_id, prev_hash, sealed_at}. prev_hash is the seal_hash of the report sealed just
+   before (GENESIS_HASH, 64 zeros, for the first), chaining reports in signing order so
+   that removing, inserting or reordering sealed reports is detected;
+4. signature = Ed25519 over the 32 raw bytes of seal_hash with the service key named by
+   key_id (`reports.keys`: old public keys stay in the keyring after a rotation).
 
-Privacy by design: personal names live *beside* the sealed content together with their
-16-byte salts (`SignedContent.commitments`). `erase_personal` drops plaintext and salt
-and keeps the digest, so the content hash, hence the seal, is unchanged: an erased
-report still verifies, and `VerifyResult.erased` says which fields were erased. While
-the plaintext is present, verification checks it against its digest, so a changed name
-is caught too. The signature image is personal as well; pass `image_bytes=None` once it
-has been erased and the rest of the seal still verifies.
+Privacy (SPEC §8: erasure of personal information must not break seals). A name is
+committed as digest = SHA-256(salt || UTF-8 name), with a random 16-byte salt per field
+(`reports.personal`). Only the digest is inside the sealed content. The plaintext name
+and its salt are stored beside the report (`SignedContent`: the WorkReport name fields,
+`signer_name`, and `commitments[field].salt`), never inside the sealed bytes.
 
-No clock is read here: the caller passes `sealed_at`.
+- While a name and its salt are present, `verify_seal` checks the name against its
+  digest, so a changed name is detected (`personal_altered:<field>`).
+- `erase_personal` removes the plaintext and the salt and keeps the digest. The content
+  hash is unchanged, so the seal still verifies, and `VerifyResult.erased` lists the
+  erased fields. Without the salt, the digest cannot be matched against guessed names.
+- The handwritten signature image is personal data too: once it is deleted, pass
+  `image_bytes=None`; the seal still verifies and lists `signature_image` as erased.
+
+What the app stores per signed report: the WorkReport fields, `signer_name`, per
+personal field its digest (permanent) and salt (erasable), the PNG (erasable) and the
+Seal (`Seal.to_dict`). No clock is read here: the caller passes `sealed_at`.
 """
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -35,30 +45,15 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from reports.canonical import canonical_json, format_datetime, sha256_hex
+from reports.content import SignedContent, commit_personal, content_hash
 from reports.document import WorkReport
 from reports.keys import SigningKey
-from reports.personal import PERSONAL_FIELDS, Commitment, commit
+from reports.personal import PERSONAL_FIELDS
 
 GENESIS_HASH = "0" * 64
 ALGORITHM = "ed25519+sha256/v1"
-CONTENT_SCHEMA = "oki-work-report/1"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 SIGNATURE_IMAGE = "signature_image"
-
-
-@dataclass(frozen=True)
-class SignedContent:
-    """A signed report as stored: the report, the signer and the personal commitments."""
-
-    report: WorkReport
-    signer_name: str | None
-    commitments: Mapping[str, Commitment] = field(default_factory=dict)
-
-    def personal_value(self, name: str) -> str | None:
-        """Plaintext of one personal field, None once erased."""
-        if name == "signer_name":
-            return self.signer_name
-        return getattr(self.report, name)
 
 
 @dataclass(frozen=True)
@@ -74,12 +69,32 @@ class Seal:
     sealed_at: datetime
     algorithm: str = ALGORITHM
 
+    def to_dict(self) -> dict[str, str]:
+        """JSON form for storage and the verify endpoint (sealed_at in ISO 8601)."""
+        return {
+            "algorithm": self.algorithm,
+            "content_hash": self.content_hash,
+            "image_hash": self.image_hash,
+            "prev_hash": self.prev_hash,
+            "seal_hash": self.seal_hash,
+            "signature": self.signature,
+            "key_id": self.key_id,
+            "sealed_at": format_datetime(self.sealed_at),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, str]) -> Seal:
+        """Read the form written by `to_dict`."""
+        values = {name: data[name] for name in cls.__dataclass_fields__}
+        return cls(**{**values, "sealed_at": datetime.fromisoformat(data["sealed_at"])})
+
 
 class Problem(StrEnum):
     """Why a seal does not verify; per-field problems are written `code:field`."""
 
     UNSUPPORTED_ALGORITHM = "unsupported_algorithm"
     CONTENT_ALTERED = "content_altered"
+    CONTENT_INVALID = "content_invalid"
     PERSONAL_ALTERED = "personal_altered"
     PERSONAL_UNVERIFIABLE = "personal_unverifiable"
     IMAGE_ALTERED = "image_altered"
@@ -98,56 +113,8 @@ class VerifyResult:
     erased: tuple[str, ...] = ()
 
 
-def _parts(report: WorkReport) -> list[dict[str, object]]:
-    return [
-        {
-            "part_no": part.part_no,
-            "qty": part.qty,
-            "condition": part.condition.value,
-            "removed_returned": part.removed_returned,
-        }
-        for part in report.parts
-    ]
-
-
-def content_dict(content: SignedContent) -> dict[str, object]:
-    """The sealed form of a signed report (schema v1; names only as salted digests)."""
-    report = content.report
-    # Listed field by field, not dataclasses.asdict: a field added to WorkReport later
-    # must not silently change the hash of every report sealed before it.
-    sealed: dict[str, object] = {
-        "schema": CONTENT_SCHEMA,
-        "report_id": report.report_id,
-        "visit_id": report.visit_id,
-        "call_id": report.call_id,
-        "device_serial": report.device_serial,
-        "device_model": report.device_model,
-        "site_name": report.site_name,
-        "site_address": report.site_address,
-        "customer_name": report.customer_name,
-        "support_pack_id": report.support_pack_id,
-        "arrived_at": format_datetime(report.arrived_at),
-        "departed_at": format_datetime(report.departed_at),
-        "work_done": report.work_done,
-        "result": report.result.value,
-        "parts": _parts(report),
-        "technical_changes": list(report.technical_changes),
-        "data_initialized": report.data_initialized,
-        "counter_reading": report.counter_reading,
-        "exclusion_cause": report.exclusion_cause and report.exclusion_cause.value,
-    }
-    for name in PERSONAL_FIELDS:
-        commitment = content.commitments.get(name)
-        sealed[name] = {"salted_sha256": commitment.digest if commitment else None}
-    return sealed
-
-
-def content_hash(content: SignedContent) -> str:
-    """SHA-256 of the canonical JSON of `content_dict(content)`."""
-    return sha256_hex(canonical_json(content_dict(content)))
-
-
 def _seal_hash(seal: Seal) -> str:
+    # Raises ValueError for a naive sealed_at; verify_seal reports that as seal_altered.
     fields = {
         "algorithm": seal.algorithm,
         "content_hash": seal.content_hash,
@@ -159,16 +126,9 @@ def _seal_hash(seal: Seal) -> str:
     return sha256_hex(canonical_json(fields))
 
 
-def commit_personal(report: WorkReport, signer_name: str) -> SignedContent:
-    """Salt and digest every personal name of a report about to be sealed."""
-    content = SignedContent(report, signer_name)
-    commitments = {}
-    for name in PERSONAL_FIELDS:
-        value = content.personal_value(name)
-        if value is None or not value.strip():
-            raise ValueError(f"{name} is required to seal a report")
-        commitments[name] = commit(value)
-    return replace(content, commitments=commitments)
+def is_hash(value: str) -> bool:
+    """True for a lower-case hex SHA-256 digest such as a seal hash."""
+    return len(value) == 64 and all(c in "0123456789abcdef" for c in value)
 
 
 def seal_report(
@@ -180,6 +140,8 @@ def seal_report(
     sealed_at: datetime,
 ) -> tuple[SignedContent, Seal]:
     """Seal a report at signing; returns what to store beside it and the seal."""
+    if not is_hash(prev_seal_hash):
+        raise ValueError("prev_seal_hash must be 64 lower-case hex digits")
     if not signature_png.startswith(PNG_MAGIC):
         raise ValueError("the signature image must be a PNG")
     content = commit_personal(report, signer_name)
@@ -196,25 +158,6 @@ def seal_report(
     signature = key.private_key.sign(bytes.fromhex(seal_hash))
     seal = replace(unsigned, seal_hash=seal_hash, signature=base64.b64encode(signature).decode())
     return content, seal
-
-
-def erase_personal(
-    content: SignedContent, fields: tuple[str, ...] = PERSONAL_FIELDS
-) -> SignedContent:
-    """Drop plaintext and salt of personal fields; the digests, hence the seal, stay."""
-    unknown = set(fields) - set(PERSONAL_FIELDS)
-    if unknown:
-        raise ValueError(f"not personal fields: {sorted(unknown)}")
-    report_changes = {name: None for name in fields if name != "signer_name"}
-    commitments = {
-        name: (commitment.erased() if name in fields else commitment)
-        for name, commitment in content.commitments.items()
-    }
-    return SignedContent(
-        report=replace(content.report, **report_changes),
-        signer_name=None if "signer_name" in fields else content.signer_name,
-        commitments=commitments,
-    )
 
 
 def _check_personal(content: SignedContent) -> tuple[list[str], list[str]]:
@@ -251,20 +194,38 @@ def verify_seal(
     problems, erased = _check_personal(report_content)
     if seal.algorithm != ALGORITHM:
         problems.append(Problem.UNSUPPORTED_ALGORITHM)
-    if content_hash(report_content) != seal.content_hash:
-        problems.append(Problem.CONTENT_ALTERED)
+    try:
+        if content_hash(report_content) != seal.content_hash:
+            problems.append(Problem.CONTENT_ALTERED)
+    except ValueError:  # e.g. a naive datetime read back from the database
+        problems.append(Problem.CONTENT_INVALID)
     if image_bytes is None:
         erased.append(SIGNATURE_IMAGE)
     elif sha256_hex(image_bytes) != seal.image_hash:
         problems.append(Problem.IMAGE_ALTERED)
     if seal.prev_hash != prev_seal_hash:
         problems.append(Problem.CHAIN_BROKEN)
-    seal_hash = _seal_hash(seal)
+    try:
+        seal_hash = _seal_hash(seal)
+    except ValueError:
+        seal_hash = ""
     if seal_hash != seal.seal_hash:
         problems.append(Problem.SEAL_ALTERED)
     public_key = public_keys.get(seal.key_id)
     if public_key is None:
         problems.append(Problem.UNKNOWN_KEY)
-    elif not _check_signature(seal, seal_hash, public_key):
+    elif not seal_hash or not _check_signature(seal, seal_hash, public_key):
         problems.append(Problem.BAD_SIGNATURE)
     return VerifyResult(not problems, tuple(str(p) for p in problems), tuple(erased))
+
+
+def verify_chain(
+    entries: Sequence[tuple[SignedContent, bytes | None, Seal]],
+    public_keys: Mapping[str, Ed25519PublicKey],
+) -> list[VerifyResult]:
+    """Verify reports in signing order, each against the previous entry's seal hash."""
+    results, prev = [], GENESIS_HASH
+    for content, image, seal in entries:
+        results.append(verify_seal(content, image, seal, public_keys, prev))
+        prev = seal.seal_hash
+    return results

@@ -12,10 +12,11 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from reports.content import erase_personal
 from reports.document import ExclusionCause, WorkReport
 from reports.keys import SigningKey
 from reports.pdf import render_pdf
-from reports.sealing import GENESIS_HASH, erase_personal, seal_report
+from reports.sealing import GENESIS_HASH, seal_report
 
 SIGNER = "鈴木 花子"
 VERIFY_URL = "https://dispatch.example.jp/api/v1/reports/R-2026-000123/verify"

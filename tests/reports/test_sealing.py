@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import fields, replace
 from datetime import UTC, datetime, timedelta
@@ -9,16 +10,16 @@ from typing import Any
 
 import pytest
 
+from reports.content import SignedContent, content_dict, content_hash, erase_personal
 from reports.document import ExclusionCause, Part, PartCondition, Result, WorkReport
 from reports.keys import Keyring, SigningKey, rotate
-from reports.personal import PERSONAL_FIELDS
+from reports.personal import PERSONAL_FIELDS, commit
 from reports.sealing import (
     ALGORITHM,
     GENESIS_HASH,
-    SignedContent,
-    content_dict,
-    erase_personal,
+    Seal,
     seal_report,
+    verify_chain,
     verify_seal,
 )
 
@@ -147,8 +148,6 @@ def test_replacing_a_name_with_a_matching_new_digest_is_detected(
     sealed: Any, signature_png: bytes, keyring: Keyring
 ) -> None:
     # A forger who also rewrites salt and digest still changes the sealed content.
-    from reports.personal import commit
-
     content, seal = sealed
     forged = replace(
         content,
@@ -330,3 +329,52 @@ def test_erasing_an_unknown_field_is_refused(sealed: Any) -> None:
     content, _ = sealed
     with pytest.raises(ValueError):
         erase_personal(content, ("site_name",))
+
+
+def test_seal_survives_its_json_form(sealed: Any, signature_png: bytes, keyring: Keyring) -> None:
+    content, seal = sealed
+    restored = Seal.from_dict(json.loads(json.dumps(seal.to_dict())))
+    assert restored == seal
+    assert verify_seal(content, signature_png, restored, keyring, GENESIS_HASH).valid
+
+
+def test_verify_chain_flags_the_reports_out_of_order(
+    make_report: Callable[..., WorkReport],
+    signing_key: SigningKey,
+    keyring: Keyring,
+    sealed_at: datetime,
+    make_signature: Callable[[int], bytes],
+) -> None:
+    chain = _seal_two(make_report, signing_key, sealed_at, make_signature)
+    entries = [(content, image, seal) for content, seal, image in chain]
+    assert [r.valid for r in verify_chain(entries, keyring)] == [True, True]
+    assert [r.valid for r in verify_chain(entries[::-1], keyring)] == [False, False]
+
+
+def test_naive_datetime_read_back_is_reported_not_raised(
+    sealed: Any, signature_png: bytes, keyring: Keyring
+) -> None:
+    # SQLite drops the offset; verification must say so instead of crashing.
+    content, seal = sealed
+    naive = content.report.arrived_at.replace(tzinfo=None)
+    broken = replace(content, report=replace(content.report, arrived_at=naive))
+    result = verify_seal(broken, signature_png, seal, keyring, GENESIS_HASH)
+    assert result.problems == ("content_invalid",)
+
+
+def test_sealing_refuses_a_malformed_previous_hash(
+    report: WorkReport, signature_png: bytes, signing_key: SigningKey, sealed_at: datetime
+) -> None:
+    with pytest.raises(ValueError, match="prev_seal_hash"):
+        seal_report(report, SIGNER, signature_png, signing_key, "abc", sealed_at)
+
+
+def test_content_hash_of_schema_v1_is_pinned(report: WorkReport) -> None:
+    # Old seals must keep verifying: any change to the sealed form needs a new schema.
+    salt = bytes(range(16))
+    names = {"technician_name": "佐藤 健一", "attendee_name": "鈴木 花子", "signer_name": SIGNER}
+    content = SignedContent(report, SIGNER, {k: commit(v, salt) for k, v in names.items()})
+    assert content_hash(content) == PINNED_CONTENT_HASH
+
+
+PINNED_CONTENT_HASH = "1aa2ddf9e0d9b386aa1f794b2eafce9fbcd4e5df171ce5f6b7609008474bfbf2"
