@@ -10,6 +10,7 @@ renderer reads is the font.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -165,7 +166,7 @@ def _seal_block(seal: Seal | None, verify_url: str | None, erased: bool) -> list
     return [outer, *note]
 
 
-def _footer(report_id: str) -> object:
+def _footer(report_id: str) -> Callable[[Canvas, SimpleDocTemplate], None]:
     def draw(canvas: Canvas, doc: SimpleDocTemplate) -> None:
         canvas.saveState()
         canvas.setFont(FONT, 7.5)
