@@ -133,7 +133,7 @@ def _seal_block(seal: Seal | None, verify_url: str | None, erased: bool) -> list
         ["封印ハッシュ（短縮）", para(seal.seal_hash[:16], "mono_big")],
         ["封印ハッシュ", para(seal.seal_hash, "mono")],
         ["直前の封印ハッシュ", para(seal.prev_hash, "mono")],
-        ["署名鍵ID・方式", para(f"{seal.key_id}　{seal.algorithm}", "mono")],
+        ["署名鍵ID・方式", para(f"{seal.key_id} / {seal.algorithm}", "mono")],
     ]
     how = escape(
         "報告票番号・封印ハッシュ・署名鍵IDをOXTにお伝えいただくと、改ざんの有無を確認できます。"
