@@ -212,3 +212,49 @@ def validate_report_payload(payload: Mapping[str, Any]) -> dict[str, str]:
     if cause is not None and (problem := _enum_error(cause, ExclusionCause)) is not None:
         errors["exclusion_cause"] = problem
     return errors
+
+
+class InvalidReport(ValueError):
+    """A report payload that breaks the domain rules; `errors` maps field → message."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        super().__init__(", ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = dict(errors)
+
+
+def _validated_datetime(value: Any) -> datetime:
+    parsed = parse_datetime(value)
+    if parsed is None:  # unreachable after validation; keeps the type exact
+        raise InvalidReport({"datetime": "must carry a UTC offset"})
+    return parsed
+
+
+def report_from_payload(payload: Mapping[str, Any], **context: str) -> WorkReport:
+    """Build a WorkReport from a §9.1 payload plus the ids and names the app supplies.
+
+    `context` holds the fields the technician does not type: report_id, visit_id,
+    call_id, device_serial, device_model, site_name, site_address, customer_name,
+    support_pack_id and technician_name. Raises InvalidReport when validation fails.
+    """
+    errors = validate_report_payload(payload)
+    if errors:
+        raise InvalidReport(errors)
+    cause = payload.get("exclusion_cause")
+    return WorkReport(
+        **context,
+        arrived_at=_validated_datetime(payload["arrived_at"]),
+        departed_at=_validated_datetime(payload["departed_at"]),
+        work_done=payload["work_done"].strip(),
+        result=Result(payload["result"]),
+        parts=tuple(
+            Part(
+                p["part_no"].strip(), p["qty"], PartCondition(p["condition"]), p["removed_returned"]
+            )
+            for p in payload.get("parts", [])
+        ),
+        technical_changes=tuple(c.strip() for c in payload.get("technical_changes", [])),
+        data_initialized=payload["data_initialized"],
+        counter_reading=payload.get("counter_reading"),
+        attendee_name=payload["attendee_name"].strip(),
+        exclusion_cause=ExclusionCause(cause) if cause is not None else None,
+    )

@@ -11,8 +11,10 @@ from reports.document import (
     EXCLUSION_CAUSE_LABELS,
     RESULT_LABELS,
     ExclusionCause,
+    InvalidReport,
     PartCondition,
     Result,
+    report_from_payload,
     validate_report_payload,
 )
 
@@ -118,3 +120,33 @@ def test_result_labels_are_the_usual_japanese_words() -> None:
 def test_exclusion_cause_makes_the_work_chargeable(report: Any, chargeable_report: Any) -> None:
     assert not report.is_chargeable
     assert chargeable_report.is_chargeable
+
+
+CONTEXT = {
+    "report_id": "R-1",
+    "visit_id": "V-1",
+    "call_id": "C-1",
+    "device_serial": "AK12345678",
+    "device_model": "COREFIDO C844dnw",
+    "site_name": "本社",
+    "site_address": "東京都港区",
+    "customer_name": "山田商事株式会社",
+    "support_pack_id": "SP-1",
+    "technician_name": "佐藤 健一",
+}
+
+
+def test_valid_payload_becomes_a_work_report() -> None:
+    payload = {**VALID, "exclusion_cause": "network", "attendee_name": " 鈴木 花子 "}
+    report = report_from_payload(payload, **CONTEXT)
+    assert report.result is Result.RESOLVED
+    assert report.parts[0].condition is PartCondition.NEW and report.parts[0].qty == 1
+    assert report.exclusion_cause is ExclusionCause.NETWORK and report.is_chargeable
+    assert report.arrived_at.utcoffset() is not None
+    assert report.attendee_name == "鈴木 花子"  # stray spaces from the tablet dropped
+
+
+def test_invalid_payload_raises_with_the_field_errors() -> None:
+    with pytest.raises(InvalidReport) as caught:
+        report_from_payload({**VALID, "result": "fixed"}, **CONTEXT)
+    assert set(caught.value.errors) == {"result"}
