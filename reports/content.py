@@ -66,7 +66,7 @@ def content_dict(content: SignedContent) -> dict[str, object]:
         "technical_changes": list(report.technical_changes),
         "data_initialized": report.data_initialized,
         "counter_reading": report.counter_reading,
-        "exclusion_cause": report.exclusion_cause and report.exclusion_cause.value,
+        "exclusion_cause": None if report.exclusion_cause is None else report.exclusion_cause.value,
     }
     for name in PERSONAL_FIELDS:
         commitment = content.commitments.get(name)

@@ -53,6 +53,9 @@ from reports.personal import PERSONAL_FIELDS
 GENESIS_HASH = "0" * 64
 ALGORITHM = "ed25519+sha256/v1"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+# A tablet canvas at DPR 3 is far below this; the cap stops a decompression bomb from
+# reaching the PDF renderer, which decodes the image.
+MAX_SIGNATURE_PIXELS = 4096 * 4096
 SIGNATURE_IMAGE = "signature_image"
 
 
@@ -131,6 +134,15 @@ def is_hash(value: str) -> bool:
     return len(value) == 64 and all(c in "0123456789abcdef" for c in value)
 
 
+def check_signature_png(data: bytes) -> None:
+    """Raise ValueError unless `data` starts like a PNG of a sensible size."""
+    if not data.startswith(PNG_MAGIC) or data[12:16] != b"IHDR":
+        raise ValueError("the signature image must be a PNG")
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    if not 0 < width * height <= MAX_SIGNATURE_PIXELS:
+        raise ValueError("the signature image is empty or too large")
+
+
 def seal_report(
     report: WorkReport,
     signer_name: str,
@@ -142,8 +154,7 @@ def seal_report(
     """Seal a report at signing; returns what to store beside it and the seal."""
     if not is_hash(prev_seal_hash):
         raise ValueError("prev_seal_hash must be 64 lower-case hex digits")
-    if not signature_png.startswith(PNG_MAGIC):
-        raise ValueError("the signature image must be a PNG")
+    check_signature_png(signature_png)
     content = commit_personal(report, signer_name)
     unsigned = Seal(
         content_hash=content_hash(content),

@@ -74,6 +74,15 @@ def test_sealing_refuses_an_image_that_is_not_png(
         seal_report(report, SIGNER, b"GIF89a...", signing_key, GENESIS_HASH, sealed_at)
 
 
+def test_sealing_refuses_a_huge_png(
+    report: WorkReport, signing_key: SigningKey, sealed_at: datetime
+) -> None:
+    # IHDR of a 100000 x 100000 image: a decompression bomb for the PDF renderer.
+    header = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + (100_000).to_bytes(4, "big") * 2
+    with pytest.raises(ValueError, match="too large"):
+        seal_report(report, SIGNER, header, signing_key, GENESIS_HASH, sealed_at)
+
+
 def test_sealing_refuses_a_report_without_attendee(
     make_report: Callable[..., WorkReport],
     signature_png: bytes,
