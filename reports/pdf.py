@@ -29,12 +29,13 @@ from reports.pdf_layout import (
     INK,
     MUTED,
     STYLES,
+    customer_section,
     format_datetime_ja,
     grid,
     para,
     parts_table,
-    report_rows,
     section,
+    work_section,
 )
 from reports.sealing import Seal
 
@@ -196,7 +197,8 @@ def render_pdf(
     )
     story: list[Flowable] = [
         _header(report),
-        *report_rows(report, BODY_WIDTH),
+        customer_section(report, BODY_WIDTH),
+        *work_section(report, BODY_WIDTH),
         parts_table(report, BODY_WIDTH),
         section("確認・署名", BODY_WIDTH, _signature_block(seal, signature_png, signer_name)),
         section("電子封印（改ざん検知）", BODY_WIDTH, *_seal_block(seal, verify_url, erased)),

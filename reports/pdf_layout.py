@@ -125,30 +125,37 @@ LONG_TEXT_CHARS = 500
 LONG_TEXT_LINES = 10
 
 
-def _is_long(text: str) -> bool:
-    return len(text) > LONG_TEXT_CHARS or text.count("\n") >= LONG_TEXT_LINES
+def _four_columns(width: float) -> list[float]:
+    label = 28 * mm
+    return [label, width / 2 - label, label, width / 2 - label]
 
 
-def report_rows(report: WorkReport, width: float) -> list[Flowable]:
-    """Customer, device and work sections as ruled label/value grids."""
-    label, value = 28 * mm, width / 2 - 28 * mm
-    widths = [label, value, label, value]
-    wide = [((1, r), (3, r)) for r in (1, 2)]
+def customer_section(report: WorkReport, width: float) -> Flowable:
+    """Customer, site, device and support pack."""
     customer = grid(
         [
-            [
-                "お客様名",
-                para(report.customer_name),
-                "サポートパックID",
-                para(report.support_pack_id),
-            ],
+            ["お客様名", para(report.customer_name), "サポートパックID",
+             para(report.support_pack_id)],
             ["設置場所", para(report.site_name), "", ""],
             ["所在地", para(report.site_address), "", ""],
             ["型式", para(report.device_model), "シリアル番号", para(report.device_serial)],
         ],
-        widths,
-        spans=wide,
-    )
+        _four_columns(width),
+        spans=[((1, r), (3, r)) for r in (1, 2)],
+    )  # fmt: skip
+    return section("お客様・装置", width, customer)
+
+
+def _overflowing(title: str, text: str, overflow: list[Flowable], width: float) -> str:
+    """The text for a grid cell; a long one goes below the grid under its own heading."""
+    if len(text) <= LONG_TEXT_CHARS and text.count("\n") < LONG_TEXT_LINES:
+        return text
+    overflow += [heading(f"{title}（続き）", width), para(text)]
+    return f"下記「{title}（続き）」を参照"
+
+
+def _work_rows(report: WorkReport, overflow: list[Flowable], width: float) -> list[list[object]]:
+    arrived, departed = report.arrived_at, report.departed_at
     counter = "未記録" if report.counter_reading is None else f"{report.counter_reading:,} 枚"
     initialized = YES_NO_LABELS[report.data_initialized]
     if report.data_initialized:
@@ -157,56 +164,35 @@ def report_rows(report: WorkReport, width: float) -> list[Flowable]:
     charge = "該当なし（サポートパックの範囲内・無償）"
     if report.exclusion_cause is not None:
         charge = f"有償　サービス対象外の原因：{report.exclusion_cause.label}"
-    arrived, departed = report.arrived_at, report.departed_at
-    overflow: list[tuple[str, str]] = []
-    work_done, changes_cell = report.work_done, changes
-    if _is_long(work_done):
-        overflow.append(("作業内容", work_done))
-        work_done = "下記「作業内容（続き）」を参照"
-    if _is_long(changes):
-        overflow.append(("技術変更", changes))
-        changes_cell = "下記「技術変更（続き）」を参照"
-    rows = [
-        [
-            "到着日時",
-            para(format_datetime_ja(arrived)),
-            "退出日時",
-            para(format_datetime_ja(departed)),
-        ],
-        [
-            "作業時間",
-            para(format_duration(arrived, departed)),
-            "担当技術員",
-            para(_or_erased(report.technician_name)),
-        ],
-        ["作業内容", para(work_done), "", ""],
+    return [
+        ["到着日時", para(format_datetime_ja(arrived)), "退出日時",
+         para(format_datetime_ja(departed))],
+        ["作業時間", para(format_duration(arrived, departed)), "担当技術員",
+         para(_or_erased(report.technician_name))],
+        ["作業内容", para(_overflowing("作業内容", report.work_done, overflow, width)), "", ""],
         ["結果", para(report.result.label), "立会者", para(_or_erased(report.attendee_name))],
         ["カウンター値", para(counter), "データ初期化", para(initialized)],
-        ["技術変更", para(changes_cell), "", ""],
+        ["技術変更", para(_overflowing("技術変更", changes, overflow, width)), "", ""],
         ["有償対象", para(charge), "", ""],
-    ]
-    work = grid(rows, widths, spans=[((1, r), (3, r)) for r in (2, 5, 6)])
+    ]  # fmt: skip
+
+
+def work_section(report: WorkReport, width: float) -> list[Flowable]:
+    """Times, work done, result and the other facts of the visit, then any long texts."""
+    overflow: list[Flowable] = []
+    work = grid(
+        _work_rows(report, overflow, width),
+        _four_columns(width),
+        spans=[((1, r), (3, r)) for r in (2, 5, 6)],
+    )
     if report.exclusion_cause is not None:
         work.setStyle([("BACKGROUND", (1, 6), (3, 6), WARN_BG)])
     notes = []
     if report.data_initialized:
         # Seed §5: backup and restore are not part of the service.
-        notes.append(
-            para(
-                "※ データ・ソフトウェアのバックアップ／リストアは本サービスに含まれません。",
-                "small",
-            )
-        )
-    long_texts = [
-        flowable
-        for title, text in overflow
-        for flowable in (heading(f"{title}（続き）", width), para(text))
-    ]
-    return [
-        section("お客様・装置", width, customer),
-        section("作業", width, work, *notes),
-        *long_texts,
-    ]
+        text = "※ データ・ソフトウェアのバックアップ／リストアは本サービスに含まれません。"
+        notes.append(para(text, "small"))
+    return [section("作業", width, work, *notes), *overflow]
 
 
 def parts_table(report: WorkReport, width: float) -> Flowable:
