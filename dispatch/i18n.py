@@ -69,6 +69,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+def add_messages(messages: dict[str, tuple[str, str]]) -> None:
+    """Let each area keep its own messages next to its views (keys must not collide)."""
+    clash = set(messages) & set(MESSAGES)
+    if clash:
+        raise ValueError(f"message keys defined twice: {sorted(clash)}")
+    MESSAGES.update(messages)
+
+
 def current_locale() -> str:
     """The request's language: the session's choice, else the browser's, else Japanese."""
     chosen = session.get("locale")

@@ -36,7 +36,10 @@ class Pack(db.Model):
     support_hours: Mapped[dict[str, Any]] = mapped_column(JsonType)
     status: Mapped[str] = mapped_column(String(12), default="purchased", index=True)
     support_pack_id: Mapped[str | None] = mapped_column(String(20), unique=True)
+    # The period the coverage engine computed when the pack was recorded (SPEC §4).
     nominal_start: Mapped[date | None] = mapped_column(Date)
+    uncapped_end: Mapped[date | None] = mapped_column(Date)
+    continuous: Mapped[bool] = mapped_column(default=False)
     coverage_start: Mapped[date | None] = mapped_column(Date)
     coverage_end: Mapped[date | None] = mapped_column(Date)
     warnings: Mapped[list[str]] = mapped_column(JsonType, default=list)

@@ -2,7 +2,7 @@
 
 Revision ID: 5aafae5e2cf4
 Revises: 
-Create Date: 2026-11-26 06:58:24.988976
+Create Date: 2026-11-26 07:00:02.632058
 
 """
 from alembic import op
@@ -226,6 +226,8 @@ def upgrade():
     sa.Column('status', sa.String(length=12), nullable=False),
     sa.Column('support_pack_id', sa.String(length=20), nullable=True),
     sa.Column('nominal_start', sa.Date(), nullable=True),
+    sa.Column('uncapped_end', sa.Date(), nullable=True),
+    sa.Column('continuous', sa.Boolean(), nullable=False),
     sa.Column('coverage_start', sa.Date(), nullable=True),
     sa.Column('coverage_end', sa.Date(), nullable=True),
     sa.Column('warnings', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
