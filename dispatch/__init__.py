@@ -18,6 +18,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from dispatch.config import load_config
     from dispatch.extensions import api, csrf, db, login_manager, migrate
     from dispatch.i18n import init_i18n
+    from dispatch.security import init_security
     from dispatch.views import pages
     from dispatch.views.api import init_api
 
@@ -35,6 +36,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     api.init_app(app)
     init_i18n(app)
+    init_security(app)
     with app.app_context():
         _tune_engine(db.engine)
 
