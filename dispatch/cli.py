@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from datetime import date
+from pathlib import Path
 
 import click
 from flask.cli import FlaskGroup, with_appcontext
@@ -137,6 +138,39 @@ def demo(port: int | None, host: str, no_serve: bool) -> None:
             click.echo(line)
     if not no_serve:
         _exec_gunicorn(host, _port_option(port), 1, app.config["SQLALCHEMY_DATABASE_URI"])
+
+
+def _db_group() -> click.Group:
+    # Flask-Migrate owns the `db` group; backup and restore join it.
+    from flask_migrate.cli import db as db_group
+
+    return db_group
+
+
+@_db_group().command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+@_fail_on_service_error
+def db_backup(target: Path) -> None:
+    """Write a consistent backup of the database to TARGET."""
+    from flask import current_app
+
+    from dispatch.backup import backup
+
+    click.echo(backup(current_app.config["SQLALCHEMY_DATABASE_URI"], target))
+
+
+@_db_group().command("restore")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+@_fail_on_service_error
+def db_restore(source: Path) -> None:
+    """Replace the database's content with the backup SOURCE."""
+    from flask import current_app
+
+    from dispatch.backup import restore
+
+    click.echo(restore(current_app.config["SQLALCHEMY_DATABASE_URI"], source))
 
 
 @cli.group()

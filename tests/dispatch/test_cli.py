@@ -79,3 +79,30 @@ def test_serve_rejects_a_bad_port_environment(db_url):
     result = run(["serve"], db_url, PORT="eighty")
     assert result.returncode != 0
     assert "PORT must be a port number" in result.stderr
+
+
+def test_sqlite_backup_and_restore_round_trip(db_url, tmp_path):
+    run(["db", "upgrade"], db_url)
+    run(["user", "add", "--role", "admin", "--email", "keep@b.jp", "--password", "x" * 12],
+        db_url)
+    backup_file = tmp_path / "backup.sqlite3"
+    done = run(["db", "backup", str(backup_file)], db_url)
+    assert done.returncode == 0, done.stderr
+    run(["user", "add", "--role", "admin", "--email", "later@b.jp", "--password", "x" * 12],
+        db_url)
+    restored = run(["db", "restore", str(backup_file)], db_url)
+    assert restored.returncode == 0, restored.stderr
+    # the user added after the backup is gone, the one before it is back
+    again = run(["user", "add", "--role", "admin", "--email", "later@b.jp", "--password",
+                 "x" * 12], db_url)
+    assert again.returncode == 0
+    dup = run(["user", "add", "--role", "admin", "--email", "keep@b.jp", "--password",
+               "x" * 12], db_url)
+    assert "already exists" in dup.stderr
+
+
+def test_restore_from_a_missing_file_fails_cleanly(db_url, tmp_path):
+    run(["db", "upgrade"], db_url)
+    result = run(["db", "restore", str(tmp_path / "nope.sqlite3")], db_url)
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("Error: no backup file at")
