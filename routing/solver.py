@@ -109,16 +109,15 @@ def _solve_once(model: NodeModel, options: SolveOptions) -> NodeSolution:
         if node not in depots and spec.penalty is not None:
             routing.AddDisjunction([manager.NodeToIndex(node)], spec.penalty)
 
-    # 9. Finalizers: leave as late as possible, serve as early as possible, return early,
-    # so the reported times are tight rather than arbitrary within the slack.
-    for v in range(len(model.vehicles)):
-        routing.AddVariableMaximizedByFinalizer(time_dim.CumulVar(routing.Start(v)))
+    # 9. Finalizers (applied in this order): serve as early as possible, then leave as late
+    # and return as early as that allows, so reported times are tight, not arbitrary.
     for node in range(len(model.nodes)):
         if node not in depots:
             routing.AddVariableMinimizedByFinalizer(
                 time_dim.CumulVar(manager.NodeToIndex(node))
             )
     for v in range(len(model.vehicles)):
+        routing.AddVariableMaximizedByFinalizer(time_dim.CumulVar(routing.Start(v)))
         routing.AddVariableMinimizedByFinalizer(time_dim.CumulVar(routing.End(v)))
 
     # 10. Search parameters: first solution, metaheuristic and budget.
