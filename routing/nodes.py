@@ -79,6 +79,9 @@ class SolveOptions:
     first_solution: str = "PARALLEL_CHEAPEST_INSERTION"
     metaheuristic: str = "GUIDED_LOCAL_SEARCH"
     gls_lambda: float = 0.1
+    # Extra search parameters as (dotted field, value), e.g.
+    # ("local_search_operators.use_cross_exchange", True); booleans map to BOOL_TRUE/FALSE.
+    tweaks: tuple[tuple[str, object], ...] = ()
 
     def is_parallel(self, nodes: int) -> bool:
         """Whether to run the second search."""

@@ -13,6 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+from ortools.util import optional_boolean_pb2
 
 from routing.nodes import NodeModel, NodeSolution, SolveOptions, VehicleRoute
 
@@ -182,6 +183,15 @@ def _search_parameters(options: SolveOptions):
     params.time_limit.FromMilliseconds(max(1, int(options.time_limit_s * 1000)))
     if options.solution_limit is not None:
         params.solution_limit = options.solution_limit
+    for dotted, value in options.tweaks:
+        *path, name = dotted.split(".")
+        holder = params
+        for part in path:
+            holder = getattr(holder, part)
+        if isinstance(value, bool) and name.startswith("use_"):
+            # Operator switches are OptionalBoolean enums, not Python bools.
+            value = optional_boolean_pb2.BOOL_TRUE if value else optional_boolean_pb2.BOOL_FALSE
+        setattr(holder, name, value)
     return params
 
 
