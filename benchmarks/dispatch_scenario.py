@@ -61,7 +61,8 @@ def _windows(rng: random.Random) -> tuple[TimeWindow, ...]:
     return (TimeWindow(9 * HOUR, 11 * HOUR), TimeWindow(14 * HOUR, 16 * HOUR))
 
 
-def build(seed: int, technicians_per_base: int = 10, visits_per_base: int = 100):
+def build(seed: int, spherical: bool = False, technicians_per_base: int = 10,
+          visits_per_base: int = 100) -> RoutingProblem:
     """The scenario problem, reproducible from the seed."""
     rng = random.Random(seed)
     techs, visits = [], []
@@ -74,23 +75,24 @@ def build(seed: int, technicians_per_base: int = 10, visits_per_base: int = 100)
             ))
         for k in range(visits_per_base):
             visits.append(Visit(
-                f"{name}-v{k}", _around(rng, base, 30.0), _windows(rng),
-                rng.choice((30, 45, 60, 90)) * 60,
+                f"{name}-v{k}", _around(rng, base, 16.0), _windows(rng),
+                rng.choice((20, 30, 30, 45, 60)) * 60,
                 skill=rng.choice((None, None, *SKILLS)),
                 priority=Priority.SAME_DAY if rng.random() < 0.2 else Priority.NEXT_DAY,
             ))
-    return RoutingProblem(tuple(techs), tuple(visits), GeodesicTravel(1.3, 30.0))
+    return RoutingProblem(tuple(techs), tuple(visits), GeodesicTravel(1.3, 35.0, spherical))
 
 
 def main(argv: list[str] | None = None) -> int:
     """Build, plan, insert one call, report."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--region-seconds", type=float, default=2.0)
+    parser.add_argument("--region-seconds", type=float, default=1.5)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--spherical", action="store_true", help="great-circle distances")
     parser.add_argument("--out", default="benchmarks/out/scenario.md")
     args = parser.parse_args(argv)
-    problem = build(args.seed)
+    problem = build(args.seed, args.spherical)
     started = time.monotonic()
     plan = solve_by_region(problem, SolveOptions(time_limit_s=args.region_seconds),
                            workers=args.workers)

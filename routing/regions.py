@@ -17,7 +17,15 @@ from dataclasses import replace
 from routing.insertion import insert_visit
 from routing.nodes import SolveOptions
 from routing.planner import solve
-from routing.problem import Location, RoutePlan, RoutingProblem, Visit
+from routing.problem import (
+    DroppedVisit,
+    DropReason,
+    Location,
+    Priority,
+    RoutePlan,
+    RoutingProblem,
+    Visit,
+)
 
 
 def _km(a: Location, b: Location) -> float:
@@ -68,9 +76,12 @@ def merge(problem: RoutingProblem, plans: Sequence[RoutePlan], wall: float) -> R
 
 
 def solve_by_region(
-    problem: RoutingProblem, options: SolveOptions | None = None, workers: int = 2
+    problem: RoutingProblem,
+    options: SolveOptions | None = None,
+    workers: int = 2,
+    repair_seconds: float = 2.0,
 ) -> RoutePlan:
-    """Plan a large day region by region; `options` applies to each region."""
+    """Plan a large day region by region (`options` applies to each), then repair drops."""
     started = time.monotonic()
     options = replace(options or SolveOptions(time_limit_s=2.0), parallel=False)
     regions = split_by_base(problem)
@@ -82,14 +93,24 @@ def solve_by_region(
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             plans = list(pool.map(solve, regions, [options] * len(regions)))
     plan = merge(problem, plans, time.monotonic() - started)
-    return repair(problem, plan, started)
+    return repair(problem, plan, started, time.monotonic() + repair_seconds)
 
 
-def repair(problem: RoutingProblem, plan: RoutePlan, started: float) -> RoutePlan:
-    """Offer each dropped visit to every technician in the country, most urgent first."""
+def repair(problem: RoutingProblem, plan: RoutePlan, started: float, deadline: float) -> RoutePlan:
+    """Offer dropped visits to technicians of any region until the deadline.
+
+    Visits a region could not staff (skill, distance) come first, then same-day promises;
+    next-day visits dropped for capacity are left to roll, as a full region stays full.
+    """
     visits = {v.id: v for v in problem.visits}
     status = plan.status
-    urgent_first = sorted(plan.dropped, key=lambda d: visits[d.visit_id].priority != "SAME_DAY")
-    for dropped in urgent_first:
+
+    def urgency(dropped: DroppedVisit) -> tuple[bool, bool]:
+        same_day = visits[dropped.visit_id].priority == Priority.SAME_DAY
+        return dropped.reason == DropReason.NO_CAPACITY, not same_day
+
+    for dropped in sorted(plan.dropped, key=urgency):
+        if urgency(dropped) == (True, True) or time.monotonic() > deadline:
+            break
         plan = insert_visit(problem, plan, visits[dropped.visit_id])
     return replace(plan, status=status, wall_seconds=time.monotonic() - started)

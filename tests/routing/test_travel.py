@@ -93,3 +93,9 @@ def test_osrm_adapter_asks_once_per_distinct_location(osrm_url):
 def test_osrm_unroutable_pair_becomes_a_prohibitive_travel_time(osrm_url):
     matrix = OsrmTravel(osrm_url).matrix([TOKYO, OSAKA, (43.06, 141.35)])
     assert matrix.durations[0][2] == UNREACHABLE_SECONDS
+
+
+def test_spherical_estimate_stays_within_half_a_percent_of_the_geodesic_one():
+    exact, _ = GeodesicTravel().seconds_and_metres(TOKYO, OSAKA)
+    sphere, _ = GeodesicTravel(spherical=True).seconds_and_metres(TOKYO, OSAKA)
+    assert abs(sphere - exact) / exact < 0.005
