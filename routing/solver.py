@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import multiprocessing
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
@@ -30,14 +29,27 @@ def solve_nodes(model: NodeModel, options: SolveOptions) -> NodeSolution:
         first_solution=_ALTERNATIVE_FIRST_SOLUTION.get(options.first_solution, "SAVINGS"),
         time_limit_s=options.time_limit_s - _HELPER_STARTUP_S,
     )
-    # spawn, not fork: the caller may be a threaded web app or scheduler.
+    # spawn, not fork: the caller may be a threaded web app or scheduler. A bare Process and
+    # pipe, not a pool: a pool feeds its workers from a parent thread, which cannot run while
+    # OR-Tools holds the GIL in this process's own search.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        future = pool.submit(_solve_once, model, helper_options)
-        mine = _solve_once(model, options)
-        theirs = future.result()
+    receiver, sender = context.Pipe(duplex=False)
+    helper = context.Process(target=_helper, args=(model, helper_options, sender), daemon=True)
+    helper.start()
+    sender.close()
+    mine = _solve_once(model, options)
+    try:
+        theirs = receiver.recv()
+    except EOFError:  # the helper died (e.g. out of memory): keep our own answer
+        theirs = mine
+    helper.join()
     # Prefer fewer dropped nodes, then the lower objective; ties go to the main search.
     return min((mine, theirs), key=lambda s: (len(s.dropped), s.objective))
+
+
+def _helper(model: NodeModel, options: SolveOptions, connection) -> None:
+    connection.send(_solve_once(model, options))
+    connection.close()
 
 
 # The helper starts elsewhere: on Solomon/Homberger at 10 s, savings-started GLS wins on

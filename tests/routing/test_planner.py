@@ -228,3 +228,11 @@ def test_every_visit_is_either_routed_or_dropped_exactly_once(fast):
 def test_plan_without_visits_has_one_empty_route_per_technician(fast):
     plan = plan_of([tech("a"), tech("b")], [], fast)
     assert [r.stops for r in plan.routes] == [(), ()]
+
+
+def test_parallel_search_in_two_processes_returns_a_complete_plan():
+    budget = SolveOptions(time_limit_s=10, solution_limit=20, parallel=True)
+    visits = [visit(f"v{i}", i * 3 - 10) for i in range(8)]
+    plan = plan_of([tech("a"), tech("b", base=10)], visits, budget)
+    assert plan.dropped == ()
+    assert sum(len(r.stops) for r in plan.routes) == 8
