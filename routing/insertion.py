@@ -1,0 +1,184 @@
+"""Insert one new visit into a planned day without re-planning it (in-day re-planning).
+
+Cheapest feasible insertion: every position of every nearby qualified technician's route is
+tried with an exact forward schedule (windows, lunch, shift end, visit cap, pins); nothing
+else moves. Fast enough for a national day because only the nearest technicians are asked.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from routing.problem import (
+    DroppedVisit,
+    DropReason,
+    Pin,
+    Route,
+    RoutePlan,
+    RoutingProblem,
+    Stop,
+    Technician,
+    Visit,
+)
+
+
+@dataclass(frozen=True)
+class _Leg:
+    """One stop to schedule: the visit and, for started/fixed visits, its fixed start."""
+
+    visit: Visit
+    fixed_start: int | None
+
+
+def schedule(tech: Technician, legs: Sequence[_Leg], durations, distances) -> Route | None:
+    """Earliest feasible schedule of the legs in order, or None if it breaks a rule.
+
+    Matrix rows/columns: 0 = technician start, 1 = end, 2 + i = legs[i].
+    """
+    if tech.max_visits is not None and len(legs) > tech.max_visits:
+        return None
+    lunch, lunch_done = tech.lunch, tech.lunch is None
+    clock, here, stops, metres = tech.shift_start, 0, [], 0
+    for i, leg in enumerate(legs):
+        there = 2 + i
+        arrival, start = _arrive(leg, clock + durations[here][there])
+        if start is None:
+            return None
+        if not lunch_done and start + leg.visit.service_seconds > lunch.latest_start:
+            # Serving first would push lunch past its latest start: eat now, then drive.
+            clock = max(clock, lunch.earliest_start)
+            if clock > lunch.latest_start:
+                return None
+            clock, lunch_done = clock + lunch.duration, True
+            arrival, start = _arrive(leg, clock + durations[here][there])
+            if start is None:
+                return None
+        stops.append(Stop(leg.visit.id, arrival, start, start + leg.visit.service_seconds))
+        metres += distances[here][there]
+        clock, here = start + leg.visit.service_seconds, there
+    if not lunch_done:
+        clock = max(clock, lunch.earliest_start)
+        if clock > lunch.latest_start:
+            return None
+        clock += lunch.duration
+    back = clock + durations[here][1]
+    if back > tech.shift_end:
+        return None
+    metres += distances[here][1]
+    departure = tech.shift_start
+    if stops and stops[0].arrival == tech.shift_start + durations[0][2]:
+        # No lunch before the first stop: leave late enough not to wait at the door.
+        departure = max(tech.shift_start, stops[0].service_start - durations[0][2])
+        stops[0] = replace(stops[0], arrival=departure + durations[0][2])
+    return Route(tech.id, departure, back, tuple(stops), metres, back - departure)
+
+
+def _arrive(leg: _Leg, arrival: int) -> tuple[int, int | None]:
+    """Service start for an arrival time: the fixed start, or the first window that fits."""
+    if leg.fixed_start is not None:
+        # Already started or fixed by hand: reality wins over the estimate.
+        return min(arrival, leg.fixed_start), leg.fixed_start
+    for window in sorted(leg.visit.windows, key=lambda w: w.start):
+        if arrival <= window.end:
+            return arrival, max(arrival, window.start)
+    return arrival, None
+
+
+def insert_visit(
+    problem: RoutingProblem, plan: RoutePlan, visit: Visit, *, candidates: int = 30
+) -> RoutePlan:
+    """Add `visit` to `plan` at its cheapest feasible place; otherwise list it as dropped."""
+    started = time.monotonic()
+    visits = {v.id: v for v in problem.visits} | {visit.id: visit}
+    pins = {p.visit_id: p for p in problem.pins}
+    techs = _qualified(problem.technicians, visit, pins.get(visit.id))
+    if not techs:
+        return _dropped(plan, visit, DropReason.NO_SKILLED_TECHNICIAN, started)
+    techs = _nearest(problem, techs, visit)[:candidates]
+    best: tuple[int, Route] | None = None
+    reachable = False
+    for tech in techs:
+        found, alone_ok = _best_in_route(problem, plan.route_of(tech.id), tech, visit, visits, pins)
+        reachable = reachable or alone_ok
+        if found is not None and (best is None or found[0] < best[0]):
+            best = found
+    if best is None:
+        reason = DropReason.NO_CAPACITY if reachable else DropReason.CANNOT_ARRIVE_IN_HOURS
+        return _dropped(plan, visit, reason, started)
+    added, new_route = best
+    routes = tuple(new_route if r.technician_id == new_route.technician_id else r
+                   for r in plan.routes)
+    dropped = tuple(d for d in plan.dropped if d.visit_id != visit.id)
+    return replace(plan, routes=routes, dropped=dropped, objective=plan.objective + added,
+                   status="INSERTED", wall_seconds=time.monotonic() - started)
+
+
+def _best_in_route(problem, route: Route, tech: Technician, visit: Visit, visits, pins):
+    """Cheapest (added seconds, new route) for this technician, and whether alone is ok."""
+    legs = [_Leg(visits[s.visit_id], _fixed_start(pins.get(s.visit_id), s)) for s in route.stops]
+    matrix = problem.travel.matrix(
+        [tech.start, tech.end, *(leg.visit.location for leg in legs), visit.location]
+    )
+    old_cost = _travel_seconds(range(len(legs)), matrix.durations)
+    best: tuple[int, Route] | None = None
+    for position in range(_first_movable_position(route, pins), len(legs) + 1):
+        order = [*range(position), len(legs), *range(position, len(legs))]
+        trial = [*legs[:position], _Leg(visit, None), *legs[position:]]
+        durations = _reorder(matrix.durations, order)
+        new_route = schedule(tech, trial, durations, _reorder(matrix.distances, order))
+        if new_route is None:
+            continue
+        added = _travel_seconds(range(len(trial)), durations) - old_cost
+        if best is None or added < best[0]:
+            best = (added, new_route)
+    return best, _alone_ok(tech, visit, matrix)
+
+
+def _qualified(technicians, visit: Visit, pin: Pin | None) -> list[Technician]:
+    if pin is not None:
+        return [t for t in technicians if t.id == pin.technician_id]
+    return [t for t in technicians if visit.skill is None or visit.skill in t.skills]
+
+
+def _nearest(problem: RoutingProblem, techs: list[Technician], visit: Visit):
+    """Technicians by driving time from their start, dropping those who can never arrive."""
+    matrix = problem.travel.matrix([visit.location, *(t.start for t in techs)])
+    latest = max(w.end for w in visit.windows)
+    timed = [(matrix.durations[i + 1][0], i, t) for i, t in enumerate(techs)]
+    return [t for d, _, t in sorted(timed) if t.shift_start + d <= latest]
+
+
+def _fixed_start(pin: Pin | None, stop: Stop) -> int | None:
+    return pin.start_time if pin is not None and pin.start_time is not None else None
+
+
+def _first_movable_position(route: Route, pins) -> int:
+    """The new visit goes after any stop pinned to a position or a start time."""
+    fixed = [i for i, s in enumerate(route.stops)
+             if (pin := pins.get(s.visit_id)) and (pin.position is not None or pin.start_time)]
+    return max(fixed) + 1 if fixed else 0
+
+
+def _reorder(matrix, order: list[int]):
+    """Re-index a matrix [start, end, legs...] so that leg j is original leg order[j]."""
+    index = [0, 1, *(2 + o for o in order)]
+    return [[matrix[a][b] for b in index] for a in index]
+
+
+def _travel_seconds(legs: range, durations) -> int:
+    path = [0, *(2 + i for i in legs), 1]
+    return sum(durations[a][b] for a, b in zip(path, path[1:], strict=False))
+
+
+def _alone_ok(tech: Technician, visit: Visit, matrix) -> bool:
+    last = len(matrix.durations) - 3
+    durations = _reorder(matrix.durations, [last])
+    return schedule(tech, [_Leg(visit, None)], durations, durations) is not None
+
+
+def _dropped(plan: RoutePlan, visit: Visit, reason: DropReason, started: float) -> RoutePlan:
+    dropped = tuple(d for d in plan.dropped if d.visit_id != visit.id)
+    return replace(plan, dropped=(*dropped, DroppedVisit(visit.id, reason)),
+                   status="NOT_INSERTED", wall_seconds=time.monotonic() - started)

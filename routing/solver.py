@@ -1,0 +1,257 @@
+"""OR-Tools vehicle routing over a NodeModel. The only module that imports ortools.
+
+The steps follow OR-Tools' own order: manager and model, transit callbacks and arc cost,
+dimensions with windows, breaks, capacities, per-node rules, disjunctions, search
+parameters, (warm) solve, extraction.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from dataclasses import replace
+
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+from ortools.util import optional_boolean_pb2
+
+from routing.nodes import NodeModel, NodeSolution, SolveOptions, VehicleRoute
+
+# Process start-up (spawn + importing ortools) eats into the helper's budget.
+_HELPER_STARTUP_S = 1.5
+
+
+def solve_nodes(model: NodeModel, options: SolveOptions) -> NodeSolution:
+    """Solve; with options.parallel, race a second configuration in another process."""
+    if not options.is_parallel(len(model.nodes)) or options.time_limit_s < 2 * _HELPER_STARTUP_S:
+        return _solve_once(model, options)
+    helper_options = replace(
+        options,
+        first_solution=_ALTERNATIVE_FIRST_SOLUTION.get(options.first_solution, "SAVINGS"),
+        time_limit_s=options.time_limit_s - _HELPER_STARTUP_S,
+    )
+    # spawn, not fork: the caller may be a threaded web app or scheduler. A bare Process and
+    # pipe, not a pool: a pool feeds its workers from a parent thread, which cannot run while
+    # OR-Tools holds the GIL in this process's own search.
+    context = multiprocessing.get_context("spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    helper = context.Process(target=_helper, args=(model, helper_options, sender), daemon=True)
+    helper.start()
+    sender.close()
+    mine = _solve_once(model, options)
+    try:
+        theirs = receiver.recv()
+    except EOFError:  # the helper died (e.g. out of memory): keep our own answer
+        theirs = mine
+    helper.join()
+    # Prefer fewer dropped nodes, then the lower objective; ties go to the main search.
+    return min((mine, theirs), key=lambda s: (len(s.dropped), s.objective))
+
+
+def _helper(model: NodeModel, options: SolveOptions, connection) -> None:
+    connection.send(_solve_once(model, options))
+    connection.close()
+
+
+# The helper starts elsewhere: on Solomon/Homberger at 10 s, savings-started GLS wins on
+# several R/RC instances where cheapest-insertion-started GLS wins on the others.
+_ALTERNATIVE_FIRST_SOLUTION = {
+    "PARALLEL_CHEAPEST_INSERTION": "SAVINGS",
+    "SAVINGS": "PARALLEL_CHEAPEST_INSERTION",
+}
+
+
+def _solve_once(model: NodeModel, options: SolveOptions) -> NodeSolution:
+    started = time.monotonic()
+    # 1. Index manager and routing model: one start and one end node per vehicle.
+    manager = pywrapcp.RoutingIndexManager(
+        len(model.nodes),
+        len(model.vehicles),
+        [v.start for v in model.vehicles],
+        [v.end for v in model.vehicles],
+    )
+    routing = pywrapcp.RoutingModel(manager)
+    depots = model.depot_nodes()
+
+    # 2. Arc cost from the cost matrix (registered as a matrix: evaluated in C++, not Python).
+    cost_cb = routing.RegisterTransitMatrix([list(row) for row in model.cost])
+    routing.SetArcCostEvaluatorOfAllVehicles(cost_cb)
+
+    # 3. "Time" dimension: transit = service at the from-node + travel; slack = waiting.
+    horizon = model.horizon()
+    time_rows = [
+        [t + model.nodes[i].service for t in row] for i, row in enumerate(model.time)
+    ]
+    time_cb = routing.RegisterTransitMatrix(time_rows)
+    routing.AddDimension(time_cb, horizon, horizon, False, "Time")
+    time_dim = routing.GetDimensionOrDie("Time")
+
+    # 4. Time windows: service starts inside one of the node's windows; gaps are removed.
+    for node, spec in enumerate(model.nodes):
+        if node in depots or not spec.windows:
+            continue
+        cumul = time_dim.CumulVar(manager.NodeToIndex(node))
+        windows = sorted(spec.windows)
+        cumul.SetRange(windows[0][0], max(w[1] for w in windows))
+        for (_, gap_start), (gap_end, _) in zip(windows, windows[1:], strict=False):
+            if gap_end - gap_start > 1:
+                cumul.RemoveInterval(gap_start + 1, gap_end - 1)
+    for v, vehicle in enumerate(model.vehicles):
+        time_dim.CumulVar(routing.Start(v)).SetRange(vehicle.earliest_start, vehicle.latest_end)
+        time_dim.CumulVar(routing.End(v)).SetRange(vehicle.earliest_start, vehicle.latest_end)
+
+    # 5. Breaks (lunch): intervals that may not overlap a service, may overlap travel.
+    break_vars = _add_breaks(model, manager, routing, time_dim)
+
+    # 6. Capacity (load) and visit-count dimensions, only when the model uses them.
+    _add_capacity(model, routing)
+    visits_dim = _add_visit_count(model, routing, depots)
+
+    # 7. Per-node rules: allowed vehicles (skills, pins), pinned position and start time.
+    for node, spec in enumerate(model.nodes):
+        if node in depots:
+            continue
+        index = manager.NodeToIndex(node)
+        if spec.allowed_vehicles is not None:
+            routing.SetAllowedVehiclesForIndex(list(spec.allowed_vehicles), index)
+        if spec.position is not None and visits_dim is not None:
+            # The visit-count cumul at a node is the number of visits before it.
+            visits_dim.CumulVar(index).SetValue(spec.position)
+        if spec.start_time is not None:
+            time_dim.CumulVar(index).SetValue(spec.start_time)
+
+    # 8. Disjunctions: an optional node may be dropped at its penalty, so a plan always exists.
+    for node, spec in enumerate(model.nodes):
+        if node not in depots and spec.penalty is not None:
+            routing.AddDisjunction([manager.NodeToIndex(node)], spec.penalty)
+
+    # 9. Finalizers (applied in this order): serve as early as possible, then leave as late
+    # and return as early as that allows, so reported times are tight, not arbitrary.
+    for node in range(len(model.nodes)):
+        if node not in depots:
+            routing.AddVariableMinimizedByFinalizer(
+                time_dim.CumulVar(manager.NodeToIndex(node))
+            )
+    for v in range(len(model.vehicles)):
+        routing.AddVariableMaximizedByFinalizer(time_dim.CumulVar(routing.Start(v)))
+        routing.AddVariableMinimizedByFinalizer(time_dim.CumulVar(routing.End(v)))
+
+    # 10. Search parameters: first solution, metaheuristic and budget.
+    params = _search_parameters(options)
+
+    # 11. Solve, from the previous plan when one is given (in-day re-planning).
+    solution = _solve(model, manager, routing, params)
+
+    # 12. Extract plain data.
+    return _extract(model, manager, routing, time_dim, break_vars, solution, options, started)
+
+
+def _add_breaks(model, manager, routing, time_dim) -> dict[int, list]:
+    """Fixed-duration break intervals per vehicle; services may not overlap them."""
+    if not any(v.breaks for v in model.vehicles):
+        return {}
+    service_by_index = [
+        model.nodes[manager.IndexToNode(i)].service for i in range(routing.Size())
+    ]
+    solver = routing.solver()
+    result: dict[int, list] = {}
+    for v, vehicle in enumerate(model.vehicles):
+        intervals = [
+            solver.FixedDurationIntervalVar(early, late, duration, False, f"break {v} {k}")
+            for k, (early, late, duration) in enumerate(vehicle.breaks)
+        ]
+        if intervals:
+            time_dim.SetBreakIntervalsOfVehicle(intervals, v, service_by_index)
+            result[v] = intervals
+    return result
+
+
+def _add_capacity(model: NodeModel, routing) -> None:
+    if not any(spec.demand for spec in model.nodes):
+        return
+    demand_cb = routing.RegisterUnaryTransitVector([spec.demand for spec in model.nodes])
+    caps = [v.capacity if v.capacity is not None else 2**40 for v in model.vehicles]
+    routing.AddDimensionWithVehicleCapacity(demand_cb, 0, caps, True, "Load")
+
+
+def _add_visit_count(model: NodeModel, routing, depots: set[int]):
+    """Count dimension: one per visit, capped by max_visits; also used for pinned positions."""
+    uses_positions = any(spec.position is not None for spec in model.nodes)
+    if not uses_positions and all(v.max_visits is None for v in model.vehicles):
+        return None
+    ones = [0 if node in depots else 1 for node in range(len(model.nodes))]
+    count_cb = routing.RegisterUnaryTransitVector(ones)
+    caps = [v.max_visits if v.max_visits is not None else len(ones) for v in model.vehicles]
+    routing.AddDimensionWithVehicleCapacity(count_cb, 0, caps, True, "Visits")
+    return routing.GetDimensionOrDie("Visits")
+
+
+def _search_parameters(options: SolveOptions):
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.first_solution_strategy = getattr(
+        routing_enums_pb2.FirstSolutionStrategy, options.first_solution
+    )
+    params.local_search_metaheuristic = getattr(
+        routing_enums_pb2.LocalSearchMetaheuristic, options.metaheuristic
+    )
+    params.guided_local_search_lambda_coefficient = options.gls_lambda
+    params.time_limit.FromMilliseconds(max(1, int(options.time_limit_s * 1000)))
+    if options.solution_limit is not None:
+        params.solution_limit = options.solution_limit
+    for dotted, value in options.tweaks:
+        *path, name = dotted.split(".")
+        holder = params
+        for part in path:
+            holder = getattr(holder, part)
+        field = holder.DESCRIPTOR.fields_by_name[name]
+        if isinstance(value, bool) and field.enum_type is not None:
+            # Operator switches are OptionalBoolean enums, not Python bools.
+            value = optional_boolean_pb2.BOOL_TRUE if value else optional_boolean_pb2.BOOL_FALSE
+        setattr(holder, name, value)
+    return params
+
+
+def _solve(model: NodeModel, manager, routing, params):
+    if model.initial_routes is None:
+        return routing.SolveWithParameters(params)
+    routing.CloseModelWithParameters(params)
+    routes = [[manager.NodeToIndex(n) for n in route] for route in model.initial_routes]
+    initial = routing.ReadAssignmentFromRoutes(routes, True)
+    if initial is None:
+        # The old routes no longer fit (e.g. a pin changed): plan from scratch.
+        return routing.SolveWithParameters(params)
+    return routing.SolveFromAssignmentWithParameters(initial, params)
+
+
+def _extract(model, manager, routing, time_dim, break_vars, solution, options, started):
+    status = routing_enums_pb2.RoutingSearchStatus.Value.Name(routing.status())
+    config = f"{options.first_solution}+{options.metaheuristic}"
+    if solution is None:
+        everything = tuple(n for n in range(len(model.nodes)) if n not in model.depot_nodes())
+        empty = tuple(VehicleRoute((), v.earliest_start, v.earliest_start) for v in model.vehicles)
+        return NodeSolution(empty, everything, 0, status, time.monotonic() - started, config)
+    routes = []
+    served: set[int] = set()
+    for v in range(len(model.vehicles)):
+        index = solution.Value(routing.NextVar(routing.Start(v)))
+        stops = []
+        while not routing.IsEnd(index):
+            node = manager.IndexToNode(index)
+            stops.append((node, solution.Value(time_dim.CumulVar(index))))
+            served.add(node)
+            index = solution.Value(routing.NextVar(index))
+        start_time = solution.Value(time_dim.CumulVar(routing.Start(v)))
+        end_time = solution.Value(time_dim.CumulVar(routing.End(v)))
+        breaks = tuple(
+            (solution.StartValue(b), solution.DurationValue(b)) for b in break_vars.get(v, [])
+        )
+        routes.append(VehicleRoute(tuple(stops), start_time, end_time, breaks))
+    depots = model.depot_nodes()
+    dropped = tuple(n for n in range(len(model.nodes)) if n not in depots and n not in served)
+    return NodeSolution(
+        tuple(routes),
+        dropped,
+        solution.ObjectiveValue(),
+        status,
+        time.monotonic() - started,
+        config,
+    )
