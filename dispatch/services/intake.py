@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from dispatch import clock
@@ -27,12 +28,20 @@ from dispatch.domain.call_decision import (
     decide_call,
 )
 from dispatch.domain.codes import RuleCode
+from dispatch.domain.coverage import CoverageStatus, coverage_on
 from dispatch.errors import Conflict, InvalidInput, NotFound
 from dispatch.extensions import db
 from dispatch.models import Device, Pack, RepairCall, Site, Visit
 from dispatch.services import areas
 from dispatch.services.audit import Actor, record, snapshot
-from dispatch.services.coverage_facts import device_coverage, packs_of, support_hours_of
+from dispatch.services.coverage_facts import (
+    device_coverage,
+    device_facts,
+    model_terms,
+    pack_record,
+    packs_of,
+    support_hours_of,
+)
 
 CALL_FIELDS = ("serial", "support_pack_id", "received_at", "decision", "service_date",
                "cutoff_at", "codes", "status", "override_reason")
@@ -139,10 +148,15 @@ def _refused(code: RuleCode, device: Device | None = None, pack: Pack | None = N
 
 
 def _decide(data: dict[str, Any], received_at: datetime) -> _Facts:
-    device = db.session.scalar(select(Device).where(Device.serial == data["serial"]))
+    # One round trip for the device, its model, site and customer: intake is on the phone.
+    device = db.session.scalar(
+        select(Device).where(Device.serial == data["serial"])
+        .options(joinedload(Device.model), joinedload(Device.site).joinedload(Site.customer))
+    )
     if device is None:
         return _refused(RuleCode.UNKNOWN_SERIAL)
-    pack = next((p for p in packs_of(device)
+    packs = packs_of(device)
+    pack = next((p for p in packs
                  if p.support_pack_id and p.support_pack_id == data["support_pack_id"]), None)
     if pack is None:
         return _refused(RuleCode.SUPPORT_PACK_ID_MISMATCH, device)
@@ -152,14 +166,22 @@ def _decide(data: dict[str, Any], received_at: datetime) -> _Facts:
     on = clock.to_tokyo(received_at).date()
     print_count = data.get("print_count")
     _note_print_count(device, print_count, on)
-    status = device_coverage(device, on, print_count)
+    status = _coverage(device, packs, on, print_count)
     verdict = CoverageVerdict(status.covered, status.codes)
-    covering = db.session.get(Pack, status.pack_id) if status.pack_id is not None else None
+    covering = next((p for p in packs if p.id == status.pack_id), None)
     # The covering pack's hours apply (an extension may cover while an older ID is quoted).
     hours = support_hours_of(covering or pack)
     decision = decide_call(verdict, area_of(device.site), bool(data.get("parts_required")),
                            hours, received_at)
     return _Facts(device, covering if status.covered and covering else pack, decision)
+
+
+def _coverage(device: Device, packs: list[Pack], on: date, count: int | None) -> CoverageStatus:
+    # device_coverage, reusing the packs already loaded (one query less per call).
+    parent = device_coverage(device.parent, on) if device.parent is not None else None
+    return coverage_on(model_terms(device.model), device_facts(device),
+                       [pack_record(p) for p in packs], on, print_count=count,
+                       parent_coverage=parent)
 
 
 def _note_print_count(device: Device, count: int | None, on: date) -> None:

@@ -156,3 +156,10 @@ def test_admin_may_take_calls(world, api_as):
 
 def test_unknown_call_is_404(world, coordinator):
     assert coordinator.get("/calls/999999").status_code == 404
+
+
+def test_api_needs_no_csrf_token_even_when_pages_do(app, world, coordinator, monkeypatch):
+    # Production runs with CSRF on; the bearer-token API must still accept JSON posts.
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    world.covered()
+    assert coordinator.post("/calls", json=call_payload()).status_code == 201
