@@ -45,6 +45,7 @@ from dispatch.services.coverage_facts import (
 
 CALL_FIELDS = ("serial", "support_pack_id", "received_at", "decision", "service_date",
                "cutoff_at", "codes", "status", "override_reason")
+MAX_KEY_LENGTH = 200  # repair_calls.idempotency_key
 ONSITE = (Decision.SAME_DAY.value, Decision.NEXT_BUSINESS_DAY.value)
 _AREAS = {
     RuleCode.REMOTE_ISLAND: Area.REMOTE_ISLAND,
@@ -80,6 +81,9 @@ def take_repair_call(data: dict[str, Any], idempotency_key: str | None, actor: A
     if data["received_at"].tzinfo is None:
         raise InvalidInput("received_at needs an offset",
                            errors={"received_at": ["give an offset, e.g. +09:00"]})
+    if idempotency_key is not None and not 1 <= len(idempotency_key) <= MAX_KEY_LENGTH:
+        raise InvalidInput("the Idempotency-Key is too long",
+                           errors={"Idempotency-Key": [f"at most {MAX_KEY_LENGTH} characters"]})
     print_ = fingerprint(data)
     for attempt in range(_ATTEMPTS):
         existing = _replay(idempotency_key, print_)

@@ -65,6 +65,11 @@ def call_out(call: RepairCall) -> dict[str, Any]:
 
 @blp.post("/calls")
 @roles(*STAFF)
+@blp.doc(parameters=[{
+    "in": "header", "name": "Idempotency-Key", "required": False,
+    "schema": {"type": "string", "maxLength": 200},
+    "description": "Retries with the same key return the same call; another body → 409.",
+}])
 @blp.arguments(CallIn)
 @blp.response(201, CallOut)
 def take_call(data: dict[str, Any]) -> dict[str, Any]:

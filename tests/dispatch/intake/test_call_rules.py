@@ -179,3 +179,47 @@ def test_received_at_without_offset_is_refused(world, coordinator):
     res = coordinator.post("/calls", json=call_payload(received_at="2026-11-26T10:00:00"))
     assert res.status_code == 422
     assert "received_at" in res.get_json()["errors"]
+
+
+def test_covering_extension_hours_apply_when_the_older_pack_id_is_quoted(world, coordinator):
+    from datetime import date
+
+    saturdays = {"days": ["mon", "tue", "wed", "thu", "fri", "sat"], "start": "09:00",
+                 "end": "17:30", "closed_on_holidays": True}
+    device = world.device()
+    world.pack(device, product="std1", years=1)  # SP-AK10000001, ended 2027-04-09
+    world.pack(device, product="ext1", years=1, start=date(2027, 4, 10),
+               completed_on=date(2027, 3, 20), support_pack_id="SP-EXT-1", hours=saturdays)
+    body = coordinator.post("/calls", json=call_payload(
+        received_at="2027-05-08T10:00:00+09:00")).get_json()  # a Saturday
+    assert (body["decision"], body["service_date"], body["codes"]) == (
+        "same_day", "2027-05-08", [])
+
+
+def test_option_is_covered_only_while_its_parent_is(world, coordinator):
+    from datetime import date
+
+    from conftest import TEST_ACTOR
+    from factories import model_payload
+
+    from dispatch.services import catalog
+
+    catalog.create_model(model_payload(code="TRY-C8", name="増設トレイ", kind="option",
+                                       print_limit=None), TEST_ACTOR)
+    parent = world.device()
+    world.pack(parent, product="std1", years=1)
+    option = catalog.create_device(
+        {"serial": "OPT0001", "model_code": "TRY-C8", "site_id": parent.site_id,
+         "purchase_date": date(2026, 4, 10)}, TEST_ACTOR, parent=parent)
+    world.pack(option, product="std3", years=3, support_pack_id="SP-OPT0001")
+    covered = coordinator.post("/calls", json=call_payload("OPT0001")).get_json()
+    ended = coordinator.post("/calls", json=call_payload(
+        "OPT0001", received_at="2027-04-12T10:00:00+09:00")).get_json()
+    assert (covered["decision"], ended["decision"], ended["codes"]) == (
+        "same_day", "not_covered", ["EXPIRED"])
+
+
+def test_overlong_idempotency_key_is_refused(world, coordinator):
+    res = coordinator.post("/calls", json=call_payload(), headers={"Idempotency-Key": "k" * 201})
+    assert res.status_code == 422
+    assert "Idempotency-Key" in res.get_json()["errors"]
