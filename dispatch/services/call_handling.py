@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy.orm.exc import StaleDataError
+
 from dispatch.domain.call_decision import (
     Area,
     AreaVerdict,
@@ -46,7 +48,7 @@ def resolve_by_phone(call_id: int, actor: Actor) -> RepairCall:
     call.status = "resolved_by_phone"
     record(actor, "call.resolve_by_phone", "repair_call", call.id, before=before,
            after=snapshot(call, CALL_FIELDS))
-    db.session.commit()
+    _commit()
     return call
 
 
@@ -77,8 +79,17 @@ def override_phone_only(call_id: int, reason: str, now: datetime, actor: Actor) 
     db.session.add(Visit(call_id=call.id, service_date=decided.service_date, status="unassigned"))
     record(actor, "call.override_phone_only", "repair_call", call.id, before=before,
            after=snapshot(call, CALL_FIELDS))
-    db.session.commit()
+    _commit()
     return call
+
+
+def _commit() -> None:
+    # Two coordinators acting on one call at once: the second sees a 409, not a 500.
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise Conflict("the call was changed by someone else meanwhile; reload it") from None
 
 
 _AREA_CODES = (RuleCode.REMOTE_ISLAND, RuleCode.OUTSIDE_SERVICE_AREA)
