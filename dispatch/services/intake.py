@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -69,7 +69,7 @@ class _Facts:
 def fingerprint(data: dict[str, Any]) -> str:
     """A stable hash of a call request, so a reused Idempotency-Key with another body is seen."""
     canonical = dict(data)
-    canonical["received_at"] = data["received_at"].astimezone(clock.UTC).isoformat()
+    canonical["received_at"] = data["received_at"].astimezone(UTC).isoformat()
     canonical.setdefault("parts_required", False)
     canonical.setdefault("print_count", None)
     text = json.dumps(canonical, sort_keys=True, ensure_ascii=False, default=str)
