@@ -61,3 +61,12 @@ def installed_device(api, **device_over: Any) -> dict[str, Any]:
     site = api.post("/sites", json=site_payload(customer["id"])).get_json()
     device = api.post("/devices", json=device_payload(site["id"], **device_over)).get_json()
     return {"customer_id": customer["id"], "site_id": site["id"], "serial": device["serial"]}
+
+
+def call_payload(serial: str = "AK10000001", received_at: str = "2026-11-26T10:00:00+09:00",
+                 **over: Any) -> dict[str, Any]:
+    """A call as the coordinator types it on the phone (SPEC §9.1)."""
+    payload = {"serial": serial, "support_pack_id": f"SP-{serial}", "received_at": received_at,
+               "symptom": "紙詰まりが解消しない"}
+    payload.update(over)
+    return payload

@@ -7,11 +7,12 @@ from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
 from dispatch.errors import DispatchError
-from dispatch.views.api import catalog
+from dispatch.extensions import csrf
+from dispatch.views.api import calls, catalog
 from dispatch.views.api.auth import load_api_user
 from dispatch.views.api.problems import from_dispatch_error, from_http_exception
 
-BLUEPRINTS = (catalog.blp,)
+BLUEPRINTS = (catalog.blp, calls.blp)
 
 
 def init_api(app: Flask, api: Api) -> None:
@@ -20,6 +21,8 @@ def init_api(app: Flask, api: Api) -> None:
     api.spec.options["security"] = [{"bearerAuth": []}]
     for blp in BLUEPRINTS:
         blp.before_request(load_api_user)
+        # Bearer tokens are not sent by browsers on their own, so CSRF does not apply.
+        csrf.exempt(blp)
         api.register_blueprint(blp)
 
     @app.errorhandler(DispatchError)

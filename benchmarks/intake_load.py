@@ -1,0 +1,207 @@
+"""Load benchmark of POST /calls: gunicorn on loopback, PostgreSQL, 20 concurrent clients.
+
+Run (uses and resets nothing but the database you give it):
+  PYTHONPATH=. /work/venv/bin/python benchmarks/intake_load.py \
+      --database-url postgresql+psycopg://postgres@127.0.0.1:5432/intake_bench
+Target: p95 ≤ 50 ms. It migrates the database, seeds devices with registered packs (once),
+makes a coordinator token, starts gunicorn (-w 4) on 127.0.0.1, runs a bounded number of
+requests from stdlib threads, prints p50/p95/p99 latency and throughput, stops gunicorn.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRET = "benchmark-secret-key-that-is-long-enough-0123456789"
+PASSWORD = "benchmark-password-2026"
+
+
+_APPS: dict[str, object] = {}
+
+
+def _app(url: str):
+    """One app per process (blueprints can be registered once)."""
+    if url not in _APPS:
+        os.environ["DATABASE_URL"] = url
+        os.environ["SECRET_KEY"] = SECRET
+        from dispatch import create_app
+
+        _APPS[url] = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET})
+    return _APPS[url]
+
+
+def prepare(url: str, devices: int) -> str:
+    """Migrate, seed devices with registered packs if missing, return a coordinator token."""
+    from flask_migrate import upgrade
+    from sqlalchemy import func, select
+
+    from dispatch.extensions import db
+    from dispatch.models import Device, User
+    from dispatch.services import accounts
+    from dispatch.services.audit import Actor
+
+    app = _app(url)
+    actor = Actor(label="benchmark")
+    with app.app_context():
+        upgrade()
+        if db.session.scalar(select(func.count(Device.id))) < devices:
+            _seed(devices, actor)
+        if db.session.scalar(select(User.id).where(User.email == "bench@oxt.example.jp")) is None:
+            accounts.add_user("bench@oxt.example.jp", "coordinator", PASSWORD, actor)
+        return accounts.create_token("bench@oxt.example.jp", actor)
+
+
+def _seed(count: int, actor) -> None:
+    from dispatch import clock
+    from dispatch.domain.periods import period_last_day
+    from dispatch.domain.support_hours import STANDARD
+    from dispatch.extensions import db
+    from dispatch.models import Customer, Device, Pack, PrinterModel, ServiceBase, Site
+
+    rng = random.Random(7)
+    model = PrinterModel(code="C844dnw", name="COREFIDO C844dnw", series="COREFIDO",
+                         kind="printer", lifetime_years=7, warranty_months=84,
+                         print_limit=600_000, packs_offered=["std3"])
+    db.session.add_all([model, ServiceBase(code="TKY", name="東京", lat=35.6812, lon=139.7671,
+                                           service_radius_km=150, same_day_radius_km=60)])
+    customer = Customer(name="ベンチマーク商事", created_at=clock.now())
+    db.session.add(customer)
+    db.session.flush()
+    sites = []
+    for i in range(50):  # spread over the same-day and the wider service area
+        sites.append(Site(customer_id=customer.id, name=f"拠点{i}", address="東京都",
+                          lat=35.68 + rng.uniform(-0.9, 0.9), lon=139.76 + rng.uniform(-0.9, 0.9),
+                          manager_name="担当"))
+    db.session.add_all(sites)
+    db.session.flush()
+    purchase = date(2026, 4, 10)
+    end = period_last_day(purchase, years=3)
+    for n in range(count):
+        device = Device(serial=f"BN{n:08d}", model_id=model.id, site_id=sites[n % 50].id,
+                        purchase_date=purchase)
+        db.session.add(device)
+        db.session.flush()
+        db.session.add(Pack(device_id=device.id, product="std3", purchased_on=purchase,
+                            support_hours=STANDARD.to_payload(), status="registered",
+                            support_pack_id=f"SP-BN{n:08d}", nominal_start=purchase,
+                            uncapped_end=end, coverage_start=purchase + timedelta(days=10),
+                            coverage_end=end, created_at=clock.now()))
+    db.session.commit()
+
+
+def start_server(url: str, port: int, workers: int, threads: int) -> subprocess.Popen:
+    """gunicorn on loopback only; waits until it answers."""
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": SECRET, "DISPATCH_ENV": "production",
+           "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "dispatch:create_app()", "--no-control-socket",
+         "-w", str(workers), "--threads", str(threads), "-b", f"127.0.0.1:{port}",
+         "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/login")
+            if conn.getresponse().status == 200:
+                return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.terminate()
+    raise SystemExit("gunicorn did not start within 30 s")
+
+
+def run_load(port: int, token: str, clients: int, total: int, seconds: float,
+             devices: int) -> tuple[list[float], Counter, float]:
+    """`clients` threads POST /calls until `total` requests or `seconds` have passed."""
+    latencies: list[float] = []
+    statuses: Counter = Counter()
+    lock = threading.Lock()
+    issued = iter(range(total))
+    stop_at = time.monotonic() + seconds
+
+    def client(seed: int) -> None:
+        rng = random.Random(seed)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while time.monotonic() < stop_at:
+            with lock:
+                if next(issued, None) is None:
+                    return
+            n = rng.randrange(devices)
+            body = json.dumps({"serial": f"BN{n:08d}", "support_pack_id": f"SP-BN{n:08d}",
+                               "received_at": datetime.now(UTC).isoformat(),
+                               "symptom": "紙詰まり", "print_count": rng.randrange(1000, 90_000)})
+            headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json",
+                       "Idempotency-Key": uuid.uuid4().hex}
+            began = time.perf_counter()
+            conn.request("POST", "/api/v1/calls", body=body, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            took = time.perf_counter() - began
+            with lock:
+                latencies.append(took)
+                statuses[response.status] += 1
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    began = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return latencies, statuses, time.perf_counter() - began
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--port", type=int, default=8791)
+    parser.add_argument("--workers", type=int, default=4)
+    # Threads let one worker wait on several commits at once (PostgreSQL groups their
+    # WAL flushes); with --threads 1 gunicorn uses its sync worker.
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--devices", type=int, default=3000)
+    args = parser.parse_args()
+    if not args.database_url.startswith("postgresql"):
+        raise SystemExit("give a PostgreSQL --database-url (your own benchmark database)")
+    token = prepare(args.database_url, args.devices)
+    server = start_server(args.database_url, args.port, args.workers, args.threads)
+    try:
+        run_load(args.port, token, 4, 100, 20, args.devices)  # warm up every worker
+        latencies, statuses, wall = run_load(args.port, token, args.clients, args.requests,
+                                             args.seconds, args.devices)
+    finally:
+        server.terminate()
+        server.wait(10)
+    ms = [v * 1000 for v in latencies]
+    p95 = percentile(ms, 95)
+    print(f"requests {len(ms)} in {wall:.1f} s with {args.clients} clients, "
+          f"{args.workers} gunicorn workers x {args.threads} threads; statuses {dict(statuses)}")
+    print(f"throughput {len(ms) / wall:.0f} calls/s; latency p50 {percentile(ms, 50):.1f} ms, "
+          f"p95 {p95:.1f} ms, p99 {percentile(ms, 99):.1f} ms (target p95 <= 50 ms: "
+          f"{'met' if p95 <= 50 else 'NOT met'})")
+
+
+if __name__ == "__main__":
+    main()

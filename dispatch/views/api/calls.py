@@ -1,0 +1,109 @@
+"""Repair calls (SPEC §5, §9): take a call, read it, the day's board, resolve, override."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import request
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from dispatch import clock
+from dispatch.models import RepairCall
+from dispatch.services import call_handling, intake
+from dispatch.views.api.auth import STAFF, api_actor, roles
+
+blp = Blueprint("calls", __name__, url_prefix="/api/v1", description="Repair calls")
+
+
+class CallIn(Schema):
+    serial = fields.String(required=True, validate=validate.Length(1, 40))
+    support_pack_id = fields.String(required=True, validate=validate.Length(1, 20))
+    received_at = fields.AwareDateTime(required=True)
+    symptom = fields.String(required=True, validate=validate.Length(1, 2000))
+    print_count = fields.Integer(allow_none=True, validate=validate.Range(min=0))
+    parts_required = fields.Boolean(load_default=False)
+
+
+class CallOut(Schema):
+    id = fields.Integer()
+    decision = fields.String()
+    service_date = fields.Date(allow_none=True)
+    cutoff_at = fields.DateTime(allow_none=True)
+    codes = fields.List(fields.String())
+    serial = fields.String()
+    support_pack_id = fields.String()
+    received_at = fields.DateTime()
+    symptom = fields.String()
+    print_count = fields.Integer(allow_none=True)
+    parts_required = fields.Boolean()
+    status = fields.String()
+    override_reason = fields.String(allow_none=True)
+
+
+class BoardQuery(Schema):
+    date = fields.Date(required=True)
+
+
+class OverrideIn(Schema):
+    reason = fields.String(required=True, validate=validate.Length(1, 1000))
+
+
+def call_out(call: RepairCall) -> dict[str, Any]:
+    """The call payload of SPEC §9.1; datetimes in Asia/Tokyo (+09:00)."""
+    return {
+        "id": call.id, "decision": call.decision, "service_date": call.service_date,
+        "cutoff_at": clock.to_tokyo(call.cutoff_at) if call.cutoff_at else None,
+        "codes": list(call.codes), "serial": call.serial,
+        "support_pack_id": call.support_pack_id, "received_at": clock.to_tokyo(call.received_at),
+        "symptom": call.symptom, "print_count": call.print_count,
+        "parts_required": call.parts_required, "status": call.status,
+        "override_reason": call.override_reason,
+    }
+
+
+@blp.post("/calls")
+@roles(*STAFF)
+@blp.doc(parameters=[{
+    "in": "header", "name": "Idempotency-Key", "required": False,
+    "schema": {"type": "string", "maxLength": 200},
+    "description": "Retries with the same key return the same call; another body → 409.",
+}])
+@blp.arguments(CallIn)
+@blp.response(201, CallOut)
+def take_call(data: dict[str, Any]) -> dict[str, Any]:
+    # The same Idempotency-Key answers with the same call and the same 201 body.
+    key = request.headers.get("Idempotency-Key") or None
+    return call_out(intake.take_repair_call(data, key, api_actor()))
+
+
+@blp.get("/calls/<int:call_id>")
+@roles(*STAFF)
+@blp.response(200, CallOut)
+def get_call(call_id: int) -> dict[str, Any]:
+    return call_out(intake.call_by_id(call_id))
+
+
+@blp.get("/calls")
+@roles(*STAFF)
+@blp.arguments(BoardQuery, location="query")
+@blp.response(200, CallOut(many=True))
+def board(query: dict[str, date]) -> list[dict[str, Any]]:
+    return [call_out(c) for c in intake.calls_received_on(query["date"])]
+
+
+@blp.post("/calls/<int:call_id>/resolve-by-phone")
+@roles(*STAFF)
+@blp.response(200, CallOut)
+def resolve_by_phone(call_id: int) -> dict[str, Any]:
+    return call_out(call_handling.resolve_by_phone(call_id, api_actor()))
+
+
+@blp.post("/calls/<int:call_id>/override")
+@roles(*STAFF)
+@blp.arguments(OverrideIn)
+@blp.response(200, CallOut)
+def override(data: dict[str, str], call_id: int) -> dict[str, Any]:
+    return call_out(call_handling.override_phone_only(call_id, data["reason"], clock.now(),
+                                                      api_actor()))

@@ -1,0 +1,78 @@
+"""Japanese-first labels of the call screen and of the §5 rule codes it shows."""
+
+from __future__ import annotations
+
+from dispatch.i18n import add_messages
+
+# Kept under "intake.code.*" so the shared code catalogue (code.*) can land without clashing.
+CODE_LABELS: dict[str, tuple[str, str]] = {
+    "UNKNOWN_SERIAL": ("シリアル番号が登録されていません", "Unknown serial number"),
+    "SUPPORT_PACK_ID_MISMATCH": ("サポートパックIDがこの機器のものと一致しません",
+                                 "The support pack ID does not belong to this device"),
+    "NOT_REGISTERED": ("サポートパックが登録されていません", "The pack is not registered"),
+    "NOT_STARTED": ("サービス期間がまだ始まっていません", "Coverage has not started yet"),
+    "EXPIRED": ("サービス期間が終了しています", "Coverage has ended"),
+    "LIFETIME_EXCEEDED": ("装置寿命を超えています", "The device is past its lifetime"),
+    "PRINT_LIMIT_EXCEEDED": ("印刷枚数が上限を超えています",
+                             "The print count is over the model's limit"),
+    "AFTER_CUTOFF": ("当日受付の締切（終了2時間30分前）を過ぎています",
+                     "Received after the same-day cutoff (2 h 30 min before closing)"),
+    "CANNOT_ARRIVE_IN_HOURS": ("対応時間内に到着できる技術員がいません",
+                               "No technician can arrive within support hours"),
+    "PARTS_REQUIRED": ("部品の手配が必要です", "Parts must be ordered"),
+    "REMOTE_ISLAND": ("離島のため原則として電話対応です",
+                      "Remote island: phone support in principle"),
+    "OUTSIDE_SERVICE_AREA": ("サービス拠点から遠く、原則として電話対応です",
+                             "Outside every service area: phone support in principle"),
+    "OUTSIDE_SAME_DAY_AREA": ("当日対応エリア外のため翌営業日の訪問です",
+                              "Outside the same-day area: next support day"),
+    "SERVICE_TERMINATED": ("サービスは終了しています（契約解除）",
+                           "Service has been terminated"),
+}
+
+add_messages({f"intake.code.{code}": label for code, label in CODE_LABELS.items()})
+add_messages({
+    "intake.title": ("修理受付", "Repair-call intake"),
+    "intake.nav": ("修理受付", "Intake"),
+    "intake.form": ("受付入力", "New call"),
+    "intake.serial": ("シリアル番号", "Serial number"),
+    "intake.support_pack_id": ("サポートパックID", "Support pack ID"),
+    "intake.received_at": ("受付日時", "Received at"),
+    "intake.symptom": ("症状", "Symptom"),
+    "intake.print_count": ("印刷枚数（電話で確認）", "Print count (from the caller)"),
+    "intake.parts_required": ("部品の手配が必要", "Parts must be ordered"),
+    "intake.submit": ("判定する", "Decide"),
+    "intake.decision": ("判定", "Decision"),
+    "intake.service_date": ("訪問日", "Service date"),
+    "intake.cutoff": ("適用された締切", "Cutoff applied"),
+    "intake.reasons": ("理由", "Reasons"),
+    "intake.no_reasons": ("制約なし", "None"),
+    "intake.today_cutoff": ("本日の当日受付締切（標準対応時間）",
+                            "Today's same-day cutoff (standard hours)"),
+    "intake.remaining": ("締切まで", "Time left"),
+    "intake.cutoff_passed": ("締切を過ぎました（以降は翌営業日）",
+                             "The cutoff has passed (next support day from now)"),
+    "intake.closed_today": ("本日は標準対応時間の休業日です（受付は次の対応日扱い）",
+                            "Standard support is closed today (calls count from the next "
+                            "opening)"),
+    "intake.board": ("本日の受付一覧", "Today's calls"),
+    "intake.board_empty": ("本日の修理受付はまだありません。", "No repair calls yet today."),
+    "intake.actions": ("操作", "Actions"),
+    "intake.resolve": ("電話で解決", "Resolved by phone"),
+    "intake.override": ("訪問に切替", "Send onsite"),
+    "intake.override_reason": ("切替の理由", "Reason for the override"),
+    "intake.override_note": ("切替理由", "Override reason"),
+    "intake.shortcuts": ("キーボード操作", "Keyboard"),
+    "intake.shortcuts_help": (
+        "Enter で判定。Alt+S（Mac は Ctrl+Option+S）シリアル番号、Alt+P サポートパックID、"
+        "Alt+B 受付一覧、Alt+N 新しい受付。",
+        "Enter decides. Alt+S (Mac: Ctrl+Option+S) serial, Alt+P support pack ID, "
+        "Alt+B board, Alt+N new call."),
+    "intake.new_call": ("新しい受付", "New call"),
+    "intake.invalid": ("入力を確認してください。", "Please check the input."),
+    "intake.status.open": ("対応待ち", "Open"),
+    "intake.status.scheduled": ("訪問手配済み", "Scheduled"),
+    "intake.status.resolved_by_phone": ("電話で解決", "Resolved by phone"),
+    "intake.status.done": ("完了", "Done"),
+    "intake.status.cancelled": ("受付終了（対象外）", "Closed (not covered)"),
+})

@@ -1,0 +1,66 @@
+"""The call screen in a real browser: a coordinator takes a call on the phone, sees the
+decision and the live countdown, and resolves a call by phone from the board."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+from conftest import PASSWORD, TEST_ACTOR
+from intake_world import World
+
+from dispatch import clock
+from dispatch.services import accounts
+
+NOW = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)  # Thu 12:00 in Tokyo, 3 h before the cutoff
+
+
+@pytest.fixture
+def desk(app, page, monkeypatch):
+    monkeypatch.setattr(clock, "now", lambda: NOW)
+    with app.app_context():
+        World().covered("AK20000001")
+        accounts.add_user("phone@oxt.example.jp", "coordinator", PASSWORD, TEST_ACTOR)
+    page.goto("/login")
+    page.fill("#email", "phone@oxt.example.jp")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/")
+    page.goto("/intake/")
+    return page
+
+
+def test_coordinator_takes_a_call_and_sees_decision_and_countdown(desk):
+    page = desk
+    # autofocus lands on the serial: the coordinator just types what the caller reads out
+    assert page.evaluate("document.activeElement.id") == "serial"
+    page.keyboard.type("AK20000001")
+    page.fill("#support_pack_id", "SP-AK20000001")
+    page.fill("#symptom", "トナーが認識されない")
+    page.press("#symptom", "Enter")
+    page.wait_for_selector("#decision-label")
+    assert page.inner_text("#decision-label") == "当日オンサイト"
+    assert page.inner_text("#decision-date") == "2026-11-26"
+    assert page.get_attribute("#decision-live", "aria-live") == "assertive"
+    # 12:00 server time → 3 h to the 15:00 cutoff, counting down live
+    page.wait_for_function(
+        "document.getElementById('today-remaining').textContent.startsWith('02:59')")
+    first = page.inner_text("#today-remaining")
+    assert re.fullmatch(r"02:59:\d\d", first)
+    page.wait_for_function(
+        f"document.getElementById('today-remaining').textContent !== '{first}'")
+
+
+def test_coordinator_resolves_a_call_by_phone_from_the_board(desk):
+    page = desk
+    page.fill("#serial", "AK20000001")
+    page.fill("#support_pack_id", "SP-AK20000001")
+    page.fill("#symptom", "電源が入らない")
+    page.click("#decide")
+    page.wait_for_selector("#decision-label")
+    page.click("#board button:has-text('電話で解決')")
+    page.wait_for_url("**/intake/?call=*")
+    page.wait_for_function(
+        "document.getElementById('decision-live').textContent.includes('電話で解決')")
+    assert page.locator("#board h3", has_text="電話で解決").count() == 1

@@ -1,0 +1,165 @@
+"""Visits for onsite calls, resolving by phone, overriding phone-only, the board, roles."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from factories import call_payload
+from sqlalchemy import select
+
+from dispatch.extensions import db
+from dispatch.models import AuditEvent, Visit
+from dispatch.services import call_handling
+from dispatch.services.audit import Actor
+
+
+def _visits(call_id: int) -> list[tuple[str, str]]:
+    rows = db.session.scalars(select(Visit).where(Visit.call_id == call_id).order_by(Visit.id))
+    return [(v.service_date.isoformat(), v.status) for v in rows]
+
+
+@pytest.mark.parametrize(("site", "received_at", "visits"), [
+    # same day → one unassigned visit today
+    ("tokyo", "2026-11-26T10:00:00+09:00", [("2026-11-26", "unassigned")]),
+    # after the cutoff → one unassigned visit on the next support day
+    ("tokyo", "2026-11-26T16:00:00+09:00", [("2026-11-27", "unassigned")]),
+    # phone only → no visit
+    ("izu_oshima", "2026-11-26T10:00:00+09:00", []),
+])
+def test_onsite_decisions_open_an_unassigned_visit(world, coordinator, site, received_at,
+                                                   visits):
+    world.covered(site=site)
+    body = coordinator.post("/calls", json=call_payload(received_at=received_at)).get_json()
+    assert _visits(body["id"]) == visits
+
+
+def test_not_covered_call_opens_no_visit(world, coordinator):
+    body = coordinator.post("/calls", json=call_payload("ZZ404")).get_json()
+    assert _visits(body["id"]) == []
+
+
+def test_resolve_by_phone_closes_the_call_and_cancels_its_visit(world, coordinator):
+    world.covered()
+    call = coordinator.post("/calls", json=call_payload()).get_json()
+    res = coordinator.post(f"/calls/{call['id']}/resolve-by-phone")
+    assert res.status_code == 200
+    assert res.get_json()["status"] == "resolved_by_phone"
+    assert _visits(call["id"]) == [("2026-11-26", "cancelled")]
+    # a second press changes nothing
+    assert coordinator.post(f"/calls/{call['id']}/resolve-by-phone").status_code == 200
+
+
+def test_phone_only_call_can_be_resolved_by_phone(world, coordinator):
+    world.covered(site="sapporo")
+    call = coordinator.post("/calls", json=call_payload()).get_json()
+    res = coordinator.post(f"/calls/{call['id']}/resolve-by-phone")
+    assert res.get_json()["status"] == "resolved_by_phone"
+
+
+def test_not_covered_call_cannot_be_resolved_by_phone(world, coordinator):
+    call = coordinator.post("/calls", json=call_payload("ZZ404")).get_json()
+    res = coordinator.post(f"/calls/{call['id']}/resolve-by-phone")
+    assert res.status_code == 409
+    assert res.get_json()["codes"] == ["UNKNOWN_SERIAL"]
+
+
+def test_visit_already_under_way_blocks_resolving_by_phone(world, coordinator):
+    world.covered()
+    call = coordinator.post("/calls", json=call_payload()).get_json()
+    visit = db.session.scalar(select(Visit).where(Visit.call_id == call["id"]))
+    visit.status = "en_route"
+    db.session.commit()
+    assert coordinator.post(f"/calls/{call['id']}/resolve-by-phone").status_code == 409
+
+
+@pytest.mark.parametrize(("site", "codes"), [
+    # island: the original area code stays on record
+    ("izu_oshima", ["REMOTE_ISLAND"]),
+    ("sapporo", ["OUTSIDE_SERVICE_AREA"]),
+])
+def test_override_sends_a_phone_only_call_onsite_the_next_support_day(world, coordinator,
+                                                                     site, codes):
+    world.covered(site=site)
+    call = coordinator.post("/calls", json=call_payload(
+        received_at="2026-11-27T10:00:00+09:00")).get_json()
+    res = coordinator.post(f"/calls/{call['id']}/override",
+                           json={"reason": "定期便の船で部品と同行可能"})
+    body = res.get_json()
+    assert res.status_code == 200
+    # Friday's call → Monday 11/30; the override is decided when made (now ≥ the call)
+    assert body["decision"] == "next_business_day"
+    assert body["codes"] == codes
+    assert body["override_reason"] == "定期便の船で部品と同行可能"
+    assert _visits(call["id"])[-1][1] == "unassigned"
+    audit = db.session.scalar(select(AuditEvent).where(
+        AuditEvent.action == "call.override_phone_only"))
+    assert audit.after["override_reason"] == "定期便の船で部品と同行可能"
+
+
+def test_override_made_on_the_call_day_serves_the_next_support_day(world):
+    world.covered(site="izu_oshima")
+    from factories import call_payload as payload
+
+    from dispatch.services import intake
+
+    data = payload(received_at="2026-11-27T10:00:00+09:00")
+    data["received_at"] = datetime.fromisoformat(data["received_at"])
+    actor = Actor("test")
+    call = intake.take_repair_call(data, None, actor)
+    done = call_handling.override_phone_only(
+        call.id, "離島便あり", datetime(2026, 11, 27, 2, 0, tzinfo=UTC), actor)
+    assert (done.decision, done.service_date.isoformat(), done.codes) == (
+        "next_business_day", "2026-11-30", ["REMOTE_ISLAND"])
+
+
+@pytest.mark.parametrize(("site", "reason", "status"), [
+    # a same-day call is no phone-only call
+    ("tokyo", "理由", 409),
+    # a reason is required
+    ("sapporo", "   ", 422),
+])
+def test_override_needs_a_phone_only_call_and_a_reason(world, coordinator, site, reason,
+                                                       status):
+    world.covered(site=site)
+    call = coordinator.post("/calls", json=call_payload()).get_json()
+    assert coordinator.post(f"/calls/{call['id']}/override",
+                            json={"reason": reason}).status_code == status
+
+
+def test_board_lists_the_calls_received_that_tokyo_day(world, coordinator):
+    world.covered()
+    first = coordinator.post("/calls", json=call_payload(
+        received_at="2026-11-26T00:10:00+09:00")).get_json()  # 11/25 15:10 UTC
+    coordinator.post("/calls", json=call_payload(received_at="2026-11-25T23:59:59+09:00"))
+    last = coordinator.post("/calls", json=call_payload(
+        received_at="2026-11-26T23:00:00+09:00")).get_json()
+    board = coordinator.get("/calls?date=2026-11-26").get_json()
+    assert [c["id"] for c in board] == [first["id"], last["id"]]
+
+
+@pytest.mark.parametrize("role", ["technician", "site_manager"])
+def test_only_staff_take_and_read_calls(world, api_as, coordinator, role):
+    world.covered()
+    call = coordinator.post("/calls", json=call_payload()).get_json()
+    other = api_as(role)
+    assert other.post("/calls", json=call_payload()).status_code == 403
+    assert other.get(f"/calls/{call['id']}").status_code == 403
+    assert other.get("/calls?date=2026-11-26").status_code == 403
+    assert other.post(f"/calls/{call['id']}/resolve-by-phone").status_code == 403
+
+
+def test_admin_may_take_calls(world, api_as):
+    world.covered()
+    assert api_as("admin").post("/calls", json=call_payload()).status_code == 201
+
+
+def test_unknown_call_is_404(world, coordinator):
+    assert coordinator.get("/calls/999999").status_code == 404
+
+
+def test_api_needs_no_csrf_token_even_when_pages_do(app, world, coordinator, monkeypatch):
+    # Production runs with CSRF on; the bearer-token API must still accept JSON posts.
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    world.covered()
+    assert coordinator.post("/calls", json=call_payload()).status_code == 201

@@ -1,0 +1,85 @@
+"""The coordinator's call screen without a browser: decision, board, actions, roles."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from conftest import PASSWORD
+
+from dispatch import clock
+from dispatch.extensions import db
+from dispatch.models import RepairCall
+
+NOW = datetime(2026, 11, 26, 1, 0, tzinfo=UTC)  # Thu 10:00 in Tokyo
+
+
+@pytest.fixture
+def desk(client, make_user, monkeypatch):
+    monkeypatch.setattr(clock, "now", lambda: NOW)
+    email, _ = make_user("coordinator")
+    client.post("/login", data={"email": email, "password": PASSWORD})
+    return client
+
+
+def _form(**over):
+    data = {"serial": "AK10000001", "support_pack_id": "SP-AK10000001",
+            "received_at": "2026-11-26T10:00:00", "symptom": "紙詰まり",
+            "idempotency_key": "page-1"}
+    data.update(over)
+    return data
+
+
+def test_screen_shows_the_form_the_countdown_and_an_empty_board(world, desk):
+    html = desk.get("/intake/").get_data(as_text=True)
+    assert 'id="serial"' in html and "autofocus" in html
+    assert 'data-countdown-to="2026-11-26T15:00:00+09:00"' in html
+    assert "本日の修理受付はまだありません。" in html
+    assert "<script>" not in html  # no inline scripts (CSP)
+
+
+def test_taking_a_call_shows_the_decision_in_japanese(world, desk):
+    world.covered()
+    res = desk.post("/intake/calls", data=_form(received_at="2026-11-26T15:00:01"))
+    html = res.get_data(as_text=True)
+    assert res.status_code == 201
+    assert "翌営業日オンサイト" in html and "2026-11-27" in html
+    assert "当日受付の締切（終了2時間30分前）を過ぎています" in html
+    assert 'aria-live="assertive"' in html
+
+
+def test_reposting_the_same_screen_stores_the_call_once(world, desk):
+    world.covered()
+    desk.post("/intake/calls", data=_form())
+    desk.post("/intake/calls", data=_form())
+    assert db.session.query(RepairCall).count() == 1
+
+
+def test_missing_serial_is_shown_as_a_form_error(world, desk):
+    res = desk.post("/intake/calls", data=_form(serial=""))
+    assert res.status_code == 422
+    assert "入力を確認してください。" in res.get_data(as_text=True)
+
+
+def test_board_actions_resolve_and_override(world, desk):
+    world.covered("AK10000001")
+    world.covered("AK10000002", site="sapporo")
+    desk.post("/intake/calls", data=_form())
+    desk.post("/intake/calls", data=_form(serial="AK10000002",
+                                           support_pack_id="SP-AK10000002",
+                                           idempotency_key="page-2"))
+    first, second = db.session.query(RepairCall).order_by(RepairCall.id).all()
+    assert desk.post(f"/intake/calls/{first.id}/resolve-by-phone").status_code == 302
+    assert first.status == "resolved_by_phone"
+    res = desk.post(f"/intake/calls/{second.id}/override", data={"reason": "顧客の強い要望"})
+    assert res.status_code == 302
+    assert (second.decision, second.service_date.isoformat()) == ("next_business_day",
+                                                                  "2026-11-27")
+
+
+@pytest.mark.parametrize("role", ["technician", "site_manager"])
+def test_call_screen_is_for_staff_only(world, client, make_user, role):
+    email, _ = make_user(role)
+    client.post("/login", data={"email": email, "password": PASSWORD})
+    assert client.get("/intake/").status_code == 403
+    assert client.post("/intake/calls", data=_form()).status_code == 403
