@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from conftest import PASSWORD, TEST_ACTOR
 from intake_world import World
+from playwright.sync_api import expect
 
 from dispatch import clock
 from dispatch.services import accounts
@@ -44,12 +45,11 @@ def test_coordinator_takes_a_call_and_sees_decision_and_countdown(desk):
     assert page.inner_text("#decision-date") == "2026-11-26"
     assert page.get_attribute("#decision-live", "aria-live") == "assertive"
     # 12:00 server time → 3 h to the 15:00 cutoff, counting down live
-    page.wait_for_function(
-        "document.getElementById('today-remaining').textContent.startsWith('02:59')")
+    # expect() polls from Python; wait_for_function(str) would need 'unsafe-eval' in the CSP.
+    expect(page.locator("#today-remaining")).to_have_text(re.compile(r"^02:59"))
     first = page.inner_text("#today-remaining")
     assert re.fullmatch(r"02:59:\d\d", first)
-    page.wait_for_function(
-        f"document.getElementById('today-remaining').textContent !== '{first}'")
+    expect(page.locator("#today-remaining")).not_to_have_text(first)
 
 
 def test_coordinator_resolves_a_call_by_phone_from_the_board(desk):
@@ -61,6 +61,5 @@ def test_coordinator_resolves_a_call_by_phone_from_the_board(desk):
     page.wait_for_selector("#decision-label")
     page.click("#board button:has-text('電話で解決')")
     page.wait_for_url("**/intake/?call=*")
-    page.wait_for_function(
-        "document.getElementById('decision-live').textContent.includes('電話で解決')")
+    expect(page.locator("#decision-live")).to_contain_text("電話で解決")
     assert page.locator("#board h3", has_text="電話で解決").count() == 1
