@@ -13,7 +13,8 @@ from dispatch.models.visit import Plan, Visit
 from dispatch.models.work_report import SigningKey, WorkReport
 
 __all__ = [
-    "ApiToken", "Application", "AuditEvent", "Customer", "Device", "Inquiry", "IslandArea", "JobRun", "Notice",
+    "ApiToken", "Application", "AuditEvent", "Customer", "Device", "Inquiry", "IslandArea",
+    "JobRun", "Notice",
     "LoginAttempt", "Pack", "Plan", "PrinterModel", "Relocation", "RepairCall", "ServiceBase",
     "SigningKey", "Site", "Technician", "User", "Visit", "WorkReport",
 ]

@@ -67,7 +67,7 @@ def check_pack(
 
 
 def record_pack(data: dict[str, Any], actor: Actor) -> Pack:
-    """Record a bought pack: eligible → stored `purchased` with its period; else 422, nothing stored."""
+    """Record a bought pack: stored `purchased` with its period, or 422 storing nothing."""
     device = device_by_serial(data["target_serial"])
     hours = parse_support_hours(data["support_hours"])
     product = PackProduct(data["product"])

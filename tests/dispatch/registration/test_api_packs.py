@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from registration_factories import HOURS, pack_payload
 from factories import device_payload, model_payload
+from registration_factories import HOURS, pack_payload
 from sqlalchemy import func, select
 
 from dispatch.extensions import db
