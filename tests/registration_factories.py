@@ -40,6 +40,7 @@ class Flow:
         assert resp.status_code == 200, resp.get_json()
         return resp.get_json()
 
-    def registered(self, **over: Any) -> dict[str, Any]:
+    def registered(self, applied_on: str = "2026-05-10", completed_on: str = "2026-05-19",
+                   **over: Any) -> dict[str, Any]:
         pack = self.pack(**over)
-        return self.complete(self.apply(pack["id"]))
+        return self.complete(self.apply(pack["id"], applied_on), completed_on)

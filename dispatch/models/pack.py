@@ -98,14 +98,15 @@ class Notice(db.Model):
     """A reminder or notice sent once: the unique key makes the daily jobs idempotent."""
 
     __tablename__ = "notices"
-    __table_args__ = (UniqueConstraint("kind", "pack_id", "due_on", name="uq_notice_once"),)
+    __table_args__ = (UniqueConstraint("kind", "pack_id", "anchor_on", name="uq_notice_once"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(32))
     pack_id: Mapped[int] = mapped_column(ForeignKey("packs.id"), index=True)
-    due_on: Mapped[date] = mapped_column(Date)
+    # The date the notice is about (the pack's received_on, its coverage_end): once per anchor.
+    anchor_on: Mapped[date] = mapped_column(Date)
     sent_on: Mapped[date] = mapped_column(Date)
-    detail: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
 
 
 class JobRun(db.Model):

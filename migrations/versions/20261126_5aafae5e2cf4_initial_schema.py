@@ -2,7 +2,7 @@
 
 Revision ID: 5aafae5e2cf4
 Revises: 
-Create Date: 2026-11-26 07:02:00.023423
+Create Date: 2026-11-26 07:05:00.327926
 
 """
 from alembic import op
@@ -299,12 +299,12 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=32), nullable=False),
     sa.Column('pack_id', sa.Integer(), nullable=False),
-    sa.Column('due_on', sa.Date(), nullable=False),
+    sa.Column('anchor_on', sa.Date(), nullable=False),
     sa.Column('sent_on', sa.Date(), nullable=False),
-    sa.Column('detail', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('detail', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True),
     sa.ForeignKeyConstraint(['pack_id'], ['packs.id'], name=op.f('fk_notices_pack_id_packs')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_notices')),
-    sa.UniqueConstraint('kind', 'pack_id', 'due_on', name='uq_notice_once')
+    sa.UniqueConstraint('kind', 'pack_id', 'anchor_on', name='uq_notice_once')
     )
     with op.batch_alter_table('notices', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_notices_pack_id'), ['pack_id'], unique=False)
