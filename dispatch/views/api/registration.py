@@ -32,7 +32,7 @@ from dispatch.views.api.registration_schemas import (
     RelocationOut,
 )
 
-blp = Blueprint("registration", __name__, url_prefix="/api/v1",
+blp = Blueprint("registration_api", __name__, url_prefix="/api/v1",
                 description="Support packs, registration and coverage")
 
 
