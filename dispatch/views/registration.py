@@ -70,7 +70,8 @@ def check(serial: str) -> Response:
     except DispatchError as exc:
         return jsonify({"eligible": False, "codes": [], "messages": [exc.detail]})
     result["messages"] = [translate(f"code.{c}") for c in result["codes"]]
-    return jsonify(result)
+    # Dates as YYYY-MM-DD like the API (jsonify would write HTTP dates).
+    return jsonify({k: v.isoformat() if isinstance(v, date) else v for k, v in result.items()})
 
 
 @bp.post("/devices/<serial>/packs")

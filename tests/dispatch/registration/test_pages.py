@@ -35,6 +35,8 @@ def test_live_advice_gives_japanese_reasons(flow, page_client):
     assert body["eligible"] is False and body["codes"] == ["STANDARD_PACK_WINDOW_CLOSED"]
     assert body["messages"] == [
         "スタンダードパックは製品購入日から6か月以内にご購入いただく必要があります。"]
+    ok = page_client.get("/registration/devices/AK12345678/check?product=std1&on=2026-10-09")
+    assert ok.get_json()["coverage_end"] == "2027-04-09"
 
 
 def test_pack_form_records_a_pack_and_shows_refusals(flow, coordinator, page_client):
