@@ -88,6 +88,7 @@ def jobs(args: argparse.Namespace) -> None:
             conn.execute(text("DROP SCHEMA public CASCADE"))
             conn.execute(text("CREATE SCHEMA public"))
         upgrade()
+        _log_slow_statements(db.engine)
         started = time.perf_counter()
         with db.engine.begin() as conn:
             for sql in LOAD:
@@ -100,6 +101,21 @@ def jobs(args: argparse.Namespace) -> None:
             print(f"run_daily_jobs {DAY} {label}: {took:.1f} s  {summary}")
             if label == "first run":
                 print(f"target ≤ 60 s: {'OK' if took <= 60 else 'MISSED'}")
+
+
+def _log_slow_statements(engine, threshold: float = 1.0) -> None:
+    """Print every SQL statement slower than `threshold` seconds (where the time goes)."""
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _start(conn, cursor, statement, params, context, many):
+        conn.info["t0"] = time.perf_counter()
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _end(conn, cursor, statement, params, context, many):
+        took = time.perf_counter() - conn.info.pop("t0", time.perf_counter())
+        if took >= threshold:
+            print(f"  {took:6.1f} s  {' '.join(statement.split())[:110]}")
 
 
 def main() -> None:

@@ -1,10 +1,10 @@
 """The daily lifecycle jobs of SPEC §4: cancellations, voids, reminders, SLA breaches.
 
 Every state change is one set-based UPDATE (no loop over rows) so a million packs take
-seconds; reminders are INSERT … SELECT into `notices`, whose unique key (kind, pack, anchor)
-makes each reminder happen once. Running a day twice changes nothing more. Each job writes
-ONE audit event per run with its count and the first affected ids (set-based updates have
-no per-row event).
+seconds; reminders are INSERT … SELECT … ON CONFLICT DO NOTHING into `notices`, whose
+unique key (kind, pack, anchor) makes each reminder happen once. Running a day twice
+changes nothing more. Each job writes ONE audit event per run with its count and the first
+affected ids (set-based updates have no per-row event).
 """
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from sqlalchemy import and_, exists, insert, literal, select, update
+from sqlalchemy import and_, exists, literal, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from dispatch import clock
@@ -94,14 +96,21 @@ def void_unapplied(day: date, actor: Actor = SYSTEM) -> int:
     return len(ids)
 
 
+def _insert_ignoring_duplicates():
+    # ON CONFLICT DO NOTHING on the (kind, pack, anchor) key: a reminder already sent is
+    # skipped by the unique index. (A NOT EXISTS on notices inside the same INSERT would make
+    # PostgreSQL rescan the rows it is inserting: quadratic on a large backlog.)
+    if db.session.get_bind().dialect.name == "postgresql":
+        return pg_insert(Notice)
+    return sqlite_insert(Notice)
+
+
 def _notify(kind: str, day: date, anchor, condition) -> list[int]:
-    already = exists().where(Notice.kind == kind, Notice.pack_id == Pack.id,
-                             Notice.anchor_on == anchor)
-    rows = select(literal(kind), Pack.id, anchor, literal(day)).where(condition, ~already)
-    result = db.session.execute(
-        insert(Notice).from_select(["kind", "pack_id", "anchor_on", "sent_on"], rows)
-        .returning(Notice.pack_id))
-    return _ids(result)
+    rows = select(literal(kind), Pack.id, anchor, literal(day)).where(condition)
+    stmt = _insert_ignoring_duplicates().from_select(
+        ["kind", "pack_id", "anchor_on", "sent_on"], rows
+    ).on_conflict_do_nothing(index_elements=["kind", "pack_id", "anchor_on"])
+    return _ids(db.session.execute(stmt.returning(Notice.pack_id)))
 
 
 def remind_late_applications(day: date, actor: Actor = SYSTEM) -> int:
