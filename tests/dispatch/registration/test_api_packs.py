@@ -177,3 +177,22 @@ def test_bad_support_hours_are_422(coordinator, installed):
     resp = coordinator.post("/packs", json=pack_payload(
         support_hours={**HOURS, "start": "18:00"}))
     assert resp.status_code == 422
+
+
+def test_refusal_keeps_the_given_codes_after_refused_other(flow, coordinator):
+    pack = flow.pack()
+    resp = coordinator.post(f"/packs/{pack['id']}/refusal", json={
+        "note": "カウンター値の申告が虚偽", "codes": ["PRINT_LIMIT_EXCEEDED"]})
+    assert resp.get_json()["refusal_codes"] == ["REFUSED_OTHER", "PRINT_LIMIT_EXCEEDED"]
+
+
+def test_openapi_documents_the_registration_endpoints(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    for path in ("/api/v1/packs", "/api/v1/packs/{pack_id}", "/api/v1/packs/{pack_id}/refusal",
+                 "/api/v1/packs/{pack_id}/applications",
+                 "/api/v1/applications/{application_id}/inquiries",
+                 "/api/v1/applications/{application_id}/inquiries/{inquiry_id}/answer",
+                 "/api/v1/applications/{application_id}/complete",
+                 "/api/v1/devices/{serial}/coverage", "/api/v1/devices/{serial}/eligibility",
+                 "/api/v1/devices/{serial}/relocations"):
+        assert path in paths, path
