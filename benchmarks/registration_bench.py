@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from coverage_bench import make_cases, measure  # noqa: E402
 
 from dispatch.domain.coverage import coverage_on  # noqa: E402
-from dispatch.services.coverage_facts import device_coverage  # noqa: E402, F401 - same engine
+from dispatch.domain.eligibility import eligibility  # noqa: E402
 
 DAY = date(2027, 6, 1)
 HOURS = ('{"days": ["mon", "tue", "wed", "thu", "fri"], "start": "09:00", "end": "17:30", '
@@ -69,6 +69,8 @@ def decisions(args: argparse.Namespace) -> None:
     best = measure("coverage_on", lambda c: coverage_on(c[0], c[1], c[2], c[4]), cases,
                    args.rounds)
     print(f"target ≥ 50,000/s: {'OK' if best >= 50_000 else 'MISSED'}")
+    measure("eligibility (advice)", lambda c: eligibility(c[0], c[1], c[2], c[3], c[4]), cases,
+            args.rounds)
 
 
 def jobs(args: argparse.Namespace) -> None:
