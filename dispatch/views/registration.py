@@ -111,6 +111,40 @@ def complete(application_id: int) -> Response:
     return redirect(request.referrer or url_for("registration.queue_page"))
 
 
+def _back_to_device(application_id: int) -> Response:
+    serial = applications.application_by_id(application_id).pack.device.serial
+    return redirect(url_for("registration.device_page", serial=serial))
+
+
+@bp.post("/applications/<int:application_id>/inquiries")
+@role_required(*STAFF)
+def send_inquiry(application_id: int) -> Response:
+    data = {"sent_on": _date_arg("sent_on", clock.today_tokyo()),
+            "question": (request.form.get("question") or "").strip() or "-"}
+    _attempt(lambda: applications.send_inquiry(application_id, data, _actor()),
+             "reg.inquiry_sent")
+    return _back_to_device(application_id)
+
+
+@bp.post("/applications/<int:application_id>/inquiries/<int:inquiry_id>/answer")
+@role_required(*STAFF)
+def answer(application_id: int, inquiry_id: int) -> Response:
+    on = _date_arg("answered_on", clock.today_tokyo())
+    _attempt(lambda: applications.answer_inquiry(application_id, inquiry_id, on, _actor()),
+             "reg.answered")
+    return _back_to_device(application_id)
+
+
+@bp.post("/packs/<int:pack_id>/refusal")
+@role_required(*STAFF)
+def refuse(pack_id: int) -> Response:
+    on = _date_arg("refused_on", clock.today_tokyo())
+    note = request.form.get("note") or ""
+    _attempt(lambda: registration.refuse_pack(pack_id, note, None, on, _actor()), "reg.refused")
+    return redirect(url_for("registration.device_page",
+                            serial=registration.pack_by_id(pack_id).device.serial))
+
+
 def _attempt(action, success_key: str) -> None:
     try:
         action()

@@ -88,3 +88,23 @@ def test_pages_are_for_staff_only(app, make_user, installed):
 
 def test_unused_payload_helper_stays_valid():
     assert pack_payload()["product"] == "std5"
+
+
+def test_inquiry_answer_and_refusal_forms(flow, coordinator, page_client):
+    pack = flow.pack()
+    app_id = flow.apply(pack["id"], "2026-05-10")
+    html = page_client.post(f"/registration/applications/{app_id}/inquiries",
+                            data={"sent_on": "2026-05-12", "question": "住所の確認"},
+                            follow_redirects=True).get_data(True)
+    assert "照会を記録しました。" in html and "住所の確認" in html
+    iid = coordinator.post(f"/applications/{app_id}/inquiries",
+                           json={"sent_on": "2026-05-13", "question": "?"}).get_json()["id"]
+    first = iid - 1
+    for inquiry_id in (first, iid):
+        page_client.post(f"/registration/applications/{app_id}/inquiries/{inquiry_id}/answer",
+                         data={"answered_on": "2026-05-14"})
+    assert coordinator.get(f"/packs/{pack['id']}").get_json()["status"] == "applied"
+    html = page_client.post(f"/registration/packs/{pack['id']}/refusal",
+                            data={"note": "転売品"}, follow_redirects=True).get_data(True)
+    assert "パックを謝絶しました。" in html
+    assert coordinator.get(f"/packs/{pack['id']}").get_json()["status"] == "refused"
