@@ -115,3 +115,14 @@ def test_continuous_extension_starts_after_the_current_end(flow, coordinator):
 def test_unknown_application_is_404(coordinator, installed):
     assert coordinator.post("/applications/999999/complete",
                             json={"completed_on": "2026-05-19"}).status_code == 404
+
+
+def test_support_pack_id_collision_retries_with_a_new_id(flow, coordinator, monkeypatch):
+    from dispatch.services import applications
+
+    taken = flow.registered()["support_pack_id"]
+    fresh = iter([taken, "SP-23456782"])  # first a collision, then a free ID
+    monkeypatch.setattr(applications, "make_id", lambda choice: next(fresh))
+    pack = flow.pack(product="std3", target_serial="AK12345678")
+    done = flow.complete(flow.apply(pack["id"]), "2026-05-20")
+    assert done["support_pack_id"] == "SP-23456782"

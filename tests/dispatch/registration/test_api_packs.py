@@ -196,3 +196,12 @@ def test_openapi_documents_the_registration_endpoints(client):
                  "/api/v1/devices/{serial}/coverage", "/api/v1/devices/{serial}/eligibility",
                  "/api/v1/devices/{serial}/relocations"):
         assert path in paths, path
+
+
+@pytest.mark.parametrize(("email", "status"), [
+    ("sato@example.co.jp", 200),  # the manager of the pack's site
+    ("other@example.co.jp", 403),  # someone else's site
+])
+def test_site_manager_reads_packs_of_own_sites_only(flow, api_as, email, status):
+    pack = flow.pack()
+    assert api_as("site_manager", email).get(f"/packs/{pack['id']}").status_code == status
