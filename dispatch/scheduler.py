@@ -31,14 +31,25 @@ def daily_time(raw: str | None) -> time:
     return time(int(match.group(1)), int(match.group(2)))
 
 
+_process_app: dict[str, Flask] = {}
+
+
+def _app() -> Flask:
+    # One app per process: the blueprints are module-level and register only once.
+    if "app" not in _process_app:
+        from dispatch import create_app
+
+        _process_app["app"] = create_app()
+    return _process_app["app"]
+
+
 def run_scheduled_daily() -> dict[str, int] | None:
     """The scheduled job: today's (Asia/Tokyo) lifecycle jobs, once across processes."""
-    # Referenced by text in the persistent job store, so it builds its own app.
-    from dispatch import clock, create_app
+    # Referenced by text in the persistent job store, so it finds the app itself.
+    from dispatch import clock
     from dispatch.services.lifecycle import run_daily_once
 
-    app = create_app()
-    with app.app_context():
+    with _app().app_context():
         return run_daily_once(clock.today_tokyo())
 
 

@@ -76,3 +76,26 @@ def test_concurrent_invocations_do_the_work_once(app):
             db.session.execute(delete(JobRun).where(JobRun.job_name == name))
             db.session.commit()
             db.session.remove()
+
+
+
+@pytest.mark.committing
+def test_scheduled_job_runs_todays_jobs_once(app, monkeypatch):
+    """The job the scheduler fires (daily, same process) claims today and runs once."""
+    from dispatch import clock, scheduler
+    from dispatch.models import AuditEvent
+
+    monkeypatch.setattr(scheduler, "_process_app", {"app": app})
+    today = date(2031, 5, 5)
+    monkeypatch.setattr(clock, "today_tokyo", lambda: today)
+    try:
+        first = scheduler.run_scheduled_daily()
+        assert first is not None and set(first) >= {"packs_voided", "application_reminders"}
+        assert scheduler.run_scheduled_daily() is None  # claimed: never twice a day
+    finally:
+        with app.app_context():
+            db.session.execute(delete(JobRun).where(JobRun.day == today))
+            db.session.execute(delete(AuditEvent).where(
+                AuditEvent.entity_id.like(f"%:{today.isoformat()}")))
+            db.session.commit()
+            db.session.remove()
