@@ -20,8 +20,8 @@ CONSENTS = {"service_spec": True, "privacy": True, "antisocial_declaration": Tru
 # Per demo device (in serial order): the pack and how far it goes, days after its purchase.
 PLAN = [
     ("std5", "purchased"),  # bought, late to apply: a reminder
-    ("std3", "applied"),  # applied 12 days ago: SLA breach on the queue
-    ("std1", "inquiry"),  # inquiry sent 10 days ago, lapses in 4 days
+    ("std3", "applied"),  # applied 15 days ago: SLA breach on the queue
+    ("std1", "inquiry"),  # inquiry sent 12 days ago, lapses in 2 days
     ("std3", "cancelled"),  # inquiry unanswered for 2 weeks: cancelled by the daily job
     ("std1", "extended"),  # std1 registered, then a continuous ext1 registered
     ("std1", "void"),  # never applied within 1 year: void by the daily job
@@ -49,9 +49,9 @@ def _one(device: Device, product: str, goal: str, today: date) -> None:
     bought = device.effective_purchase_date + timedelta(days=10)
     pack = _pack(device, product, bought)
     if goal == "applied":
-        _apply(pack, today - timedelta(days=12))
+        _apply(pack, today - timedelta(days=15))
     elif goal in ("inquiry", "cancelled"):
-        sent = today - timedelta(days=10 if goal == "inquiry" else 20)
+        sent = today - timedelta(days=12 if goal == "inquiry" else 20)
         app_id = _apply(pack, sent - timedelta(days=2))
         applications.send_inquiry(app_id, {"sent_on": sent,
                                            "question": "設置場所の住所をご確認ください。"}, DEMO)

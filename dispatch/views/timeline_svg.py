@@ -35,6 +35,16 @@ class Marker:
     label: str
     css: str
 
+    @property
+    def anchor(self) -> str:
+        """Labels near the right edge end at their line so they stay inside the picture."""
+        return "end" if self.x > WIDTH * 0.6 else "start"
+
+    @property
+    def text_x(self) -> float:
+        """Where the label starts (or ends) next to the line."""
+        return self.x - 3 if self.anchor == "end" else self.x + 3
+
 
 @dataclass(frozen=True)
 class Picture:
