@@ -191,6 +191,25 @@ def run_daily(day) -> None:
         click.echo(f"{name}: {count}")
 
 
+# --- scheduler (registration area) ------------------------------------------------------------
+@cli.command("scheduler")
+@with_appcontext
+def scheduler_command() -> None:
+    """Run the daily lifecycle jobs on their schedule (foreground; DISPATCH_DAILY_JOBS_AT)."""
+    from flask import current_app
+
+    from dispatch.scheduler import build_scheduler, daily_time
+
+    at = daily_time(current_app.config.get("DISPATCH_DAILY_JOBS_AT"))
+    click.echo(f"daily lifecycle jobs at {at:%H:%M} Asia/Tokyo; Ctrl-C to stop")
+    scheduler = build_scheduler(current_app, blocking=True)
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        scheduler.shutdown(wait=False)
+# --- end scheduler ------------------------------------------------------------------------------
+
+
 def main() -> None:
     """Console-script entry point: configuration and database errors become one line."""
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dispatch.extensions import db
@@ -45,6 +45,8 @@ class Pack(db.Model):
     warnings: Mapped[list[str]] = mapped_column(JsonType, default=list)
     refusal_codes: Mapped[list[str]] = mapped_column(JsonType, default=list)
     refusal_note: Mapped[str | None] = mapped_column(Text)
+    # Why the lifecycle changed the status (NOT_REGISTERED_WITHIN_1_YEAR, INQUIRY_UNANSWERED).
+    status_code: Mapped[str | None] = mapped_column(String(40))
     status_changed_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(default=1)
@@ -72,6 +74,8 @@ class Application(db.Model):
     status: Mapped[str] = mapped_column(String(12), default="applied")
     completed_on: Mapped[date | None] = mapped_column(Date)
     cancelled_on: Mapped[date | None] = mapped_column(Date)
+    # Set by the daily job when the 7-business-day processing SLA is missed (SPEC §4).
+    sla_breached_on: Mapped[date | None] = mapped_column(Date, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     pack: Mapped[Pack] = relationship(back_populates="applications")
@@ -88,3 +92,31 @@ class Inquiry(db.Model):
     answered_on: Mapped[date | None] = mapped_column(Date)
 
     application: Mapped[Application] = relationship(back_populates="inquiries")
+
+
+class Notice(db.Model):
+    """A reminder or notice sent once: the unique key makes the daily jobs idempotent."""
+
+    __tablename__ = "notices"
+    __table_args__ = (UniqueConstraint("kind", "pack_id", "anchor_on", name="uq_notice_once"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    pack_id: Mapped[int] = mapped_column(ForeignKey("packs.id"), index=True)
+    # The date the notice is about (the pack's received_on, its coverage_end): once per anchor.
+    anchor_on: Mapped[date] = mapped_column(Date)
+    sent_on: Mapped[date] = mapped_column(Date)
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
+
+
+class JobRun(db.Model):
+    """The claim of one daily run: inserting it decides which process does the work."""
+
+    __tablename__ = "job_runs"
+    __table_args__ = (UniqueConstraint("job_name", "day", name="uq_job_run_day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_name: Mapped[str] = mapped_column(String(40))
+    day: Mapped[date] = mapped_column(Date)
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    summary: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)

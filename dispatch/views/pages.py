@@ -152,10 +152,13 @@ def _load_user(user_id: str) -> User | None:
 
 def init_pages(app: Flask) -> None:
     """Register the page blueprint, the login view and friendly error pages."""
-    from dispatch.views import intake as intake_pages  # imports role_required from here
+    # Area blueprints import role_required from this module, so they load late.
+    from dispatch.views import intake as intake_pages
+    from dispatch.views import registration
 
     app.register_blueprint(bp)
     app.register_blueprint(intake_pages.bp)
+    app.register_blueprint(registration.bp)
     login_manager.login_view = "pages.login"
 
     @app.template_filter("tokyo")

@@ -2,7 +2,7 @@
 
 Revision ID: 5aafae5e2cf4
 Revises: 
-Create Date: 2026-11-26 07:00:02.632058
+Create Date: 2026-11-26 07:33:43.303410
 
 """
 from alembic import op
@@ -41,6 +41,15 @@ def upgrade():
     sa.Column('version', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_island_areas')),
     sa.UniqueConstraint('code', name=op.f('uq_island_areas_code'))
+    )
+    op.create_table('job_runs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('job_name', sa.String(length=40), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('claimed_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('summary', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_job_runs')),
+    sa.UniqueConstraint('job_name', 'day', name='uq_job_run_day')
     )
     op.create_table('login_attempts',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -233,6 +242,7 @@ def upgrade():
     sa.Column('warnings', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('refusal_codes', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('refusal_note', sa.Text(), nullable=True),
+    sa.Column('status_code', sa.String(length=40), nullable=True),
     sa.Column('status_changed_on', sa.Date(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
@@ -274,6 +284,7 @@ def upgrade():
     sa.Column('status', sa.String(length=12), nullable=False),
     sa.Column('completed_on', sa.Date(), nullable=True),
     sa.Column('cancelled_on', sa.Date(), nullable=True),
+    sa.Column('sla_breached_on', sa.Date(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint("channel IN ('web', 'mail')", name=op.f('ck_applications_channel')),
     sa.CheckConstraint("status IN ('purchased', 'applied', 'inquiry', 'registered', 'cancelled', 'void', 'refused')", name=op.f('ck_applications_status')),
@@ -282,6 +293,21 @@ def upgrade():
     )
     with op.batch_alter_table('applications', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_applications_pack_id'), ['pack_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_applications_sla_breached_on'), ['sla_breached_on'], unique=False)
+
+    op.create_table('notices',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=32), nullable=False),
+    sa.Column('pack_id', sa.Integer(), nullable=False),
+    sa.Column('anchor_on', sa.Date(), nullable=False),
+    sa.Column('sent_on', sa.Date(), nullable=False),
+    sa.Column('detail', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True),
+    sa.ForeignKeyConstraint(['pack_id'], ['packs.id'], name=op.f('fk_notices_pack_id_packs')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notices')),
+    sa.UniqueConstraint('kind', 'pack_id', 'anchor_on', name='uq_notice_once')
+    )
+    with op.batch_alter_table('notices', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_notices_pack_id'), ['pack_id'], unique=False)
 
     op.create_table('repair_calls',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -397,7 +423,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_repair_calls_device_id'))
 
     op.drop_table('repair_calls')
+    with op.batch_alter_table('notices', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_notices_pack_id'))
+
+    op.drop_table('notices')
     with op.batch_alter_table('applications', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_applications_sla_breached_on'))
         batch_op.drop_index(batch_op.f('ix_applications_pack_id'))
 
     op.drop_table('applications')
@@ -446,6 +477,7 @@ def downgrade():
         batch_op.drop_index('ix_login_attempts_email_at')
 
     op.drop_table('login_attempts')
+    op.drop_table('job_runs')
     op.drop_table('island_areas')
     op.drop_table('customers')
     

@@ -1,0 +1,76 @@
+"""Registration demo data: packs in every lifecycle state on the demo devices."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from dispatch.extensions import db
+from dispatch.models import Device, Pack
+from dispatch.services import applications, registration
+from dispatch.services.audit import Actor
+from dispatch.services.lifecycle import run_daily_jobs
+
+DEMO = Actor(label="demo")
+HOURS = {"days": ["mon", "tue", "wed", "thu", "fri"], "start": "09:00", "end": "17:30",
+         "closed_on_holidays": True, "closed_dates": ["12-30", "12-31", "01-01", "01-02",
+                                                      "01-03"]}
+CONSENTS = {"service_spec": True, "privacy": True, "antisocial_declaration": True}
+# Per demo device (in serial order): the pack and how far it goes, days after its purchase.
+PLAN = [
+    ("std5", "purchased"),  # bought, late to apply: a reminder
+    ("std3", "applied"),  # applied 15 days ago: SLA breach on the queue
+    ("std1", "inquiry"),  # inquiry sent 12 days ago, lapses in 2 days
+    ("std3", "cancelled"),  # inquiry unanswered for 2 weeks: cancelled by the daily job
+    ("std1", "extended"),  # std1 registered, then a continuous ext1 registered
+    ("std1", "void"),  # never applied within 1 year: void by the daily job
+    ("std3", "registered"),
+    ("std5", "refused"),  # refused by OXT with a note (REFUSED_OTHER)
+]
+
+
+def _pack(device: Device, product: str, bought: date) -> Pack:
+    return registration.record_pack({
+        "target_serial": device.serial, "product": product, "purchased_on": bought,
+        "received_on": bought + timedelta(days=3), "support_hours": HOURS}, DEMO)
+
+
+def _apply(pack: Pack, on: date) -> int:
+    return applications.apply(pack.id, {"channel": "web", "applied_on": on,
+                                        "consents": CONSENTS}, DEMO).id
+
+
+def _register(pack: Pack, applied: date, completed: date) -> None:
+    applications.complete(_apply(pack, applied), completed, DEMO)
+
+
+def _one(device: Device, product: str, goal: str, today: date) -> None:
+    bought = device.effective_purchase_date + timedelta(days=10)
+    pack = _pack(device, product, bought)
+    if goal == "applied":
+        _apply(pack, today - timedelta(days=15))
+    elif goal in ("inquiry", "cancelled"):
+        sent = today - timedelta(days=12 if goal == "inquiry" else 20)
+        app_id = _apply(pack, sent - timedelta(days=2))
+        applications.send_inquiry(app_id, {"sent_on": sent,
+                                           "question": "設置場所の住所をご確認ください。"}, DEMO)
+    elif goal in ("registered", "extended"):
+        _register(pack, bought + timedelta(days=5), bought + timedelta(days=14))
+        if goal == "extended":
+            ext = _pack(device, "ext1", today - timedelta(days=60))
+            _register(ext, today - timedelta(days=55), today - timedelta(days=45))
+    elif goal == "refused":
+        registration.refuse_pack(pack.id, "販売店からの申告により転売品と判明", None,
+                                 bought + timedelta(days=7), DEMO)
+
+
+def load(today: date) -> None:
+    """Create packs in every lifecycle state for the demo devices, then run today's jobs."""
+    devices = db.session.scalars(select(Device).where(Device.parent_device_id.is_(None))
+                                 .order_by(Device.serial)).all()
+    if db.session.scalar(select(Pack.id).limit(1)) is not None:
+        return  # already loaded
+    for device, (product, goal) in zip(devices, PLAN, strict=False):
+        _one(device, product, goal, today)
+    run_daily_jobs(today)

@@ -1,0 +1,153 @@
+"""Schemas of the registration API (SPEC §9.1 pack, application, inquiry, coverage)."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from dispatch.models.catalog import PACK_PRODUCTS
+from dispatch.models.pack import CHANNELS, PACK_STATUSES
+
+DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+class SupportHoursIn(Schema):
+    days = fields.List(fields.String(validate=validate.OneOf(DAYS)), required=True,
+                       validate=validate.Length(min=1))
+    start = fields.String(required=True)
+    end = fields.String(required=True)
+    closed_on_holidays = fields.Boolean(required=True)
+    closed_dates = fields.List(fields.String(), load_default=list)
+
+
+class PackIn(Schema):
+    target_serial = fields.String(required=True, validate=validate.Length(1, 40))
+    product = fields.String(required=True, validate=validate.OneOf(PACK_PRODUCTS))
+    purchased_on = fields.Date(required=True)
+    received_on = fields.Date(allow_none=True)
+    support_hours = fields.Nested(SupportHoursIn, required=True)
+    print_count = fields.Integer(allow_none=True, validate=validate.Range(min=0))
+
+
+class PackOut(Schema):
+    id = fields.Integer()
+    status = fields.String(validate=validate.OneOf(PACK_STATUSES))
+    product = fields.String()
+    target_serial = fields.String()
+    purchased_on = fields.Date()
+    received_on = fields.Date(allow_none=True)
+    support_hours = fields.Dict()
+    nominal_start = fields.Date(allow_none=True)
+    continuous = fields.Boolean()
+    coverage_start = fields.Date(allow_none=True)
+    coverage_end = fields.Date(allow_none=True)
+    support_pack_id = fields.String(allow_none=True)
+    warnings = fields.List(fields.String())
+    refusal_codes = fields.List(fields.String())
+    refusal_note = fields.String(allow_none=True)
+    status_code = fields.String(allow_none=True)
+    application_id = fields.Integer(allow_none=True)
+
+
+class RefusalIn(Schema):
+    note = fields.String(required=True, validate=validate.Length(1, 2000))
+    codes = fields.List(fields.String(), load_default=list)
+    refused_on = fields.Date()
+
+
+class ConsentsIn(Schema):
+    service_spec = fields.Boolean(required=True)
+    privacy = fields.Boolean(required=True)
+    antisocial_declaration = fields.Boolean(required=True)
+
+
+class ApplicationIn(Schema):
+    channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
+    applied_on = fields.Date(required=True)
+    consents = fields.Nested(ConsentsIn, required=True)
+
+
+class ApplicationOut(Schema):
+    id = fields.Integer()
+    pack_id = fields.Integer()
+    status = fields.String()
+    channel = fields.String()
+    applied_on = fields.Date()
+    completed_on = fields.Date(allow_none=True)
+    sla_breached_on = fields.Date(allow_none=True)
+
+
+class InquiryIn(Schema):
+    sent_on = fields.Date(required=True)
+    question = fields.String(required=True, validate=validate.Length(1, 4000))
+
+
+class InquiryOut(Schema):
+    id = fields.Integer()
+    application_id = fields.Integer()
+    sent_on = fields.Date()
+    answered_on = fields.Date(allow_none=True)
+
+
+class AnswerIn(Schema):
+    answered_on = fields.Date(required=True)
+
+
+class CompleteIn(Schema):
+    completed_on = fields.Date(required=True)
+
+
+class CompleteOut(Schema):
+    pack_id = fields.Integer()
+    application_id = fields.Integer()
+    status = fields.String()
+    support_pack_id = fields.String()
+    coverage_start = fields.Date()
+    coverage_end = fields.Date()
+
+
+class CoverageQuery(Schema):
+    on = fields.Date(required=True)
+    print_count = fields.Integer(validate=validate.Range(min=0))
+
+
+class CoverageOut(Schema):
+    serial = fields.String()
+    on = fields.Date()
+    covered = fields.Boolean()
+    codes = fields.List(fields.String())
+    pack_id = fields.Integer(allow_none=True)
+    support_pack_id = fields.String(allow_none=True)
+    start = fields.Date(allow_none=True)
+    end = fields.Date(allow_none=True)
+    lifetime_end = fields.Date()
+
+
+class EligibilityQuery(CoverageQuery):
+    product = fields.String(required=True, validate=validate.OneOf(PACK_PRODUCTS))
+
+
+class EligibilityOut(Schema):
+    serial = fields.String()
+    product = fields.String()
+    on = fields.Date()
+    eligible = fields.Boolean()
+    codes = fields.List(fields.String())
+    coverage_start = fields.Date(allow_none=True)
+    coverage_end = fields.Date(allow_none=True)
+
+
+class RelocationIn(Schema):
+    to_site_id = fields.Integer(required=True)
+    notified_on = fields.Date(required=True)
+    moved_on = fields.Date(required=True)
+
+
+class RelocationOut(Schema):
+    id = fields.Integer()
+    serial = fields.String()
+    from_site_id = fields.Integer()
+    to_site_id = fields.Integer()
+    moved_serials = fields.List(fields.String())
+    remote_island = fields.Boolean()
+    area_code = fields.String(allow_none=True)
+    nearest_base_code = fields.String(allow_none=True)
