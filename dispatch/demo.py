@@ -10,6 +10,8 @@ from sqlalchemy import select
 
 from dispatch import clock
 from dispatch.extensions import db
+from dispatch.demo_data import intake as demo_intake
+from dispatch.demo_data import registration as demo_registration
 from dispatch.models import User
 from dispatch.services import accounts, catalog
 from dispatch.services.audit import Actor
@@ -84,6 +86,9 @@ def load_demo(today: date | None = None) -> Iterator[str]:
         _load_catalogue()
         _load_people()
         _load_installed_base(today)
+        # Each area seeds its own demo data through its own services, in workflow order.
+        demo_registration.load(today)
+        demo_intake.load(today)
     yield "demo database ready; logins (password: " + DEMO_PASSWORD + "):"
     seen: set[str] = set()
     for user in db.session.scalars(select(User).order_by(User.id)):
