@@ -132,8 +132,8 @@ def seal_and_complete(row: ReportRow, signer_name: str, png: bytes, actor: Actor
         raise InvalidInput("signer missing", errors={"signer_name": ["is required"]})
     now = clock.now().replace(microsecond=0)
     key = signing_keys.current_key()
+    _lock_chain()  # before registering the key too: concurrent first signers race there
     signing_keys.ensure_registered(key, now)
-    _lock_chain()
     index, prev_hash = _chain_head()
     try:
         content, seal = seal_report(report_value(row), signer_name.strip(), png, key,
