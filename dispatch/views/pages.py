@@ -153,6 +153,10 @@ def _load_user(user_id: str) -> User | None:
 def init_pages(app: Flask) -> None:
     """Register the page blueprint, the login view and friendly error pages."""
     app.register_blueprint(bp)
+    from dispatch.views import customer, reports
+
+    app.register_blueprint(reports.bp)
+    app.register_blueprint(customer.bp)
     login_manager.login_view = "pages.login"
 
     @app.template_filter("tokyo")
