@@ -1,0 +1,33 @@
+"""Demo reports: one signed and verifiable, one draft, created once."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from reporting_rows import make_visit
+from sqlalchemy import select
+
+from dispatch.demo_data import reporting as demo
+from dispatch.extensions import db
+from dispatch.models import WorkReport
+from dispatch.services.report_verify import verify_report
+
+
+def test_demo_creates_a_signed_report_and_a_draft_once(app):
+    make_visit(serial="AK30000001")
+    make_visit(serial="AK30000002", tech_email="suzuki@oxt.example.jp")
+    demo.load(date(2026, 11, 26))
+    demo.load(date(2026, 11, 26))
+    rows = db.session.scalars(select(WorkReport).order_by(WorkReport.id)).all()
+    assert [r.status for r in rows] == ["signed", "draft"]
+    assert verify_report(rows[0])["valid"] is True
+
+
+def test_demo_makes_minimal_visits_on_the_demo_base_when_none_exist(app):
+    from dispatch.demo import load_demo
+
+    list(load_demo(date(2026, 11, 26)))
+    demo.load(date(2026, 11, 26))
+    rows = db.session.scalars(select(WorkReport).order_by(WorkReport.id)).all()
+    assert [r.status for r in rows] == ["signed", "draft"]
+    assert verify_report(rows[0])["valid"] is True
