@@ -129,8 +129,12 @@ def test_empty_signature_is_not_sent(app, page):
     _login(page, TECH)
     _fill_report(page, visit_id)
     page.click("text=保存して署名へ")
+    # Wait until the draft has reached the server, so no request outlives the test.
+    page.wait_for_selector("#sync-list li", state="detached")
     page.click("#pad-sign")
     assert page.get_by_role("alert").filter(has_text="署名が空です。").is_visible()
+    with app.app_context():
+        assert db.session.scalar(select(ReportRow.status)) == "draft"
 
 
 def test_portrait_tablet_keeps_large_targets(app, page):
