@@ -13,6 +13,7 @@ from dispatch.extensions import db
 from dispatch.models import ReportSubmission, Visit
 from dispatch.models import WorkReport as ReportRow
 from dispatch.services import accounts
+from dispatch.services.report_verify import verify_report
 
 TECH = "suzuki@oxt.example.jp"
 
@@ -46,6 +47,7 @@ def _fill_report(page, visit_id: int, result: str = "resolved") -> None:
 
 
 def _draw_signature(page) -> None:
+    page.locator("#signature-pad").scroll_into_view_if_needed()
     box = page.locator("#signature-pad").bounding_box()
     x, y = box["x"] + 40, box["y"] + box["height"] / 2
     page.mouse.move(x, y)
@@ -162,3 +164,27 @@ def test_invalid_draft_shows_the_field_errors_on_the_form(app, page):
     error.wait_for()
     assert "attendee_name" in error.inner_text() and "work_done" in error.inner_text()
     assert page.locator("#report-form").is_visible()
+
+
+def test_absent_site_manager_signs_through_the_one_time_link(app, page, browser, live_server):
+    visit_id = _setup(app)
+    _login(page, TECH)
+    _fill_report(page, visit_id)
+    page.click("#save-draft")
+    page.wait_for_selector("#sync-list li", state="detached")
+    page.reload()
+    page.click("text=リモート署名リンクを発行")
+    url = page.locator("#signing-url").input_value()
+    remote = browser.new_context(base_url=live_server, locale="ja-JP").new_page()
+    remote.goto(url)
+    assert "給紙ローラーを交換しました。" in remote.locator("main").inner_text()
+    _draw_signature(remote)
+    remote.click("#pad-sign")
+    remote.locator("#remote-done").wait_for()
+    assert remote.locator("#remote-done").inner_text() == "ご対応ありがとうございました。"
+    assert remote.goto(url).status == 404  # used once
+    remote.context.close()
+    with app.app_context():
+        row = db.session.scalar(select(ReportRow))
+        assert row.status == "signed"
+        assert verify_report(row)["valid"] is True
