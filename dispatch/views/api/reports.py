@@ -34,6 +34,25 @@ class ReportIn(Schema):
     exclusion_cause = fields.Raw(allow_none=True, metadata={"type": "string"})
 
 
+class ReportOut(ReportIn):
+    id = fields.Integer()
+    visit_id = fields.Integer()
+    call_id = fields.Integer()
+    status = fields.String(metadata={"enum": ["draft", "signed", "refused"]})
+    chargeable = fields.Boolean()
+    device_serial = fields.String()
+    device_model = fields.String()
+    site_name = fields.String()
+    site_address = fields.String()
+    customer_name = fields.String()
+    support_pack_id = fields.String()
+    technician_name = fields.String(allow_none=True)
+    signer_name = fields.String(allow_none=True)
+    signed_at = fields.String(allow_none=True, metadata=DT)
+    refusal_reason = fields.String(allow_none=True)
+    seal = fields.Dict(allow_none=True)
+
+
 class StatusOut(Schema):
     id = fields.Integer()
     status = fields.String()
@@ -74,6 +93,7 @@ def put_report(data: dict[str, Any], visit_id: int) -> dict[str, Any]:
 
 @blp.get("/reports/<int:report_id>")
 @roles(*ALL_ROLES)
+@blp.response(200, ReportOut)
 def get_report(report_id: int) -> dict[str, Any]:
     return report_json(report_access.report_for_reading(report_id, api_actor()))
 

@@ -133,3 +133,23 @@ def test_chain_links_each_report_to_the_previous_one(tech, signed):
     assert second.chain_index == first.chain_index + 1
     assert second.seal["prev_hash"] == first.seal_hash
     assert tech.get(f"/reports/{rid}/verify").get_json()["valid"] is True
+
+
+def test_openapi_lists_the_report_endpoints(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    for path in ("/api/v1/visits/{visit_id}/report", "/api/v1/reports/{report_id}",
+                 "/api/v1/reports/{report_id}/signature", "/api/v1/reports/{report_id}/refusal",
+                 "/api/v1/reports/{report_id}.pdf", "/api/v1/reports/{report_id}/verify"):
+        assert path in paths, path
+
+
+def test_report_json_shape(tech, signed):
+    report = tech.get(f"/reports/{signed}").get_json()
+    assert set(report) == {
+        "id", "visit_id", "call_id", "status", "arrived_at", "departed_at", "work_done",
+        "result", "parts", "technical_changes", "data_initialized", "counter_reading",
+        "attendee_name", "exclusion_cause", "chargeable", "device_serial", "device_model",
+        "site_name", "site_address", "customer_name", "support_pack_id", "technician_name",
+        "signer_name", "signed_at", "refusal_reason", "seal"}
+    assert report["seal"]["algorithm"] == "ed25519+sha256/v1"
+    assert report["signer_name"] == "佐藤 花子"
