@@ -112,6 +112,18 @@ def decode_signature_image(image: str) -> bytes:
     return data
 
 
+def begin_write() -> None:
+    """SQLite only: take the write lock before reading anything.
+
+    In WAL mode a transaction that read first and writes later fails at once ("database is
+    locked") when another signer committed in between; taking the lock first makes
+    concurrent signers wait their turn (busy_timeout). PostgreSQL uses the advisory lock.
+    """
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.commit()  # ends the read-only transaction of the login lookup, if any
+        db.session.execute(text("UPDATE signing_keys SET id = id WHERE 1 = 0"))
+
+
 def _lock_chain() -> None:
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
@@ -153,6 +165,7 @@ def seal_and_complete(row: ReportRow, signer_name: str, png: bytes, actor: Actor
 def sign_report(report_id: int, signer_name: str, image: str, actor: Actor,
                 idempotency_key: str | None = None) -> dict[str, Any]:
     """POST /reports/{id}/signature → {id, status: "signed"}; completes the job."""
+    begin_write()
     if (done := _replayed(idempotency_key, "signature")) is not None:
         return done
     row = report_access.report_for_signing(report_id, actor)

@@ -60,6 +60,7 @@ def _link_actor(link: SigningLink) -> Actor:
 
 def sign_by_link(token: str, signer_name: str, image: str) -> dict[str, Any]:
     """Sign through the link and use it up → {id, status: "signed"}."""
+    reporting.begin_write()
     link = _live_link(token)
     png = reporting.decode_signature_image(image)
     if link.report.status != "draft":

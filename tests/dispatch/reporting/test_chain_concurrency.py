@@ -1,7 +1,8 @@
-"""Two site managers sign at the same instant: the chain never forks (PostgreSQL).
+"""Site managers sign at the same instant: the chain never forks, nobody gets an error.
 
-The chain head is read under pg_advisory_xact_lock, so the second signer waits and links
-to the first one's seal. SQLite serialises writers itself; this needs real concurrency.
+On PostgreSQL the chain head is read under pg_advisory_xact_lock; on SQLite the signing
+transaction takes the write lock first. Either way the next signer waits and links to the
+previous seal. Real threads, real commits.
 """
 
 from __future__ import annotations
@@ -20,14 +21,11 @@ from dispatch.services import reporting
 from dispatch.services.audit import Actor
 from dispatch.services.report_verify import verify_report
 
-pytestmark = [pytest.mark.committing, pytest.mark.postgres_only]
+pytestmark = pytest.mark.committing
 
 
 @pytest.fixture
 def clean(app) -> Iterator[None]:
-    with app.app_context():
-        if db.engine.dialect.name != "postgresql":
-            pytest.skip("needs PostgreSQL for concurrent transactions")
     yield
     with app.app_context():
         for table in reversed(db.metadata.sorted_tables):
