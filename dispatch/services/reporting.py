@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from dispatch import clock
 from dispatch.errors import Conflict, InvalidInput
@@ -57,11 +58,11 @@ def _commit(key: str | None, action: str, actor: Actor, response: dict[str, Any]
                                         created_at=clock.now()))
     try:
         db.session.commit()
-    except IntegrityError:
+    except (IntegrityError, StaleDataError):
         db.session.rollback()
         again = _replayed(key, action)
         if again is None:
-            raise Conflict("another signature was sealed at the same moment; retry") from None
+            raise Conflict("the report changed at the same moment; reload and retry") from None
         return again
     return response
 
