@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from reporting_rows import data_url, make_visit, report_payload
 
 from dispatch.extensions import db
@@ -68,3 +69,22 @@ def test_cli_rotate_writes_the_new_key_and_registers_it(tmp_path):
     assert out.read_bytes().startswith(b"-----BEGIN PRIVATE KEY")
     listed = run("keys", "list").stdout.splitlines()
     assert len(listed) == 2 and listed[1].endswith("current") and "current" not in listed[0]
+
+
+def test_development_generates_a_private_key_file_once(app, tmp_path, monkeypatch):
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    first = signing_keys.current_key()
+    path = tmp_path / signing_keys.KEY_FILE
+    assert path.exists() and oct(path.stat().st_mode & 0o777) == "0o600"
+    assert signing_keys.current_key().key_id == first.key_id
+
+
+def test_production_without_a_configured_key_refuses_to_seal(app, tmp_path, monkeypatch):
+    from dispatch.config import ConfigError
+
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    monkeypatch.setitem(app.config, "DISPATCH_ENV", "production")
+    monkeypatch.setitem(app.config, "TESTING", False)
+    with pytest.raises(ConfigError, match="DISPATCH_SIGNING_KEY"):
+        signing_keys.current_key()
+    assert not (tmp_path / signing_keys.KEY_FILE).exists()
