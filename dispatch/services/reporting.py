@@ -38,14 +38,14 @@ DATA_URL_PREFIX = "data:image/png;base64,"
 MAX_IMAGE_BYTES = 2_000_000
 
 
-def _replayed(key: str | None, action: str) -> dict[str, Any] | None:
+def _replayed(key: str | None, action: str, actor: Actor) -> dict[str, Any] | None:
     if not key:
         return None
     done = db.session.scalar(
         select(ReportSubmission).where(ReportSubmission.idempotency_key == key))
     if done is None:
         return None
-    if done.action != action:
+    if done.action != action or done.user_id != actor.user_id:
         raise Conflict("this Idempotency-Key was already used for another request")
     return dict(done.response)
 
@@ -60,7 +60,7 @@ def _commit(key: str | None, action: str, actor: Actor, response: dict[str, Any]
         db.session.commit()
     except (IntegrityError, StaleDataError):
         db.session.rollback()
-        again = _replayed(key, action)
+        again = _replayed(key, action, actor)
         if again is None:
             raise Conflict("the report changed at the same moment; reload and retry") from None
         return again
@@ -75,7 +75,7 @@ def _refuse_if_signed(row: ReportRow) -> None:
 def save_report(visit_id: int, payload: dict[str, Any], actor: Actor,
                 idempotency_key: str | None = None) -> dict[str, Any]:
     """PUT /visits/{id}/report: create or replace the draft → {id, status: "draft"}."""
-    if (done := _replayed(idempotency_key, "report")) is not None:
+    if (done := _replayed(idempotency_key, "report", actor)) is not None:
         return done
     visit = report_access.visit_for_writing(visit_id, actor)
     row = db.session.scalar(select(ReportRow).where(ReportRow.visit_id == visit.id))
@@ -167,7 +167,7 @@ def sign_report(report_id: int, signer_name: str, image: str, actor: Actor,
                 idempotency_key: str | None = None) -> dict[str, Any]:
     """POST /reports/{id}/signature → {id, status: "signed"}; completes the job."""
     begin_write()
-    if (done := _replayed(idempotency_key, "signature")) is not None:
+    if (done := _replayed(idempotency_key, "signature", actor)) is not None:
         return done
     row = report_access.report_for_signing(report_id, actor)
     _refuse_if_signed(row)
@@ -194,7 +194,7 @@ def refuse(row: ReportRow, signer_name: str, reason: str, actor: Actor) -> None:
 def refuse_report(report_id: int, signer_name: str, reason: str, actor: Actor,
                   idempotency_key: str | None = None) -> dict[str, Any]:
     """POST /reports/{id}/refusal → {id, status: "refused"}; the job stays open."""
-    if (done := _replayed(idempotency_key, "refusal")) is not None:
+    if (done := _replayed(idempotency_key, "refusal", actor)) is not None:
         return done
     row = report_access.report_for_signing(report_id, actor)
     refuse(row, signer_name, reason, actor)

@@ -46,6 +46,9 @@ def _live_link(token: str) -> SigningLink:
     link = db.session.scalar(select(SigningLink).where(SigningLink.token_hash == _hash(token)))
     if link is None or link.used_at is not None or link.expires_at <= clock.now():
         raise NotFound("this signing link is unknown, used or expired")
+    # The manager must sign what the link was issued for: a later edit voids the link.
+    if link.report.updated_at > link.created_at:
+        raise NotFound("the report changed after this link was sent; ask for a new link")
     return link
 
 

@@ -153,3 +153,12 @@ def test_report_json_shape(tech, signed):
         "signer_name", "signed_at", "refusal_reason", "seal"}
     assert report["seal"]["algorithm"] == "ed25519+sha256/v1"
     assert report["signer_name"] == "佐藤 花子"
+
+
+def test_idempotency_key_of_another_user_is_refused(api_as, tech, draft):
+    headers = {"Idempotency-Key": "6f1c1d9e-0000-4000-8000-000000000003"}
+    body = {"signer_name": "佐藤 花子", "image": data_url()}
+    assert tech.post(f"/reports/{draft}/signature", json=body, headers=headers).status_code == 200
+    desk = api_as("coordinator")
+    assert desk.post(f"/reports/{draft}/signature", json=body,
+                     headers=headers).status_code == 409

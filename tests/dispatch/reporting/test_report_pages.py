@@ -104,3 +104,11 @@ def test_customer_cannot_download_another_customers_report(login, signed):
     client = login("site_manager", "other@example.co.jp")
     assert "AK10000001" not in client.get("/customer/").get_data(as_text=True)
     assert client.get(f"/customer/reports/{signed}.pdf").status_code == 404
+
+
+def test_link_is_void_once_the_report_is_edited_after_it_was_sent(app, login, visit, draft):
+    client = login("technician", "suzuki@oxt.example.jp")
+    token = _link(client, draft)
+    client.put(f"/tablet/visits/{visit.visit_id}/report",
+               json=report_payload(work_done="内容を修正しました。"))
+    assert app.test_client().get(f"/sign/{token}").status_code == 404
