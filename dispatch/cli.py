@@ -210,6 +210,55 @@ def scheduler_command() -> None:
 # --- end scheduler ------------------------------------------------------------------------------
 
 
+# --- Report sealing keys (work reports, SPEC §7/§8) -------------------------------------
+
+
+@cli.group()
+def keys() -> None:
+    """Ed25519 keys that seal signed work reports."""
+
+
+@keys.command("rotate")
+@click.option("--out", "out", type=click.Path(dir_okay=False), default=None,
+              help="Where to write the new private key (PEM) when DISPATCH_SIGNING_KEY is set.")
+@with_appcontext
+@_fail_on_service_error
+def keys_rotate(out: str | None) -> None:
+    """Make a new sealing key; old public keys stay, so old reports still verify."""
+    from flask import current_app
+
+    from dispatch import clock
+    from dispatch.services import signing_keys
+    from reports.keys import private_key_to_pem
+
+    if current_app.config.get("DISPATCH_SIGNING_KEY") and not out:
+        raise click.ClickException("DISPATCH_SIGNING_KEY is set: pass --out FILE for the new key")
+    new, written = signing_keys.rotate(clock.now())
+    if not written and out:
+        path = Path(out)
+        path.write_bytes(private_key_to_pem(new))
+        path.chmod(0o600)
+        click.echo(f"new key {new.key_id} written to {out}; put it in DISPATCH_SIGNING_KEY")
+    else:
+        click.echo(f"new key {new.key_id} in the instance folder")
+
+
+@keys.command("list")
+@with_appcontext
+def keys_list() -> None:
+    """Show every sealing key id with its creation and retirement dates."""
+    from sqlalchemy import select
+
+    from dispatch.extensions import db
+    from dispatch.models import SigningKey
+
+    for row in db.session.scalars(select(SigningKey).order_by(SigningKey.created_at)):
+        retired = row.retired_at.isoformat() if row.retired_at else "current"
+        click.echo(f"{row.key_id}  {row.created_at.isoformat()}  {retired}")
+
+# --- end of report sealing keys ----------------------------------------------------------
+
+
 def main() -> None:
     """Console-script entry point: configuration and database errors become one line."""
     try:

@@ -9,9 +9,9 @@ from datetime import date, time, timedelta
 from sqlalchemy import select
 
 from dispatch import clock
-from dispatch.extensions import db
 from dispatch.demo_data import intake as demo_intake
 from dispatch.demo_data import registration as demo_registration
+from dispatch.extensions import db
 from dispatch.models import User
 from dispatch.services import accounts, catalog
 from dispatch.services.audit import Actor

@@ -10,11 +10,11 @@ from dispatch.models.pack import Application, Inquiry, JobRun, Notice, Pack
 from dispatch.models.repair_call import RepairCall
 from dispatch.models.technician import Technician
 from dispatch.models.visit import Plan, Visit
-from dispatch.models.work_report import SigningKey, WorkReport
+from dispatch.models.work_report import ReportSubmission, SigningKey, SigningLink, WorkReport
 
 __all__ = [
     "ApiToken", "Application", "AuditEvent", "Customer", "Device", "Inquiry", "IslandArea",
-    "JobRun", "Notice",
+    "JobRun", "Notice", "ReportSubmission", "SigningLink",
     "LoginAttempt", "Pack", "Plan", "PrinterModel", "Relocation", "RepairCall", "ServiceBase",
     "SigningKey", "Site", "Technician", "User", "Visit", "WorkReport",
 ]

@@ -153,12 +153,14 @@ def _load_user(user_id: str) -> User | None:
 def init_pages(app: Flask) -> None:
     """Register the page blueprint, the login view and friendly error pages."""
     # Area blueprints import role_required from this module, so they load late.
+    from dispatch.views import customer, registration, reports
     from dispatch.views import intake as intake_pages
-    from dispatch.views import registration
 
     app.register_blueprint(bp)
     app.register_blueprint(intake_pages.bp)
     app.register_blueprint(registration.bp)
+    app.register_blueprint(reports.bp)
+    app.register_blueprint(customer.bp)
     login_manager.login_view = "pages.login"
 
     @app.template_filter("tokyo")

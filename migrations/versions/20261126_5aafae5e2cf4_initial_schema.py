@@ -2,7 +2,7 @@
 
 Revision ID: 5aafae5e2cf4
 Revises: 
-Create Date: 2026-11-26 07:33:43.303410
+Create Date: 2026-11-26 07:41:21.672286
 
 """
 from alembic import op
@@ -162,6 +162,17 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_audit_events_at'), ['at'], unique=False)
         batch_op.create_index('ix_audit_events_entity', ['entity_type', 'entity_id'], unique=False)
 
+    op.create_table('report_submissions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('idempotency_key', sa.String(length=200), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('action', sa.String(length=20), nullable=False),
+    sa.Column('response', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_report_submissions_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_report_submissions')),
+    sa.UniqueConstraint('idempotency_key', name=op.f('uq_report_submissions_idempotency_key'))
+    )
     op.create_table('sites',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('customer_id', sa.Integer(), nullable=False),
@@ -402,11 +413,29 @@ def upgrade():
     sa.UniqueConstraint('seal_hash', name=op.f('uq_work_reports_seal_hash')),
     sa.UniqueConstraint('visit_id', name=op.f('uq_work_reports_visit_id'))
     )
+    op.create_table('signing_links',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('report_id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('used_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['report_id'], ['work_reports.id'], name=op.f('fk_signing_links_report_id_work_reports')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_signing_links')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_signing_links_token_hash'))
+    )
+    with op.batch_alter_table('signing_links', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_signing_links_report_id'), ['report_id'], unique=False)
+
     
 
 
 def downgrade():
     
+    with op.batch_alter_table('signing_links', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_signing_links_report_id'))
+
+    op.drop_table('signing_links')
     op.drop_table('work_reports')
     with op.batch_alter_table('visits', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_visits_technician_id'))
@@ -456,6 +485,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_sites_customer_id'))
 
     op.drop_table('sites')
+    op.drop_table('report_submissions')
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_events_entity')
         batch_op.drop_index(batch_op.f('ix_audit_events_at'))

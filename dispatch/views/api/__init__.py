@@ -8,11 +8,11 @@ from werkzeug.exceptions import HTTPException
 
 from dispatch.errors import DispatchError
 from dispatch.extensions import csrf
-from dispatch.views.api import calls, catalog, registration
+from dispatch.views.api import calls, catalog, registration, reports
 from dispatch.views.api.auth import load_api_user
 from dispatch.views.api.problems import from_dispatch_error, from_http_exception
 
-BLUEPRINTS = (catalog.blp, registration.blp, calls.blp)
+BLUEPRINTS = (catalog.blp, registration.blp, calls.blp, reports.blp)
 
 
 def init_api(app: Flask, api: Api) -> None:

@@ -27,7 +27,7 @@ from dispatch.views.api.registration_schemas import (
     InquiryOut,
     PackIn,
     PackOut,
-    RefusalIn,
+    PackRefusalIn,
     RelocationIn,
     RelocationOut,
 )
@@ -55,7 +55,7 @@ def get_pack(pack_id: int) -> dict[str, Any]:
 
 @blp.post("/packs/<int:pack_id>/refusal")
 @roles(*STAFF)
-@blp.arguments(RefusalIn)
+@blp.arguments(PackRefusalIn)
 @blp.response(200, PackOut)
 def refuse_pack(data: dict[str, Any], pack_id: int) -> dict[str, Any]:
     on = data.get("refused_on") or clock.today_tokyo()

@@ -48,7 +48,7 @@ class PackOut(Schema):
     application_id = fields.Integer(allow_none=True)
 
 
-class RefusalIn(Schema):
+class PackRefusalIn(Schema):
     note = fields.String(required=True, validate=validate.Length(1, 2000))
     codes = fields.List(fields.String(), load_default=list)
     refused_on = fields.Date()

@@ -193,3 +193,12 @@ def test_site_without_coordinates_and_no_geocoder_is_422_asking_for_them(coordin
     resp = coordinator.post("/sites", json=site_payload(cust["id"], lat=None, lon=None))
     assert resp.status_code == 422
     assert set(resp.get_json()["errors"]) >= {"lat", "lon"}
+
+
+def test_openapi_schema_names_are_unique(app, recwarn):
+    # apispec renames clashing schemas with a warning; clients would see "RefusalIn1".
+    with app.test_request_context():
+        from dispatch.extensions import api
+
+        names = list(api.spec.to_dict()["components"]["schemas"])
+    assert not [n for n in names if n[-1].isdigit()], names

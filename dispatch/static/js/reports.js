@@ -1,0 +1,220 @@
+/* The tablet's work report: form → signing step, kept on the device while offline.
+
+   Every submission goes through a queue in localStorage with a client-generated UUID sent
+   as Idempotency-Key; the queue is flushed in order when the network returns, and the
+   server answers a repeated key with the first result, so each submission applies once. */
+(function () {
+  "use strict";
+  var app = document.getElementById("report-app");
+  if (!app) { return; }
+  var lib = window.DispatchSignPad;
+  var QUEUE = "dispatch.reportQueue.v1";
+  var msg = app.dataset;
+  var flushing = false;
+  var holder = null;
+
+  function uuid() {
+    if (window.crypto && window.crypto.randomUUID) { return window.crypto.randomUUID(); }
+    var b = window.crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); });
+    return h.slice(0, 4).join("") + "-" + h.slice(4, 6).join("") + "-" + h.slice(6, 8).join("") +
+      "-" + h.slice(8, 10).join("") + "-" + h.slice(10).join("");
+  }
+
+  function load() {
+    try { return JSON.parse(localStorage.getItem(QUEUE) || "[]"); } catch (e) { return []; }
+  }
+  function store(items) { localStorage.setItem(QUEUE, JSON.stringify(items)); render(); }
+
+  function render() {
+    var list = document.getElementById("sync-list");
+    var items = load();
+    list.textContent = "";
+    items.forEach(function (item) {
+      var li = document.createElement("li");
+      li.textContent = msg["kind" + item.kind.charAt(0).toUpperCase() + item.kind.slice(1)] +
+        " — " + msg.msgPending + " (" + new Date(item.at).toLocaleTimeString("ja-JP") + ")";
+      list.appendChild(li);
+    });
+    var state = document.getElementById("net-state");
+    state.textContent = navigator.onLine ? (items.length ? "" : msg.msgNone) : msg.msgOffline;
+  }
+
+  function enqueue(kind, url, method, body) {
+    var items = load();
+    items.push({ key: uuid(), kind: kind, url: url, method: method, body: body,
+                 at: Date.now() });
+    store(items);
+  }
+
+  function showError(id, text) {
+    var el = document.getElementById(id);
+    el.textContent = text; el.hidden = false;
+  }
+
+  function problemText(data) {
+    if (!data || !data.errors) { return msg.msgError + (data && data.detail ? " " + data.detail : ""); }
+    return msg.msgError + " " + Object.keys(data.errors).map(function (k) {
+      return k + ": " + data.errors[k].join(" ");
+    }).join(" / ");
+  }
+
+  function handled(item, response, data) {
+    if (response.ok) {
+      if (item.kind === "signature") {
+        window.location.href = msg.doneUrl.replace("/0/", "/" + data.id + "/");
+      } else if (item.kind === "refusal") {
+        window.location.reload();
+      }
+      return true;
+    }
+    var box = item.kind === "report" ? "form-error" : "sign-error";
+    if (item.kind === "report") { showStep("form"); }
+    showError(box, problemText(data));
+    return true;
+  }
+
+  /* Send the queue in order; stop at the first network failure and keep the rest. */
+  function flush() {
+    if (flushing) { return Promise.resolve(); }
+    var items = load();
+    if (!items.length) { render(); return Promise.resolve(); }
+    flushing = true;
+    var item = items[0];
+    return lib.send(item.url, item.body, msg.csrf, item.key, item.method).then(function (response) {
+      if (response.redirected || response.status === 401 || response.status === 400) {
+        throw new Error("session");  // logged out or stale CSRF: keep it for later
+      }
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        store(load().filter(function (i) { return i.key !== item.key; }));
+        handled(item, response, data);
+        flushing = false;
+        return flush();
+      });
+    }).catch(function () { flushing = false; render(); });
+  }
+
+  function localToIso(value) { return value ? value + ":00+09:00" : ""; }
+
+  function payload() {
+    var f = document.getElementById("report-form");
+    var counter = f.counter_reading.value;
+    var cause = f.exclusion_cause.value;
+    var result = f.querySelector("input[name=result]:checked");
+    var parts = Array.prototype.map.call(document.querySelectorAll("#parts .part-row"), function (row) {
+      return { part_no: row.querySelector(".part-no").value,
+               qty: parseInt(row.querySelector(".part-qty").value, 10),
+               condition: row.querySelector(".part-condition").value,
+               removed_returned: row.querySelector(".part-returned").checked };
+    });
+    var data = {
+      arrived_at: localToIso(f.arrived_at.value), departed_at: localToIso(f.departed_at.value),
+      work_done: f.work_done.value, result: result ? result.value : "",
+      parts: parts,
+      technical_changes: f.technical_changes.value.split("\n").map(function (s) { return s.trim(); })
+        .filter(function (s) { return s; }),
+      data_initialized: f.data_initialized.checked,
+      attendee_name: f.attendee_name.value, exclusion_cause: cause || null
+    };
+    if (counter !== "") { data.counter_reading = parseInt(counter, 10); }
+    return data;
+  }
+
+  function labelOf(id) {
+    var label = document.querySelector("label[for=" + id + "]");
+    return label ? label.textContent : id;
+  }
+
+  function summarize(data) {
+    var dl = document.getElementById("summary");
+    var form = document.getElementById("report-form");
+    var result = form.querySelector("input[name=result]:checked");
+    var rows = [
+      ["arrived_at", form.arrived_at.value.replace("T", " ")],
+      ["departed_at", form.departed_at.value.replace("T", " ")],
+      ["work_done", data.work_done],
+      ["result", result ? result.parentNode.textContent.trim() : ""],
+      ["technical_changes", data.technical_changes.join(" / ") || "—"],
+      ["counter_reading", data.counter_reading === undefined ? "—" : String(data.counter_reading)],
+      ["attendee_name", data.attendee_name],
+      ["exclusion_cause", data.exclusion_cause ? form.exclusion_cause.selectedOptions[0].textContent : "—"]
+    ];
+    dl.textContent = "";
+    rows.forEach(function (r) {
+      var dt = document.createElement("dt"); dt.textContent = labelOf(r[0]);
+      var dd = document.createElement("dd"); dd.textContent = r[1]; dd.className = "pre";
+      dl.appendChild(dt); dl.appendChild(dd);
+    });
+    data.parts.forEach(function (p) {
+      var dt = document.createElement("dt"); dt.textContent = p.part_no;
+      var dd = document.createElement("dd"); dd.textContent = "× " + p.qty;
+      dl.appendChild(dt); dl.appendChild(dd);
+    });
+  }
+
+  function showStep(step) {
+    document.getElementById("report-form").hidden = step !== "form";
+    document.getElementById("sign-step").hidden = step !== "sign";
+    document.getElementById("back-to-form").hidden = step !== "sign";
+    if (step === "sign") {
+      if (!holder) { holder = lib.create(document.getElementById("signature-pad")); }
+      holder.resize();
+      document.getElementById("sign-step").scrollIntoView();
+    }
+  }
+
+  function saveDraft(thenSign) {
+    var data = payload();
+    document.getElementById("form-error").hidden = true;
+    enqueue("report", msg.saveUrl, "PUT", data);
+    flush();
+    if (thenSign) {
+      summarize(data);
+      if (!document.getElementById("signer_name").value) {
+        document.getElementById("signer_name").value = data.attendee_name;
+      }
+      showStep("sign");
+    }
+  }
+
+  function wire() {
+    var form = document.getElementById("report-form");
+    form.addEventListener("submit", function (e) { e.preventDefault(); saveDraft(true); });
+    document.getElementById("save-draft").addEventListener("click", function () { saveDraft(false); });
+    document.getElementById("add-part").addEventListener("click", function () {
+      var tpl = document.getElementById("part-template");
+      document.getElementById("parts").appendChild(tpl.content.cloneNode(true));
+    });
+    document.getElementById("parts").addEventListener("click", function (e) {
+      if (e.target.classList.contains("remove-part")) { e.target.closest(".part-row").remove(); }
+    });
+    document.getElementById("back-to-form").addEventListener("click", function () { showStep("form"); });
+    document.getElementById("pad-clear").addEventListener("click", function () { holder.pad.clear(); });
+    document.getElementById("pad-sign").addEventListener("click", function () {
+      document.getElementById("sign-error").hidden = true;
+      if (holder.pad.isEmpty()) { showError("sign-error", msg.msgEmpty); return; }
+      enqueue("signature", msg.signUrl, "POST", {
+        signer_name: document.getElementById("signer_name").value,
+        image: holder.pad.toDataURL("image/png") });
+      flush();
+    });
+    document.getElementById("show-refusal").addEventListener("click", function () {
+      document.getElementById("refusal").hidden = false;
+      document.getElementById("refusal_reason").focus();
+    });
+    document.getElementById("confirm-refusal").addEventListener("click", function () {
+      enqueue("refusal", msg.refuseUrl, "POST", {
+        signer_name: document.getElementById("signer_name").value,
+        reason: document.getElementById("refusal_reason").value });
+      flush();
+    });
+    window.addEventListener("online", flush);
+    window.addEventListener("offline", render);
+    window.setInterval(flush, 5000);
+  }
+
+  wire();
+  render();
+  flush();
+})();

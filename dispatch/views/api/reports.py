@@ -1,0 +1,141 @@
+"""Work report endpoints of SPEC §9 (PUT /visits/{id}/report, /reports/…)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, request, url_for
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from dispatch.services import report_access, reporting, signing_links
+from dispatch.services.report_documents import report_json, report_pdf
+from dispatch.services.report_verify import verify_report
+from dispatch.views.api.auth import STAFF, api_actor, roles
+
+blp = Blueprint("reports", __name__, url_prefix="/api/v1",
+                description="Work reports, signatures and seals")
+
+ALL_ROLES = (*STAFF, "technician", "site_manager")
+DT = {"type": "string", "format": "date-time"}
+
+
+class ReportIn(Schema):
+    # Types are checked by reports.document so the API and the tablet say the same thing.
+    arrived_at = fields.Raw(metadata=DT)
+    departed_at = fields.Raw(metadata=DT)
+    work_done = fields.Raw(metadata={"type": "string"})
+    result = fields.Raw(metadata={"enum": ["resolved", "follow_up", "unresolved"]})
+    parts = fields.Raw(metadata={"type": "array", "items": {"type": "object"}})
+    technical_changes = fields.Raw(metadata={"type": "array", "items": {"type": "string"}})
+    data_initialized = fields.Raw(metadata={"type": "boolean"})
+    counter_reading = fields.Raw(allow_none=True, metadata={"type": "integer"})
+    attendee_name = fields.Raw(metadata={"type": "string"})
+    exclusion_cause = fields.Raw(allow_none=True, metadata={"type": "string"})
+
+
+class ReportOut(ReportIn):
+    id = fields.Integer()
+    visit_id = fields.Integer()
+    call_id = fields.Integer()
+    status = fields.String(metadata={"enum": ["draft", "signed", "refused"]})
+    chargeable = fields.Boolean()
+    device_serial = fields.String()
+    device_model = fields.String()
+    site_name = fields.String()
+    site_address = fields.String()
+    customer_name = fields.String()
+    support_pack_id = fields.String()
+    technician_name = fields.String(allow_none=True)
+    signer_name = fields.String(allow_none=True)
+    signed_at = fields.String(allow_none=True, metadata=DT)
+    refusal_reason = fields.String(allow_none=True)
+    seal = fields.Dict(allow_none=True)
+
+
+class StatusOut(Schema):
+    id = fields.Integer()
+    status = fields.String()
+
+
+class SignatureIn(Schema):
+    signer_name = fields.String(required=True)
+    image = fields.String(required=True, metadata={"description": "data:image/png;base64,…"})
+
+
+class ReportRefusalIn(Schema):
+    signer_name = fields.String(required=True)
+    reason = fields.String(required=True)
+
+
+class VerifyOut(Schema):
+    valid = fields.Boolean()
+    problems = fields.List(fields.String())
+    erased = fields.List(fields.String())
+
+
+class LinkOut(Schema):
+    url = fields.String()
+    expires_in_hours = fields.Integer()
+
+
+def _key() -> str | None:
+    return request.headers.get("Idempotency-Key") or None
+
+
+@blp.put("/visits/<int:visit_id>/report")
+@roles(*STAFF, "technician")
+@blp.arguments(ReportIn)
+@blp.response(200, StatusOut)
+def put_report(data: dict[str, Any], visit_id: int) -> dict[str, Any]:
+    return reporting.save_report(visit_id, data, api_actor(), _key())
+
+
+@blp.get("/reports/<int:report_id>")
+@roles(*ALL_ROLES)
+@blp.response(200, ReportOut)
+def get_report(report_id: int) -> dict[str, Any]:
+    return report_json(report_access.report_for_reading(report_id, api_actor()))
+
+
+@blp.post("/reports/<int:report_id>/signature")
+@roles(*ALL_ROLES)
+@blp.arguments(SignatureIn)
+@blp.response(200, StatusOut)
+def post_signature(data: dict[str, Any], report_id: int) -> dict[str, Any]:
+    return reporting.sign_report(report_id, data["signer_name"], data["image"], api_actor(),
+                                 _key())
+
+
+@blp.post("/reports/<int:report_id>/refusal")
+@roles(*ALL_ROLES)
+@blp.arguments(ReportRefusalIn)
+@blp.response(200, StatusOut)
+def post_refusal(data: dict[str, Any], report_id: int) -> dict[str, Any]:
+    return reporting.refuse_report(report_id, data["signer_name"], data["reason"], api_actor(),
+                                   _key())
+
+
+@blp.get("/reports/<int:report_id>.pdf")
+@roles(*ALL_ROLES)
+def get_report_pdf(report_id: int) -> Response:
+    row = report_access.report_for_reading(report_id, api_actor())
+    verify = url_for("reports.get_verify", report_id=row.id, _external=True)
+    return Response(report_pdf(row, verify), mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="report-{row.id}.pdf"'})
+
+
+@blp.get("/reports/<int:report_id>/verify")
+@roles(*ALL_ROLES)
+@blp.response(200, VerifyOut)
+def get_verify(report_id: int) -> dict[str, Any]:
+    return verify_report(report_access.report_for_reading(report_id, api_actor()))
+
+
+@blp.post("/reports/<int:report_id>/signing-link")
+@roles(*STAFF, "technician")
+@blp.response(201, LinkOut)
+def post_signing_link(report_id: int) -> dict[str, Any]:
+    token = signing_links.create_link(report_id, api_actor())
+    return {"url": url_for("report_pages.remote_sign", token=token, _external=True),
+            "expires_in_hours": signing_links.LINK_HOURS}

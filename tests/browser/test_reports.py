@@ -1,0 +1,190 @@
+"""The work report on the tablet: fill in, hand over, sign with a finger; offline and refusal.
+
+Chromium drives the real pages; the signature is drawn with pointer events on the canvas.
+"""
+
+from __future__ import annotations
+
+from conftest import PASSWORD, TEST_ACTOR
+from reporting_rows import make_visit
+from sqlalchemy import func, select
+
+from dispatch.extensions import db
+from dispatch.models import ReportSubmission, Visit
+from dispatch.models import WorkReport as ReportRow
+from dispatch.services import accounts
+from dispatch.services.report_verify import verify_report
+
+TECH = "suzuki@oxt.example.jp"
+
+
+def _setup(app, *extra_users: tuple[str, str]) -> int:
+    with app.app_context():
+        ids = make_visit(commit=True)
+        accounts.add_user(TECH, "technician", PASSWORD, TEST_ACTOR)
+        for role, email in extra_users:
+            accounts.add_user(email, role, PASSWORD, TEST_ACTOR)
+        return ids.visit_id
+
+
+def _login(page, email: str) -> None:
+    page.goto("/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/")
+
+
+def _fill_report(page, visit_id: int, result: str = "resolved") -> None:
+    page.goto(f"/visits/{visit_id}/report")
+    page.fill("#arrived_at", "2026-11-26T10:05")
+    page.fill("#departed_at", "2026-11-26T11:20")
+    page.fill("#work_done", "給紙ローラーを交換しました。")
+    page.check(f"input[name=result][value={result}]")
+    page.click("#add-part")
+    page.fill("#parts .part-no", "45531503")
+    page.fill("#counter_reading", "123456")
+
+
+def _draw_signature(page) -> None:
+    page.locator("#signature-pad").scroll_into_view_if_needed()
+    box = page.locator("#signature-pad").bounding_box()
+    x, y = box["x"] + 40, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for step in range(1, 12):
+        page.mouse.move(x + step * 30, y + (20 if step % 2 else -20), steps=3)
+    page.mouse.up()
+
+
+def test_technician_fills_in_manager_signs_pdf_downloads_and_verifies(app, page, browser,
+                                                                      live_server):
+    visit_id = _setup(app, ("technician", "tanaka@oxt.example.jp"))
+    _login(page, TECH)
+    _fill_report(page, visit_id)
+    page.click("text=保存して署名へ")
+    assert page.locator("#sign-step").is_visible()
+    assert "給紙ローラーを交換しました。" in page.locator("#summary").inner_text()
+    _draw_signature(page)
+    page.click("#pad-sign")
+    page.wait_for_url("**/done")
+    assert page.locator("#verify-state").inner_text() == "封印の検証: 正常"
+    with page.expect_download() as download:
+        page.click("#pdf-link")
+    with open(download.value.path(), "rb") as pdf:
+        assert pdf.read(4) == b"%PDF"
+    report_id = int(page.url.split("/reports/")[1].split("/")[0])
+    with app.app_context():
+        token = accounts.create_token(TECH, TEST_ACTOR)
+        assert db.session.get(Visit, visit_id).status == "done"
+    verify = page.request.get(f"/api/v1/reports/{report_id}/verify",
+                              headers={"Authorization": f"Bearer {token}"})
+    assert verify.json() == {"valid": True, "problems": [], "erased": []}
+
+    other = browser.new_context(base_url=live_server, locale="ja-JP").new_page()
+    _login(other, "tanaka@oxt.example.jp")
+    assert other.goto(f"/reports/{report_id}/done").status == 404
+    assert other.goto(f"/visits/{visit_id}/report").status == 404
+    other.context.close()
+
+
+def test_offline_draft_and_signature_sync_once_when_the_network_returns(app, page):
+    visit_id = _setup(app)
+    _login(page, TECH)
+    _fill_report(page, visit_id)
+    page.context.set_offline(True)
+    page.click("text=保存して署名へ")
+    _draw_signature(page)
+    page.click("#pad-sign")
+    assert page.locator("#sync-list li").count() == 2
+    assert "オフライン" in page.locator("#net-state").inner_text()
+    with app.app_context():
+        assert db.session.scalar(select(func.count(ReportRow.id))) == 0
+    page.context.set_offline(False)
+    page.wait_for_url("**/done")
+    assert page.locator("#verify-state").inner_text() == "封印の検証: 正常"
+    page.wait_for_timeout(500)  # let any stray retry arrive before counting
+    with app.app_context():
+        rows = db.session.scalars(select(ReportRow)).all()
+        assert [(r.status, r.chain_index) for r in rows] == [("signed", 1)]
+        assert db.session.scalar(select(func.count(ReportSubmission.id))) == 2
+    assert page.evaluate("localStorage.getItem('dispatch.reportQueue.v1')") == "[]"
+
+
+def test_site_manager_refuses_and_the_job_stays_open(app, page):
+    visit_id = _setup(app)
+    _login(page, TECH)
+    _fill_report(page, visit_id, result="follow_up")
+    page.click("text=保存して署名へ")
+    page.click("#show-refusal")
+    page.fill("#refusal_reason", "作業内容の説明が不十分")
+    page.click("#confirm-refusal")
+    page.wait_for_selector("text=署名拒否: 作業内容の説明が不十分")
+    with app.app_context():
+        row = db.session.scalar(select(ReportRow))
+        assert (row.status, row.refusal_reason) == ("refused", "作業内容の説明が不十分")
+        assert db.session.get(Visit, visit_id).status == "arrived"
+
+
+def test_empty_signature_is_not_sent(app, page):
+    visit_id = _setup(app)
+    _login(page, TECH)
+    _fill_report(page, visit_id)
+    page.click("text=保存して署名へ")
+    # Wait until the draft has reached the server, so no request outlives the test.
+    page.wait_for_selector("#sync-list li", state="detached")
+    page.click("#pad-sign")
+    assert page.get_by_role("alert").filter(has_text="署名が空です。").is_visible()
+    with app.app_context():
+        assert db.session.scalar(select(ReportRow.status)) == "draft"
+
+
+def test_portrait_tablet_keeps_large_targets(app, page):
+    visit_id = _setup(app)
+    page.set_viewport_size({"width": 800, "height": 1280})
+    _login(page, TECH)
+    _fill_report(page, visit_id)
+    for selector in ("#save-draft", "button[type=submit].primary-action", "#add-part"):
+        assert page.locator(selector).bounding_box()["height"] >= 48
+    page.click("text=保存して署名へ")
+    page.wait_for_selector("#sync-list li", state="detached")  # the draft reached the server
+    canvas = page.locator("#signature-pad")
+    ratio = page.evaluate("window.devicePixelRatio")
+    box = canvas.bounding_box()
+    assert canvas.evaluate("c => c.width") == round(box["width"] * ratio)
+
+
+def test_invalid_draft_shows_the_field_errors_on_the_form(app, page):
+    visit_id = _setup(app)
+    _login(page, TECH)
+    page.goto(f"/visits/{visit_id}/report")
+    page.fill("#attendee_name", "")
+    page.click("text=保存して署名へ")
+    error = page.locator("#form-error")
+    error.wait_for()
+    assert "attendee_name" in error.inner_text() and "work_done" in error.inner_text()
+    assert page.locator("#report-form").is_visible()
+
+
+def test_absent_site_manager_signs_through_the_one_time_link(app, page, browser, live_server):
+    visit_id = _setup(app)
+    _login(page, TECH)
+    _fill_report(page, visit_id)
+    page.click("#save-draft")
+    page.wait_for_selector("#sync-list li", state="detached")
+    page.reload()
+    page.click("text=リモート署名リンクを発行")
+    url = page.locator("#signing-url").input_value()
+    remote = browser.new_context(base_url=live_server, locale="ja-JP").new_page()
+    remote.goto(url)
+    assert "給紙ローラーを交換しました。" in remote.locator("main").inner_text()
+    _draw_signature(remote)
+    remote.click("#pad-sign")
+    remote.locator("#remote-done").wait_for()
+    assert remote.locator("#remote-done").inner_text() == "ご対応ありがとうございました。"
+    assert remote.goto(url).status == 404  # used once
+    remote.context.close()
+    with app.app_context():
+        row = db.session.scalar(select(ReportRow))
+        assert row.status == "signed"
+        assert verify_report(row)["valid"] is True

@@ -1,0 +1,67 @@
+"""Site managers sign at the same instant: the chain never forks, nobody gets an error.
+
+On PostgreSQL the chain head is read under pg_advisory_xact_lock; on SQLite the signing
+transaction takes the write lock first. Either way the next signer waits and links to the
+previous seal. Real threads, real commits.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+from reporting_rows import data_url, make_visit, report_payload
+from sqlalchemy import delete, select
+
+from dispatch.extensions import db
+from dispatch.models import Technician
+from dispatch.models import WorkReport as ReportRow
+from dispatch.services import reporting
+from dispatch.services.audit import Actor
+from dispatch.services.report_verify import verify_report
+
+pytestmark = pytest.mark.committing
+
+
+@pytest.fixture
+def clean(app) -> Iterator[None]:
+    yield
+    with app.app_context():
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(delete(table))
+        db.session.commit()
+
+
+def test_concurrent_signatures_get_consecutive_chain_positions(app, clean):
+    actor = Actor(label="desk@oxt.example.jp", role="coordinator")
+    with app.app_context():
+        report_ids = []
+        for n in range(4):
+            ids = make_visit(serial=f"AK2000000{n}", commit=True)
+            report_ids.append(reporting.save_report(ids.visit_id, report_payload(), actor)["id"])
+    barrier = threading.Barrier(len(report_ids))
+    errors: list[BaseException] = []
+
+    def sign(report_id: int) -> None:
+        with app.app_context():
+            try:
+                barrier.wait()
+                reporting.sign_report(report_id, "佐藤 花子", data_url(), actor)
+            except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=sign, args=(rid,)) for rid in report_ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    with app.app_context():
+        rows = db.session.scalars(select(ReportRow).order_by(ReportRow.chain_index)).all()
+        assert [r.chain_index for r in rows] == [1, 2, 3, 4]
+        assert [r.seal["prev_hash"] for r in rows[1:]] == [r.seal_hash for r in rows[:-1]]
+        assert all(verify_report(r)["valid"] for r in rows)
+        assert db.session.scalar(select(Technician.id)) is not None

@@ -1,0 +1,114 @@
+"""Tablet pages, the remote signing link and the customer portal (SPEC §7, §8)."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import timedelta
+
+import pytest
+from conftest import PASSWORD
+from reporting_rows import data_url, make_visit, report_payload
+from sqlalchemy import update
+
+from dispatch import clock
+from dispatch.errors import Conflict
+from dispatch.extensions import db
+from dispatch.models import SigningLink
+
+
+@pytest.fixture
+def login(client, make_user):
+    def as_user(role: str, email: str):
+        with contextlib.suppress(Conflict):  # the API fixtures may have made them already
+            make_user(role, email)
+        client.post("/login", data={"email": email, "password": PASSWORD})
+        return client
+    return as_user
+
+
+def test_technician_opens_the_form_of_their_visit(login, visit):
+    page = login("technician", "suzuki@oxt.example.jp").get(f"/visits/{visit.visit_id}/report")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "作業報告票の入力" in html and 'id="signature-pad"' in html
+    assert "<script>" not in html  # no inline script (CSP)
+
+
+def test_another_technician_gets_404_on_the_form(login, visit):
+    page = login("technician", "tanaka@oxt.example.jp").get(f"/visits/{visit.visit_id}/report")
+    assert page.status_code == 404
+
+
+def test_tablet_json_save_sign_and_done_page(login, visit):
+    client = login("technician", "suzuki@oxt.example.jp")
+    saved = client.put(f"/tablet/visits/{visit.visit_id}/report", json=report_payload())
+    assert saved.get_json()["status"] == "draft"
+    signed = client.post(f"/tablet/visits/{visit.visit_id}/signature",
+                         json={"signer_name": "佐藤 花子", "image": data_url()},
+                         headers={"Idempotency-Key": "k-1"})
+    assert signed.get_json() == {"id": saved.get_json()["id"], "status": "signed"}
+    done = client.get(f"/reports/{signed.get_json()['id']}/done").get_data(as_text=True)
+    assert "封印の検証: 正常" in done
+    pdf = client.get(f"/reports/{signed.get_json()['id']}/report.pdf")
+    assert pdf.data.startswith(b"%PDF")
+
+
+def test_tablet_json_errors_are_problem_json(login, visit):
+    client = login("technician", "suzuki@oxt.example.jp")
+    bad = client.put(f"/tablet/visits/{visit.visit_id}/report", json=report_payload(result="x"))
+    assert bad.status_code == 422
+    assert bad.mimetype == "application/problem+json"
+    assert "result" in bad.get_json()["errors"]
+
+
+def _link(client, report_id: int) -> str:
+    html = client.post(f"/reports/{report_id}/signing-link").get_data(as_text=True)
+    return html.split('id="signing-url" readonly value="')[1].split('"')[0].split("/sign/")[1]
+
+
+def test_remote_link_signs_once_without_login(app, login, visit, draft):
+    token = _link(login("technician", "suzuki@oxt.example.jp"), draft)
+    public = app.test_client()
+    assert "内容確認と署名" in public.get(f"/sign/{token}").get_data(as_text=True)
+    body = {"signer_name": "佐藤 花子", "image": data_url()}
+    assert public.post(f"/sign/{token}/signature", json=body).get_json() == {
+        "id": draft, "status": "signed"}
+    assert public.post(f"/sign/{token}/signature", json=body).status_code == 404
+    assert public.get(f"/sign/{token}").status_code == 404
+
+
+def test_expired_link_is_refused(app, login, visit, draft):
+    token = _link(login("technician", "suzuki@oxt.example.jp"), draft)
+    db.session.execute(update(SigningLink).values(expires_at=clock.now() - timedelta(minutes=1)))
+    assert app.test_client().get(f"/sign/{token}").status_code == 404
+
+
+def test_remote_refusal_leaves_the_job_open(app, login, visit, draft):
+    token = _link(login("technician", "suzuki@oxt.example.jp"), draft)
+    answer = app.test_client().post(f"/sign/{token}/refusal",
+                                    json={"signer_name": "佐藤 花子", "reason": "不在のため"})
+    assert answer.get_json() == {"id": draft, "status": "refused"}
+
+
+def test_customer_portal_shows_only_own_sites_and_reports(login, visit, signed):
+    other = make_visit(serial="AK10000009", manager_email="other@example.co.jp")
+    assert other.site_id != visit.site_id
+    client = login("site_manager", "sato@example.co.jp")
+    html = client.get("/customer/").get_data(as_text=True)
+    assert visit.serial in html and "AK10000009" not in html
+    assert f"/customer/reports/{signed}.pdf" in html
+    assert client.get(f"/customer/reports/{signed}.pdf").data.startswith(b"%PDF")
+
+
+def test_customer_cannot_download_another_customers_report(login, signed):
+    client = login("site_manager", "other@example.co.jp")
+    assert "AK10000001" not in client.get("/customer/").get_data(as_text=True)
+    assert client.get(f"/customer/reports/{signed}.pdf").status_code == 404
+
+
+def test_link_is_void_once_the_report_is_edited_after_it_was_sent(app, login, visit, draft):
+    client = login("technician", "suzuki@oxt.example.jp")
+    token = _link(client, draft)
+    client.put(f"/tablet/visits/{visit.visit_id}/report",
+               json=report_payload(work_done="内容を修正しました。"))
+    assert app.test_client().get(f"/sign/{token}").status_code == 404
