@@ -50,6 +50,8 @@ class NodeModel:
     vehicles: tuple[VehicleSpec, ...]
     # Previous routes (node lists per vehicle, without depots) to warm start from.
     initial_routes: tuple[tuple[int, ...], ...] | None = None
+    # Ask OR-Tools for tight times (finalizers). Costs search speed; VRPTW needs no times.
+    tight_times: bool = True
 
     def depot_nodes(self) -> set[int]:
         """Nodes used as a start or end by some vehicle."""

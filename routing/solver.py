@@ -126,14 +126,8 @@ def _solve_once(model: NodeModel, options: SolveOptions) -> NodeSolution:
 
     # 9. Finalizers (applied in this order): serve as early as possible, then leave as late
     # and return as early as that allows, so reported times are tight, not arbitrary.
-    for node in range(len(model.nodes)):
-        if node not in depots:
-            routing.AddVariableMinimizedByFinalizer(
-                time_dim.CumulVar(manager.NodeToIndex(node))
-            )
-    for v in range(len(model.vehicles)):
-        routing.AddVariableMaximizedByFinalizer(time_dim.CumulVar(routing.Start(v)))
-        routing.AddVariableMinimizedByFinalizer(time_dim.CumulVar(routing.End(v)))
+    if model.tight_times:
+        _add_time_finalizers(model, manager, routing, time_dim, depots)
 
     # 10. Search parameters: first solution, metaheuristic and budget.
     params = _search_parameters(options)
@@ -143,6 +137,17 @@ def _solve_once(model: NodeModel, options: SolveOptions) -> NodeSolution:
 
     # 12. Extract plain data.
     return _extract(model, manager, routing, time_dim, break_vars, solution, options, started)
+
+
+def _add_time_finalizers(model, manager, routing, time_dim, depots) -> None:
+    for node in range(len(model.nodes)):
+        if node not in depots:
+            routing.AddVariableMinimizedByFinalizer(
+                time_dim.CumulVar(manager.NodeToIndex(node))
+            )
+    for v in range(len(model.vehicles)):
+        routing.AddVariableMaximizedByFinalizer(time_dim.CumulVar(routing.Start(v)))
+        routing.AddVariableMinimizedByFinalizer(time_dim.CumulVar(routing.End(v)))
 
 
 def _add_breaks(model, manager, routing, time_dim) -> dict[int, list]:

@@ -98,7 +98,8 @@ def build_model(instance: Instance, initial_routes=None) -> NodeModel:
         for c in cs[1:]
     ]
     vehicle = VehicleSpec(0, 0, depot.ready * SCALE, depot.due * SCALE, instance.capacity)
-    return NodeModel(time, cost, tuple(nodes), (vehicle,) * instance.vehicles, initial_routes)
+    return NodeModel(time, cost, tuple(nodes), (vehicle,) * instance.vehicles, initial_routes,
+                     tight_times=False)
 
 
 def solve_instance(instance: Instance, options: SolveOptions) -> dict:
