@@ -99,8 +99,11 @@ def insert_visit(
     techs = _nearest(problem, techs, visit)[:candidates]
     best: tuple[int, Route] | None = None
     reachable = False
+    routes = {r.technician_id: r for r in plan.routes}
     for tech in techs:
-        found, alone_ok = _best_in_route(problem, plan.route_of(tech.id), tech, visit, visits, pins)
+        # A technician added since the plan was made starts with an empty day.
+        route = routes.get(tech.id, Route(tech.id, tech.shift_start, tech.shift_start, (), 0, 0))
+        found, alone_ok = _best_in_route(problem, route, tech, visit, visits, pins)
         reachable = reachable or alone_ok
         if found is not None and (best is None or found[0] < best[0]):
             best = found
@@ -108,10 +111,10 @@ def insert_visit(
         reason = DropReason.NO_CAPACITY if reachable else DropReason.CANNOT_ARRIVE_IN_HOURS
         return _dropped(plan, visit, reason, started)
     added, new_route = best
-    routes = tuple(new_route if r.technician_id == new_route.technician_id else r
-                   for r in plan.routes)
+    routes = {**routes, new_route.technician_id: new_route}
+    ordered = tuple(routes.values())  # the plan's order, a newly staffed technician last
     dropped = tuple(d for d in plan.dropped if d.visit_id != visit.id)
-    return replace(plan, routes=routes, dropped=dropped, objective=plan.objective + added,
+    return replace(plan, routes=ordered, dropped=dropped, objective=plan.objective + added,
                    status="INSERTED", wall_seconds=time.monotonic() - started)
 
 

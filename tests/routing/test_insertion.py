@@ -101,3 +101,11 @@ def test_insertion_respects_the_visit_cap():
     problem, plan = planned([tech("a", 0, max_visits=1), tech("b", 30)], [visit("v1", 1)])
     new = insert_visit(problem, plan, visit("new", 2))
     assert ids(new.route_of("b")) == ["new"]
+
+
+def test_technician_added_after_planning_can_take_the_new_visit():
+    problem, plan = planned([tech("a", 0)], [visit("v1", 1)])
+    later = RoutingProblem((tech("a", 0), tech("late", 50)), problem.visits, LineTravel())
+    new = insert_visit(later, plan, visit("new", 49))
+    assert ids(new.route_of("late")) == ["new"]
+    assert ids(new.route_of("a")) == ["v1"]
