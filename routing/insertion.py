@@ -40,6 +40,7 @@ def schedule(tech: Technician, legs: Sequence[_Leg], durations, distances) -> Ro
     if tech.max_visits is not None and len(legs) > tech.max_visits:
         return None
     lunch, lunch_done = tech.lunch, tech.lunch is None
+    lunch_start: int | None = None
     clock, here, stops, metres = tech.shift_start, 0, [], 0
     for i, leg in enumerate(legs):
         there = 2 + i
@@ -51,7 +52,8 @@ def schedule(tech: Technician, legs: Sequence[_Leg], durations, distances) -> Ro
             clock = max(clock, lunch.earliest_start)
             if clock > lunch.latest_start:
                 return None
-            clock, lunch_done = clock + lunch.duration, True
+            lunch_start, lunch_done = clock, True
+            clock += lunch.duration
             arrival, start = _arrive(leg, clock + durations[here][there])
             if start is None:
                 return None
@@ -59,10 +61,10 @@ def schedule(tech: Technician, legs: Sequence[_Leg], durations, distances) -> Ro
         metres += distances[here][there]
         clock, here = start + leg.visit.service_seconds, there
     if not lunch_done:
-        clock = max(clock, lunch.earliest_start)
-        if clock > lunch.latest_start:
+        lunch_start = max(clock, lunch.earliest_start)
+        if lunch_start > lunch.latest_start:
             return None
-        clock += lunch.duration
+        clock = lunch_start + lunch.duration
     back = clock + durations[here][1]
     if back > tech.shift_end:
         return None
@@ -72,7 +74,7 @@ def schedule(tech: Technician, legs: Sequence[_Leg], durations, distances) -> Ro
         # No lunch before the first stop: leave late enough not to wait at the door.
         departure = max(tech.shift_start, stops[0].service_start - durations[0][2])
         stops[0] = replace(stops[0], arrival=departure + durations[0][2])
-    return Route(tech.id, departure, back, tuple(stops), metres, back - departure)
+    return Route(tech.id, departure, back, tuple(stops), metres, back - departure, lunch_start)
 
 
 def _arrive(leg: _Leg, arrival: int) -> tuple[int, int | None]:
