@@ -84,6 +84,9 @@ class SolveOptions:
     # Extra search parameters as (dotted field, value), e.g.
     # ("local_search_operators.use_cross_exchange", True); booleans map to BOOL_TRUE/FALSE.
     tweaks: tuple[tuple[str, object], ...] = ()
+    # When set, a window's end becomes soft at this cost per time unit late, letting the
+    # search cross infeasible ground; only late-free results are ever accepted.
+    soft_window_cost: int | None = None
 
     def is_parallel(self, nodes: int) -> bool:
         """Whether to run the second search."""
@@ -111,3 +114,5 @@ class NodeSolution:
     status: str
     wall_seconds: float
     config: str = ""
+    # Stops served after their window closed (only possible with soft windows).
+    late: int = 0
