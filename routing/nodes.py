@@ -77,7 +77,7 @@ class SolveOptions:
     time_limit_s: float = 5.0
     solution_limit: int | None = None
     parallel: bool | None = None
-    parallel_min_nodes: int = 150
+    parallel_min_nodes: int = 100
     first_solution: str = "PARALLEL_CHEAPEST_INSERTION"
     metaheuristic: str = "GUIDED_LOCAL_SEARCH"
     gls_lambda: float = 0.1
