@@ -60,7 +60,7 @@ def _solve_soft_from_hard(model: NodeModel, options: SolveOptions) -> NodeSoluti
     scratch gives very late routes on 200-customer instances, hence the hard first half.
     """
     started = time.monotonic()
-    hard = _solve_once(model, replace(options, time_limit_s=options.time_limit_s / 2))
+    hard = _solve_once(model, replace(options, time_limit_s=options.time_limit_s * _HARD_SHARE))
     if hard.late or not any(r.stops for r in hard.routes):
         return hard
     routes = tuple(tuple(node for node, _ in r.stops) for r in hard.routes)
@@ -74,6 +74,8 @@ def _solve_soft_from_hard(model: NodeModel, options: SolveOptions) -> NodeSoluti
 # Per time unit late, in arc-cost units; with the VRPTW scaling both are distance × 1000.
 # Measured on R105/RC105/R201: 10 leaves late stops, 1000 explores too little.
 _SOFT_WINDOW_COST = 100
+# Share of the helper's budget spent with hard windows before going soft.
+_HARD_SHARE = 0.5
 
 
 # The helper starts elsewhere: on Solomon/Homberger at 10 s, savings-started GLS wins on
