@@ -11,6 +11,8 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from routing.nodes import SolveOptions
+from routing.planner import solve
 from routing.problem import (
     DroppedVisit,
     DropReason,
@@ -25,14 +27,14 @@ from routing.problem import (
 
 
 @dataclass(frozen=True)
-class _Leg:
+class Leg:
     """One stop to schedule: the visit and, for started/fixed visits, its fixed start."""
 
     visit: Visit
     fixed_start: int | None
 
 
-def schedule(tech: Technician, legs: Sequence[_Leg], durations, distances) -> Route | None:
+def schedule(tech: Technician, legs: Sequence[Leg], durations, distances) -> Route | None:
     """Earliest feasible schedule of the legs in order, or None if it breaks a rule.
 
     Matrix rows/columns: 0 = technician start, 1 = end, 2 + i = legs[i].
@@ -40,6 +42,7 @@ def schedule(tech: Technician, legs: Sequence[_Leg], durations, distances) -> Ro
     if tech.max_visits is not None and len(legs) > tech.max_visits:
         return None
     lunch, lunch_done = tech.lunch, tech.lunch is None
+    lunch_start: int | None = None
     clock, here, stops, metres = tech.shift_start, 0, [], 0
     for i, leg in enumerate(legs):
         there = 2 + i
@@ -51,7 +54,8 @@ def schedule(tech: Technician, legs: Sequence[_Leg], durations, distances) -> Ro
             clock = max(clock, lunch.earliest_start)
             if clock > lunch.latest_start:
                 return None
-            clock, lunch_done = clock + lunch.duration, True
+            lunch_start, lunch_done = clock, True
+            clock += lunch.duration
             arrival, start = _arrive(leg, clock + durations[here][there])
             if start is None:
                 return None
@@ -59,10 +63,10 @@ def schedule(tech: Technician, legs: Sequence[_Leg], durations, distances) -> Ro
         metres += distances[here][there]
         clock, here = start + leg.visit.service_seconds, there
     if not lunch_done:
-        clock = max(clock, lunch.earliest_start)
-        if clock > lunch.latest_start:
+        lunch_start = max(clock, lunch.earliest_start)
+        if lunch_start > lunch.latest_start:
             return None
-        clock += lunch.duration
+        clock = lunch_start + lunch.duration
     back = clock + durations[here][1]
     if back > tech.shift_end:
         return None
@@ -72,10 +76,10 @@ def schedule(tech: Technician, legs: Sequence[_Leg], durations, distances) -> Ro
         # No lunch before the first stop: leave late enough not to wait at the door.
         departure = max(tech.shift_start, stops[0].service_start - durations[0][2])
         stops[0] = replace(stops[0], arrival=departure + durations[0][2])
-    return Route(tech.id, departure, back, tuple(stops), metres, back - departure)
+    return Route(tech.id, departure, back, tuple(stops), metres, back - departure, lunch_start)
 
 
-def _arrive(leg: _Leg, arrival: int) -> tuple[int, int | None]:
+def _arrive(leg: Leg, arrival: int) -> tuple[int, int | None]:
     """Service start for an arrival time: the fixed start, or the first window that fits."""
     if leg.fixed_start is not None:
         # Already started or fixed by hand: reality wins over the estimate.
@@ -87,9 +91,18 @@ def _arrive(leg: _Leg, arrival: int) -> tuple[int, int | None]:
 
 
 def insert_visit(
-    problem: RoutingProblem, plan: RoutePlan, visit: Visit, *, candidates: int = 30
+    problem: RoutingProblem,
+    plan: RoutePlan,
+    visit: Visit,
+    *,
+    candidates: int = 30,
+    improve_seconds: float = 0.0,
 ) -> RoutePlan:
-    """Add `visit` to `plan` at its cheapest feasible place; otherwise list it as dropped."""
+    """Add `visit` to `plan` at its cheapest feasible place; otherwise list it as dropped.
+
+    With improve_seconds > 0 the receiving technician's day is then re-sequenced by a
+    short warm-started search (kept only if it drives less); nobody else's day changes.
+    """
     started = time.monotonic()
     visits = {v.id: v for v in problem.visits} | {visit.id: visit}
     pins = {p.visit_id: p for p in problem.pins}
@@ -99,8 +112,11 @@ def insert_visit(
     techs = _nearest(problem, techs, visit)[:candidates]
     best: tuple[int, Route] | None = None
     reachable = False
+    routes = {r.technician_id: r for r in plan.routes}
     for tech in techs:
-        found, alone_ok = _best_in_route(problem, plan.route_of(tech.id), tech, visit, visits, pins)
+        # A technician added since the plan was made starts with an empty day.
+        route = routes.get(tech.id, Route(tech.id, tech.shift_start, tech.shift_start, (), 0, 0))
+        found, alone_ok = _best_in_route(problem, route, tech, visit, visits, pins)
         reachable = reachable or alone_ok
         if found is not None and (best is None or found[0] < best[0]):
             best = found
@@ -108,16 +124,44 @@ def insert_visit(
         reason = DropReason.NO_CAPACITY if reachable else DropReason.CANNOT_ARRIVE_IN_HOURS
         return _dropped(plan, visit, reason, started)
     added, new_route = best
-    routes = tuple(new_route if r.technician_id == new_route.technician_id else r
-                   for r in plan.routes)
+    routes = {**routes, new_route.technician_id: new_route}
+    ordered = tuple(routes.values())  # the plan's order, a newly staffed technician last
     dropped = tuple(d for d in plan.dropped if d.visit_id != visit.id)
-    return replace(plan, routes=routes, dropped=dropped, objective=plan.objective + added,
-                   status="INSERTED", wall_seconds=time.monotonic() - started)
+    result = replace(plan, routes=ordered, dropped=dropped, objective=plan.objective + added,
+                     status="INSERTED")
+    if improve_seconds > 0:
+        bigger = replace(problem, visits=tuple(visits.values()))
+        result = improve_route(bigger, result, new_route.technician_id, improve_seconds)
+    return replace(result, wall_seconds=time.monotonic() - started)
+
+
+def improve_route(
+    problem: RoutingProblem, plan: RoutePlan, technician_id: str, seconds: float = 0.5
+) -> RoutePlan:
+    """Re-sequence one technician's stops (pins kept); keep the result only if shorter."""
+    route = plan.route_of(technician_id)
+    if len(route.stops) < 2:
+        return plan
+    tech = next(t for t in problem.technicians if t.id == technician_id)
+    mine = {s.visit_id for s in route.stops}
+    alone = RoutingProblem(
+        technicians=(tech,),
+        visits=tuple(v for v in problem.visits if v.id in mine),
+        travel=problem.travel,
+        pins=tuple(p for p in problem.pins if p.visit_id in mine),
+    )
+    options = SolveOptions(time_limit_s=seconds, parallel=False)
+    better = solve(alone, options, previous={technician_id: [s.visit_id for s in route.stops]})
+    candidate = better.routes[0]
+    if better.dropped or candidate.distance_m >= route.distance_m:
+        return plan
+    routes = tuple(candidate if r.technician_id == technician_id else r for r in plan.routes)
+    return replace(plan, routes=routes)
 
 
 def _best_in_route(problem, route: Route, tech: Technician, visit: Visit, visits, pins):
     """Cheapest (added seconds, new route) for this technician, and whether alone is ok."""
-    legs = [_Leg(visits[s.visit_id], _fixed_start(pins.get(s.visit_id), s)) for s in route.stops]
+    legs = [Leg(visits[s.visit_id], _fixed_start(pins.get(s.visit_id), s)) for s in route.stops]
     matrix = problem.travel.matrix(
         [tech.start, tech.end, *(leg.visit.location for leg in legs), visit.location]
     )
@@ -125,7 +169,7 @@ def _best_in_route(problem, route: Route, tech: Technician, visit: Visit, visits
     best: tuple[int, Route] | None = None
     for position in range(_first_movable_position(route, pins), len(legs) + 1):
         order = [*range(position), len(legs), *range(position, len(legs))]
-        trial = [*legs[:position], _Leg(visit, None), *legs[position:]]
+        trial = [*legs[:position], Leg(visit, None), *legs[position:]]
         durations = _reorder(matrix.durations, order)
         new_route = schedule(tech, trial, durations, _reorder(matrix.distances, order))
         if new_route is None:
@@ -175,7 +219,7 @@ def _travel_seconds(legs: range, durations) -> int:
 def _alone_ok(tech: Technician, visit: Visit, matrix) -> bool:
     last = len(matrix.durations) - 3
     durations = _reorder(matrix.durations, [last])
-    return schedule(tech, [_Leg(visit, None)], durations, durations) is not None
+    return schedule(tech, [Leg(visit, None)], durations, durations) is not None
 
 
 def _dropped(plan: RoutePlan, visit: Visit, reason: DropReason, started: float) -> RoutePlan:

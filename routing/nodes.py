@@ -50,6 +50,8 @@ class NodeModel:
     vehicles: tuple[VehicleSpec, ...]
     # Previous routes (node lists per vehicle, without depots) to warm start from.
     initial_routes: tuple[tuple[int, ...], ...] | None = None
+    # Ask OR-Tools for tight times (finalizers). Costs search speed; VRPTW needs no times.
+    tight_times: bool = True
 
     def depot_nodes(self) -> set[int]:
         """Nodes used as a start or end by some vehicle."""
@@ -75,13 +77,16 @@ class SolveOptions:
     time_limit_s: float = 5.0
     solution_limit: int | None = None
     parallel: bool | None = None
-    parallel_min_nodes: int = 150
+    parallel_min_nodes: int = 100
     first_solution: str = "PARALLEL_CHEAPEST_INSERTION"
     metaheuristic: str = "GUIDED_LOCAL_SEARCH"
     gls_lambda: float = 0.1
     # Extra search parameters as (dotted field, value), e.g.
     # ("local_search_operators.use_cross_exchange", True); booleans map to BOOL_TRUE/FALSE.
     tweaks: tuple[tuple[str, object], ...] = ()
+    # When set, a window's end becomes soft at this cost per time unit late, letting the
+    # search cross infeasible ground; only late-free results are ever accepted.
+    soft_window_cost: int | None = None
 
     def is_parallel(self, nodes: int) -> bool:
         """Whether to run the second search."""
@@ -109,3 +114,5 @@ class NodeSolution:
     status: str
     wall_seconds: float
     config: str = ""
+    # Stops served after their window closed (only possible with soft windows).
+    late: int = 0

@@ -192,9 +192,10 @@ def _plan(layout, model, node_to_visit, solution: NodeSolution | None, reasons, 
             metres += distances[previous_node][visit_node]
             previous_node, free_at = visit_node, service_start + visit.service_seconds
         metres += distances[previous_node][2 * v + 1]
+        lunch = vehicle_route.breaks[0][0] if vehicle_route.breaks else None
         routes.append(Route(tech.id, vehicle_route.start_time, vehicle_route.end_time,
                             tuple(stops), metres,
-                            vehicle_route.end_time - vehicle_route.start_time))
+                            vehicle_route.end_time - vehicle_route.start_time, lunch))
     order = {v.id: i for i, v in enumerate(problem.visits)}
     dropped = tuple(
         DroppedVisit(visit_id, reason)

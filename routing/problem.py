@@ -142,6 +142,8 @@ class Route:
     stops: tuple[Stop, ...]
     distance_m: int
     duration_s: int
+    # When the lunch break starts (None: no lunch, or no stops to plan around).
+    lunch_start: int | None = None
 
 
 @dataclass(frozen=True)

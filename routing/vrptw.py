@@ -60,20 +60,26 @@ def read_instance(path: str | Path) -> Instance:
     if not lines:
         raise InstanceError(f"{path}: empty file")
     try:
-        vehicle_at = next(i for i, f in enumerate(lines) if f[0].upper() == "VEHICLE")
-        vehicles, capacity = (int(v) for v in lines[vehicle_at + 2][:2])
-        customer_at = next(i for i, f in enumerate(lines) if f[0].upper() == "CUSTOMER")
-        rows = [f for f in lines[customer_at + 1 :] if f[0].isdigit()]
+        vehicle_at = next(i for i, f in enumerate(lines) if f == ["VEHICLE"])
+        vehicles, capacity = (int(v) for v in lines[vehicle_at + 2])
+        customer_at = next(i for i, f in enumerate(lines) if f == ["CUSTOMER"])
+        # Everything after the column-title line must be a 7-number customer row.
+        rows = lines[customer_at + 2 :]
         customers = tuple(
             Customer(int(r[0]), float(r[1]), float(r[2]), int(r[3]), int(r[4]), int(r[5]),
                      int(r[6]))
             for r in rows
+            if len(r) == 7 or _bad_row(r)
         )
     except (StopIteration, IndexError, ValueError) as exc:
         raise InstanceError(f"{path}: not a Solomon-format VRPTW file ({exc})") from exc
-    if len(customers) < 2 or customers[0].number != 0:
-        raise InstanceError(f"{path}: needs a depot row 0 and at least one customer")
+    if len(customers) < 2 or [c.number for c in customers] != list(range(len(customers))):
+        raise InstanceError(f"{path}: customers must be numbered 0 (depot), 1, 2, ... in order")
     return Instance(lines[0][0], vehicles, capacity, customers)
+
+
+def _bad_row(fields: list[str]) -> bool:
+    raise ValueError(f"customer row with {len(fields)} fields: {' '.join(fields)[:40]}")
 
 
 def distance(a: Customer, b: Customer) -> float:
@@ -98,7 +104,8 @@ def build_model(instance: Instance, initial_routes=None) -> NodeModel:
         for c in cs[1:]
     ]
     vehicle = VehicleSpec(0, 0, depot.ready * SCALE, depot.due * SCALE, instance.capacity)
-    return NodeModel(time, cost, tuple(nodes), (vehicle,) * instance.vehicles, initial_routes)
+    return NodeModel(time, cost, tuple(nodes), (vehicle,) * instance.vehicles, initial_routes,
+                     tight_times=False)
 
 
 def solve_instance(instance: Instance, options: SolveOptions) -> dict:

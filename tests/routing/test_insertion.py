@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from routing.insertion import insert_visit
+from routing.insertion import Leg, improve_route, insert_visit, schedule
 from routing.nodes import SolveOptions
 from routing.planner import solve
 from routing.problem import (
     DropReason,
     Location,
     Pin,
+    RoutePlan,
     RoutingProblem,
     Technician,
     TimeWindow,
@@ -101,3 +102,32 @@ def test_insertion_respects_the_visit_cap():
     problem, plan = planned([tech("a", 0, max_visits=1), tech("b", 30)], [visit("v1", 1)])
     new = insert_visit(problem, plan, visit("new", 2))
     assert ids(new.route_of("b")) == ["new"]
+
+
+def test_technician_added_after_planning_can_take_the_new_visit():
+    problem, plan = planned([tech("a", 0)], [visit("v1", 1)])
+    later = RoutingProblem((tech("a", 0), tech("late", 50)), problem.visits, LineTravel())
+    new = insert_visit(later, plan, visit("new", 49))
+    assert ids(new.route_of("late")) == ["new"]
+    assert ids(new.route_of("a")) == ["v1"]
+
+
+def test_improving_a_route_reorders_a_zigzag_day_into_a_straight_one():
+    problem, _ = planned([tech("a", 0)], [visit("v1", 1), visit("v10", 10), visit("v20", 20)])
+    zigzag = [problem.visits[1], problem.visits[0], problem.visits[2]]
+    matrix = LineTravel().matrix([(0.0, 0), (0.0, 0), *(v.location for v in zigzag)])
+    route = schedule(problem.technicians[0], [Leg(v, None) for v in zigzag],
+                     matrix.durations, matrix.distances)
+    plan = RoutePlan((route,), (), 0, "HAND_MADE", 0.0)
+    assert route.distance_m == 58_000  # 0 -> 10 -> 1 -> 20 -> 0
+    better = improve_route(problem, plan, "a", seconds=1.0)
+    assert better.route_of("a").distance_m == 40_000
+    assert sorted(ids(better.route_of("a"))) == ["v1", "v10", "v20"]
+
+
+def test_insertion_with_improvement_never_drives_more_than_without():
+    problem, plan = planned([tech("a", 0)], [visit(f"v{i}", 4 * i - 10) for i in range(6)])
+    plain = insert_visit(problem, plan, visit("new", 3))
+    polished = insert_visit(problem, plan, visit("new", 3), improve_seconds=0.5)
+    assert polished.route_of("a").distance_m <= plain.route_of("a").distance_m
+    assert "new" in ids(polished.route_of("a"))

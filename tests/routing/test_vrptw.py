@@ -52,6 +52,20 @@ def test_reader_rejects_a_file_without_a_customer_table(tmp_path):
         read_instance(bad)
 
 
+def test_reader_rejects_text_after_the_customer_table(tmp_path):
+    bad = tmp_path / "trailing.txt"
+    bad.write_text(TINY + "see the notes below\n")
+    with pytest.raises(InstanceError, match="customer row with 4 fields"):
+        read_instance(bad)
+
+
+def test_reader_rejects_customers_out_of_order(tmp_path):
+    bad = tmp_path / "order.txt"
+    bad.write_text(TINY.replace("    3          0        -5", "    7          0        -5"))
+    with pytest.raises(InstanceError, match="numbered 0"):
+        read_instance(bad)
+
+
 def test_solver_finds_the_hand_computed_optimum(tiny):
     result = solve_instance(read_instance(tiny), SolveOptions(time_limit_s=2, parallel=False))
     assert sorted(map(sorted, result["routes"])) == [[1, 2], [3]]

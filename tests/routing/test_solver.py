@@ -1,0 +1,42 @@
+"""Solver-level behaviour on hand-made node models (matrix units, no geography)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from routing.nodes import NodeModel, NodeSpec, SolveOptions, VehicleSpec
+from routing.solver import solve_nodes
+
+# Depot 0; nodes 1 and 2 are 10 apart from the depot and 20 from each other.
+MATRIX = ((0, 10, 10), (10, 0, 20), (10, 20, 0))
+
+
+def model(windows_2=((0, 100),)) -> NodeModel:
+    nodes = (
+        NodeSpec(),
+        NodeSpec(windows=((0, 100),), service=5, penalty=1000),
+        NodeSpec(windows=windows_2, service=5, penalty=1000),
+    )
+    return NodeModel(MATRIX, MATRIX, nodes, (VehicleSpec(0, 0, 0, 200),))
+
+
+def test_hard_windows_never_produce_a_late_stop():
+    # Node 2 must start by 12: after node 1 (ends 15) it is impossible, so it goes first.
+    solution = solve_nodes(model(((0, 12),)), SolveOptions(time_limit_s=2, parallel=False))
+    assert solution.late == 0
+    assert [node for node, _ in solution.routes[0].stops][0] == 2
+
+
+def test_soft_window_ends_report_late_stops_instead_of_dropping():
+    # Node 2 closes at 5 (unreachable: 10 away). Soft ends keep it, late, and say so.
+    options = SolveOptions(time_limit_s=2, parallel=False, soft_window_cost=1)
+    solution = solve_nodes(model(((0, 5),)), options)
+    assert solution.dropped == ()
+    assert solution.late == 1
+
+
+def test_warm_start_routes_are_accepted_and_kept_when_optimal():
+    start = replace(model(), initial_routes=((1, 2),))
+    solution = solve_nodes(start, SolveOptions(time_limit_s=1, solution_limit=5, parallel=False))
+    assert sorted(node for node, _ in solution.routes[0].stops) == [1, 2]
+    assert solution.objective == 40
