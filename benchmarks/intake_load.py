@@ -126,8 +126,13 @@ def start_server(url: str, port: int, workers: int, threads: int) -> subprocess.
 
 
 def run_load(port: int, token: str, clients: int, total: int, seconds: float,
-             devices: int) -> tuple[list[float], Counter, float]:
-    """`clients` threads POST /calls until `total` requests or `seconds` have passed."""
+             devices: int, interval: float = 0.0) -> tuple[list[float], Counter, float]:
+    """`clients` threads POST /calls until `total` requests or `seconds` have passed.
+
+    With `interval` > 0 each client starts a call every `interval` seconds (a coordinator
+    taking calls at a given pace; a late answer delays nothing but itself); with 0 each
+    client sends its next call as soon as the last one is answered (saturation).
+    """
     latencies: list[float] = []
     statuses: Counter = Counter()
     lock = threading.Lock()
@@ -137,7 +142,11 @@ def run_load(port: int, token: str, clients: int, total: int, seconds: float,
     def client(seed: int) -> None:
         rng = random.Random(seed)
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        next_at = time.monotonic() + rng.random() * interval  # clients out of step
         while time.monotonic() < stop_at:
+            if interval:
+                time.sleep(max(0.0, next_at - time.monotonic()))
+                next_at += interval
             with lock:
                 if next(issued, None) is None:
                     return
@@ -182,6 +191,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--devices", type=int, default=3000)
+    parser.add_argument("--interval", type=float, default=0.0,
+                        help="seconds between one client's calls (0: back to back)")
     args = parser.parse_args()
     if not args.database_url.startswith("postgresql"):
         raise SystemExit("give a PostgreSQL --database-url (your own benchmark database)")
@@ -190,13 +201,14 @@ def main() -> None:
     try:
         run_load(args.port, token, 4, 100, 20, args.devices)  # warm up every worker
         latencies, statuses, wall = run_load(args.port, token, args.clients, args.requests,
-                                             args.seconds, args.devices)
+                                             args.seconds, args.devices, args.interval)
     finally:
         server.terminate()
         server.wait(10)
     ms = [v * 1000 for v in latencies]
     p95 = percentile(ms, 95)
-    print(f"requests {len(ms)} in {wall:.1f} s with {args.clients} clients, "
+    pace = f"one call every {args.interval:g} s each" if args.interval else "back to back"
+    print(f"requests {len(ms)} in {wall:.1f} s with {args.clients} clients ({pace}), "
           f"{args.workers} gunicorn workers x {args.threads} threads; statuses {dict(statuses)}")
     print(f"throughput {len(ms) / wall:.0f} calls/s; latency p50 {percentile(ms, 50):.1f} ms, "
           f"p95 {p95:.1f} ms, p99 {percentile(ms, 99):.1f} ms (target p95 <= 50 ms: "
