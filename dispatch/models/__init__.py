@@ -7,6 +7,7 @@ from dispatch.models.customer import Customer, Site
 from dispatch.models.device import Device, Relocation
 from dispatch.models.island import IslandArea
 from dispatch.models.pack import Application, Inquiry, Pack
+from dispatch.models.privacy import PrivacyRequest, RetentionFlag
 from dispatch.models.repair_call import RepairCall
 from dispatch.models.technician import Technician
 from dispatch.models.visit import Plan, Visit
@@ -14,6 +15,7 @@ from dispatch.models.work_report import SigningKey, WorkReport
 
 __all__ = [
     "ApiToken", "Application", "AuditEvent", "Customer", "Device", "Inquiry", "IslandArea",
-    "LoginAttempt", "Pack", "Plan", "PrinterModel", "Relocation", "RepairCall", "ServiceBase",
+    "LoginAttempt", "Pack", "Plan", "PrinterModel", "PrivacyRequest", "Relocation", "RepairCall",
+    "RetentionFlag", "ServiceBase",
     "SigningKey", "Site", "Technician", "User", "Visit", "WorkReport",
 ]

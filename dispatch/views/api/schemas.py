@@ -60,6 +60,10 @@ class CustomerIn(Schema):
 
 class CustomerOut(CustomerIn):
     id = fields.Integer()
+    # SPEC §8: shown so nobody contacts a person who stopped use or was erased.
+    use_stopped_at = fields.DateTime(allow_none=True)
+    erased_at = fields.DateTime(allow_none=True)
+    terminated_at = fields.DateTime(allow_none=True)
 
 
 class SiteIn(Schema):
