@@ -16,7 +16,7 @@ blp = Blueprint("privacy", __name__, url_prefix="/api/v1",
 
 
 class ExportOut(Schema):
-    exported_at = fields.DateTime()
+    exported_at = fields.String(metadata={"format": "date-time"})
     customer = fields.Dict()
     sites = fields.List(fields.Dict())
     accounts = fields.List(fields.Dict())
