@@ -11,6 +11,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+import pytest
+from conftest import PASSWORD
 from PIL import Image, ImageDraw
 from sqlalchemy import select
 
@@ -163,3 +165,17 @@ def seal_of(row: WorkReport) -> Seal:
 def manager_user(email: str = "sato@example.co.jp") -> User:
     return db.session.scalar(select(User).where(User.email == email))
 
+
+
+@pytest.fixture
+def login_as(app, make_user):
+    """login_as(role) → a fresh test client with a session of a new user of that role."""
+
+    def login(role: str, email: str | None = None):
+        email, _ = make_user(role, email)
+        client = app.test_client()
+        response = client.post("/login", data={"email": email, "password": PASSWORD})
+        assert response.status_code == 302, response.status_code
+        return client
+
+    return login
