@@ -4,20 +4,44 @@ from __future__ import annotations
 
 from flask import Flask, render_template, request
 from flask_smorest import Api
+from flask_smorest.spec.plugins import integerconverter2paramschema
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
-from dispatch.errors import DispatchError
+from dispatch.errors import DispatchError, InvalidInput
 from dispatch.views.api import catalog, privacy
 from dispatch.views.api.auth import load_api_user
 from dispatch.views.api.problems import from_dispatch_error, from_http_exception
 
 BLUEPRINTS = (catalog.blp, privacy.blp)
 
+# Ids are INTEGER columns (int4 on PostgreSQL): a larger number in a URL is no such row.
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` bounded to the id range, so an oversized id is a 404, not a driver error."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):  # noqa: A002
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def refuse_nul() -> None:
+    """PostgreSQL text cannot hold NUL; refuse it up front as a 422, not a driver error."""
+    body = request.get_data(cache=True)
+    if (b"\x00" in body or b"\\u0000" in body or "\x00" in request.path
+            or b"\x00" in request.query_string or b"%00" in request.query_string.lower()):
+        raise InvalidInput("text must not contain NUL characters")
+
 
 def init_api(app: Flask, api: Api) -> None:
     """Register the API blueprints, bearer auth and the problem+json error handlers."""
+    # Before any rule is added (API and pages alike), and documented as integer + maximum.
+    app.url_map.converters["int"] = IdConverter
+    api.register_converter(IdConverter, integerconverter2paramschema)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearerAuth": []}]
+    app.before_request(refuse_nul)
     for blp in BLUEPRINTS:
         blp.before_request(load_api_user)
         api.register_blueprint(blp)

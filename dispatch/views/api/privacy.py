@@ -10,6 +10,7 @@ from marshmallow import Schema, fields, validate
 
 from dispatch.services import privacy, termination
 from dispatch.views.api.auth import api_actor, roles
+from dispatch.views.api.schemas import ID
 
 blp = Blueprint("privacy", __name__, url_prefix="/api/v1",
                 description="Personal information requests and termination (admin)")
@@ -30,7 +31,7 @@ class ExportOut(Schema):
 
 
 class SiteCorrectionIn(Schema):
-    id = fields.Integer(required=True)
+    id = fields.Integer(required=True, validate=ID)
     manager_name = fields.String(validate=validate.Length(1, 120))
     manager_email = fields.Email(allow_none=True)
 
