@@ -10,7 +10,7 @@ Personal information is never deleted here: it is kept until erased on request.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import case, func, insert, or_, select
 
@@ -48,9 +48,18 @@ def _service_end(row: object) -> date:
     return end
 
 
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February → 1 March
+        return date(day.year - years, 3, 1)
+
+
 def _candidates(day: date) -> list[object]:
     """Devices not yet flagged whose service could have ended more than 5 years ago."""
-    earliest = date(day.year - RETENTION_YEARS, 1, 1)  # coverage never ends before purchase
+    # Service never ends before the purchase, so retention never ends before purchase + 5
+    # years: a device bought since (day - 5 years + 1 day) cannot be due yet.
+    earliest = _years_before(day, RETENTION_YEARS) + timedelta(days=1)
     registered = case((Pack.status == "registered", Pack.coverage_end))
     pending = func.sum(case((Pack.status.in_(PENDING), 1), else_=0))
     flagged = select(RetentionFlag.id).where(RetentionFlag.entity_type == "device",

@@ -60,3 +60,13 @@ def test_flagging_twice_adds_nothing_and_personal_data_is_not_deleted(app) -> No
     assert retention.run(date(2021, 1, 1))["device"] == 1
     assert retention.run(date(2021, 1, 2)) == {"device": 0}
     assert db.session.get(Customer, world.customer.id).name == "山田 太郎"
+
+
+def test_demo_load_imports_the_registry_and_runs_retention(app) -> None:
+    from dispatch.demo_data import trust
+    from dispatch.models import IslandArea
+
+    make_world(purchase=date(2010, 4, 1), coverage_end=date(2015, 3, 31))
+    trust.load(date(2026, 11, 26))
+    assert db.session.scalar(select(IslandArea).where(IslandArea.code == "izu-oshima"))
+    assert {kind for kind, _ in _flags()} == {"device", "pack", "repair_call", "visit"}
