@@ -15,6 +15,7 @@ from flask import Flask
 from sqlalchemy import select
 from trust_rows import make_world
 from werkzeug.routing import Rule
+from werkzeug.routing.converters import NumberConverter
 from werkzeug.serving import make_server
 
 from dispatch import clock
@@ -48,7 +49,7 @@ def _rules(app: Flask) -> list[Rule]:
 
 
 def _path(rule: Rule) -> str:
-    values = {name: 1 if type(conv).__name__ in ("IntegerConverter", "FloatConverter") else "x1"
+    values = {name: 1 if isinstance(conv, NumberConverter) else "x1"
               for name, conv in rule._converters.items()}
     return rule.build(values, append_unknown=False)[1]
 
