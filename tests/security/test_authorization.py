@@ -202,3 +202,31 @@ def test_access_log_shows_the_path_but_not_the_authorization_header(app, caplog)
         thread.join(5)
     assert "/static/app.css" in caplog.text
     assert "dsp_secret-in-header" not in caplog.text and "s3cr3t" not in caplog.text
+
+
+def test_a_number_beyond_the_database_range_is_a_422_not_a_500(app, api_as) -> None:
+    admin = api_as("admin")
+    # In the URL the bounded id converter answers 404; in a body the schema or the
+    # out-of-range handler answers 422.
+    assert admin.get(f"/customers/{2**63}").status_code == 404
+    response = admin.post("/sites", json={"customer_id": 2**63, "name": "x", "address": "y",
+                                          "lat": 35.0, "lon": 139.0, "manager_name": "z"})
+    assert response.status_code == 422
+
+
+def test_nul_characters_are_refused_before_reaching_postgresql(app, api_as) -> None:
+    response = api_as("admin").post("/customers", json={"name": "a\u0000b"})
+    assert response.status_code == 422
+
+
+@pytest.mark.parametrize("error", [OverflowError("Python int too large")])
+def test_a_driver_range_error_becomes_a_422_problem(app, api_as, monkeypatch, error) -> None:
+    from dispatch.services import catalog
+
+    def explode(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(catalog, "create_customer", explode)
+    response = api_as("admin").post("/customers", json={"name": "x"})
+    assert response.status_code == 422
+    assert response.mimetype == "application/problem+json"

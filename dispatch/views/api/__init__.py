@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask_smorest import Api
 from flask_smorest.spec.plugins import integerconverter2paramschema
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from dispatch.errors import DispatchError, InvalidInput
+from dispatch.extensions import db
 from dispatch.views.api import catalog, privacy
 from dispatch.views.api.auth import load_api_user
 from dispatch.views.api.problems import from_dispatch_error, from_http_exception
@@ -53,6 +55,15 @@ def init_api(app: Flask, api: Api) -> None:
         return render_template("error.html", status=error.status, detail=error.detail), (
             error.status
         )
+
+    # Defence in depth: a value the database cannot store (a number beyond its integer
+    # range, found by fuzzing) is the client's error, not a 500. Schemas should bound it.
+    @app.errorhandler(DataError)
+    @app.errorhandler(OverflowError)
+    def out_of_range(error: Exception):
+        db.session.rollback()
+        current_app.logger.warning("value out of the database's range: %s", type(error).__name__)
+        return dispatch_error(InvalidInput("a value is out of the range the service can store"))
 
     # flask-smorest answers HTTP errors with its own JSON; the API speaks problem+json,
     # and pages get a page in the user's language.
