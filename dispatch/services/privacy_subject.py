@@ -39,6 +39,13 @@ CALL_FIELDS = ("id", "serial", "support_pack_id", "received_at", "symptom", "dec
 VISIT_FIELDS = ("id", "call_id", "service_date", "status", "technician_id", "eta")
 REPORT_FIELDS = ("id", "visit_id", "status", "signer_name", "signed_at", "refusal_reason",
                  "seal_hash")
+# 利用目的の通知 (seed: 個人情報の取り扱い): the purposes, stated with every disclosure.
+PURPOSES = (
+    "商品およびサービスの販売のため", "保守サービス提供のため", "お客様への情報提供のため",
+    "契約の履行のため", "商品およびサービスのお届けのため",
+    "セミナー、展示会、新商品等のご案内のため", "当社の活動に関わる情報提供のため",
+    "各種お問い合わせへの対応のため",
+)
 
 
 @dataclass
@@ -116,6 +123,7 @@ def subject_data(subject: Subject) -> dict[str, Any]:
     requests = _all(select(PrivacyRequest).where(PrivacyRequest.customer_id == subject.customer.id)
                     .order_by(PrivacyRequest.id))
     return {
+        "purposes": list(PURPOSES),
         "customer": _rows([subject.customer], CUSTOMER_FIELDS)[0],
         "sites": _rows(subject.sites, SITE_FIELDS),
         "accounts": _rows(subject.accounts, ACCOUNT_FIELDS),

@@ -53,6 +53,7 @@ add_messages({
     "admin.save": ("保存", "Save"),
     "admin.search": ("検索", "Search"),
     "admin.no_customers": ("お客様はいません。", "No customers."),
+    "privacy.purposes": ("利用目的", "Purposes of use"),
     "privacy.held": ("保有している情報", "Information held"),
     "privacy.export_json": ("JSONで書き出す（開示）", "Export as JSON (disclosure)"),
     "privacy.correct": ("訂正・追加", "Correct or add"),

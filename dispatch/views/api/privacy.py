@@ -18,6 +18,7 @@ blp = Blueprint("privacy", __name__, url_prefix="/api/v1",
 
 class ExportOut(Schema):
     exported_at = fields.String(metadata={"format": "date-time"})
+    purposes = fields.List(fields.String())
     customer = fields.Dict()
     sites = fields.List(fields.Dict())
     accounts = fields.List(fields.Dict())

@@ -43,6 +43,7 @@ def test_export_holds_everything_about_the_person_and_is_logged(world, admin) ->
     response = admin.get(f"/privacy/customers/{world.customer.id}/export")
     assert response.status_code == 200
     data = response.get_json()
+    assert "保守サービス提供のため" in data["purposes"]  # notice of purpose (利用目的の通知)
     assert data["customer"]["name"] == "山田 太郎"
     assert data["customer"]["email"] == "yamada@example.jp"
     assert [s["manager_email"] for s in data["sites"]] == ["sato@example.co.jp"]
