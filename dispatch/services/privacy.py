@@ -24,10 +24,23 @@ from werkzeug.security import generate_password_hash
 from dispatch import clock
 from dispatch.errors import InvalidInput
 from dispatch.extensions import db
-from dispatch.models import ApiToken, AuditEvent, LoginAttempt, PrivacyRequest, Site, WorkReport
+from dispatch.models import (
+    ApiToken,
+    AuditEvent,
+    LoginAttempt,
+    PrivacyRequest,
+    Site,
+    User,
+    WorkReport,
+)
 from dispatch.services.accounts import normalise_email
 from dispatch.services.audit import Actor, record
-from dispatch.services.privacy_subject import Subject, load_subject, subject_data
+from dispatch.services.privacy_subject import (
+    Subject,
+    load_subject,
+    manager_accounts,
+    subject_data,
+)
 from reports.personal import Commitment
 
 ERASED = "消去済み"
@@ -94,7 +107,22 @@ def _correct_sites(subject: Subject, items: list[dict[str, Any]], actor: Actor) 
         if after:
             changed += 1
             record(actor, "privacy.correction", "site", site.id, before=before, after=after)
+        if after.get("manager_email") and before.get("manager_email"):
+            _follow_account(before["manager_email"], after["manager_email"], actor)
     return changed
+
+
+def _follow_account(old: str, new: str, actor: Actor) -> None:
+    """The manager's account follows a corrected e-mail, unless another site still uses it."""
+    user = next(iter(manager_accounts({old})), None)
+    db.session.flush()
+    if user is None or db.session.scalar(select(Site.id).where(Site.manager_email == old)):
+        return
+    if db.session.scalar(select(User.id).where(User.email == new)) is not None:
+        return  # the new e-mail already has an account; the old one simply stops matching
+    user.email = new
+    record(actor, "privacy.correction", "user", user.id, before={"email": old},
+           after={"email": new})
 
 
 def correct_customer(customer_id: int, data: dict[str, Any], actor: Actor) -> dict[str, Any]:

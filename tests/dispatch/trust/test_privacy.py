@@ -194,3 +194,11 @@ def test_new_records_keep_personal_values_out_of_audit_snapshots(admin) -> None:
     assert len(events) == 2
     for value in ("田中 一郎", "t@example.jp", "高橋 次郎", "takahashi@example.jp"):
         assert value not in text
+
+
+def test_the_managers_account_follows_a_corrected_email(world, admin, make_user) -> None:
+    make_user("site_manager", "sato@example.co.jp")
+    admin.post(f"/privacy/customers/{world.customer.id}/correction",
+               json={"sites": [{"id": world.site.id, "manager_email": "hanako@example.co.jp"}]})
+    assert manager_user() is None
+    assert manager_user("hanako@example.co.jp").role == "site_manager"
