@@ -230,3 +230,9 @@ def test_a_driver_range_error_becomes_a_422_problem(app, api_as, monkeypatch, er
     response = api_as("admin").post("/customers", json={"name": "x"})
     assert response.status_code == 422
     assert response.mimetype == "application/problem+json"
+
+
+def test_nul_in_a_login_form_is_refused_not_stored(app, client) -> None:
+    response = client.post("/login", data={"email": "a\u0000@example.jp", "password": "x"})
+    assert response.status_code == 422
+    assert db.session.scalar(select(LoginAttempt.id)) is None

@@ -17,6 +17,7 @@ from dispatch.views.api.problems import from_dispatch_error, from_http_exception
 
 BLUEPRINTS = (catalog.blp, privacy.blp)
 
+TEXT_BODIES = ("application/json", "application/x-www-form-urlencoded")
 # Ids are INTEGER columns (int4 on PostgreSQL): a larger number in a URL is no such row.
 MAX_ID = 2**31 - 1
 
@@ -29,8 +30,14 @@ class IdConverter(IntegerConverter):
 
 
 def refuse_nul() -> None:
-    """PostgreSQL text cannot hold NUL; refuse it up front as a 422, not a driver error."""
-    body = request.get_data(cache=True)
+    """PostgreSQL text cannot hold NUL; refuse it up front as a 422, not a driver error.
+
+    Only text bodies (JSON, form fields) are checked: binary uploads may contain NUL bytes.
+    """
+    textual = request.mimetype in TEXT_BODIES or request.mimetype.endswith("+json")
+    body = request.get_data(cache=True) if textual else b""
+    if request.mimetype == "application/x-www-form-urlencoded":
+        body = body.lower().replace(b"%00", b"\x00")
     if (b"\x00" in body or b"\\u0000" in body or "\x00" in request.path
             or b"\x00" in request.query_string or b"%00" in request.query_string.lower()):
         raise InvalidInput("text must not contain NUL characters")
