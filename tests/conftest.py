@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import text
 from sqlalchemy.orm import scoped_session, sessionmaker
@@ -23,6 +23,20 @@ from dispatch.services.audit import Actor
 
 TEST_ACTOR = Actor(label="test")
 PASSWORD = "correct horse battery"
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose requests never see another client's logged-in user.
+
+    The per-test transaction keeps an app context pushed, and Flask then runs requests
+    inside it instead of a fresh one, so flask-login's user cache in `g` would leak from
+    one client's request to another's.
+    """
+
+    def open(self, *args: Any, **kwargs: Any):
+        if has_app_context():
+            g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
 
 
 def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
@@ -42,6 +56,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         "WTF_CSRF_ENABLED": False,
         "SECRET_KEY": "test-secret-key-that-is-long-enough-123",
     })
+    app.test_client_class = IsolatedClient
     with app.app_context():
         _reset_schema()
         from flask_migrate import upgrade

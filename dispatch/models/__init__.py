@@ -7,6 +7,7 @@ from dispatch.models.customer import Customer, Site
 from dispatch.models.device import Device, Relocation
 from dispatch.models.island import IslandArea
 from dispatch.models.pack import Application, Inquiry, JobRun, Notice, Pack
+from dispatch.models.privacy import PrivacyRequest, RetentionFlag
 from dispatch.models.repair_call import RepairCall
 from dispatch.models.technician import Technician
 from dispatch.models.visit import Plan, Visit
@@ -14,7 +15,7 @@ from dispatch.models.work_report import ReportSubmission, SigningKey, SigningLin
 
 __all__ = [
     "ApiToken", "Application", "AuditEvent", "Customer", "Device", "Inquiry", "IslandArea",
-    "JobRun", "Notice", "ReportSubmission", "SigningLink",
+    "JobRun", "Notice", "ReportSubmission", "SigningLink", "PrivacyRequest", "RetentionFlag",
     "LoginAttempt", "Pack", "Plan", "PrinterModel", "Relocation", "RepairCall", "ServiceBase",
     "SigningKey", "Site", "Technician", "User", "Visit", "WorkReport",
 ]

@@ -27,8 +27,10 @@ from dispatch.services.audit import Actor, record, snapshot
 MODEL_FIELDS = ("code", "name", "series", "kind", "lifetime_years", "warranty_months",
                 "print_limit", "packs_offered", "service_minutes")
 BASE_FIELDS = ("code", "name", "lat", "lon", "service_radius_km", "same_day_radius_km")
-SITE_FIELDS = ("customer_id", "name", "address", "postal_code", "lat", "lon", "manager_name",
-               "manager_email", "remote_island", "island_area_code")
+# Audit snapshots hold no personal values (SPEC §8: erasure must not leave copies in the
+# log): the site manager's name and e-mail stay out, the customer is recorded by id.
+SITE_FIELDS = ("customer_id", "name", "address", "postal_code", "lat", "lon",
+               "remote_island", "island_area_code")
 DEVICE_FIELDS = ("serial", "model_id", "site_id", "parent_device_id", "purchase_date",
                  "factory_ship_date", "print_count", "print_count_on", "in_japan")
 
@@ -70,7 +72,7 @@ def create_customer(data: dict[str, Any], actor: Actor) -> Customer:
     customer = Customer(created_at=clock.now(), **data)
     db.session.add(customer)
     db.session.flush()
-    record(actor, "customer.create", "customer", customer.id, after={"name": customer.name})
+    record(actor, "customer.create", "customer", customer.id, after={"id": customer.id})
     db.session.commit()
     return customer
 

@@ -161,6 +161,11 @@ def run_daily_jobs(day: date, actor: Actor = SYSTEM) -> dict[str, int]:
     summary = {name: job(day, actor) for name, job in JOBS}
     db.session.commit()
     db.session.expire_all()
+    # SPEC §8 retention runs on the same daily schedule, in its own transaction.
+    from dispatch.services.retention import flag_expired_records
+
+    flagged = flag_expired_records(day, actor)
+    summary.update({f"retention_flagged_{kind}": n for kind, n in flagged.items()})
     return summary
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 5aafae5e2cf4
 Revises: 
-Create Date: 2026-11-26 07:41:21.672286
+Create Date: 2026-11-26 08:06:46.140265
 
 """
 from alembic import op
@@ -162,6 +162,22 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_audit_events_at'), ['at'], unique=False)
         batch_op.create_index('ix_audit_events_entity', ['entity_type', 'entity_id'], unique=False)
 
+    op.create_table('privacy_requests',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=12), nullable=False),
+    sa.Column('customer_id', sa.Integer(), nullable=False),
+    sa.Column('requested_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('done_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('actor_user_id', sa.Integer(), nullable=True),
+    sa.Column('actor_label', sa.String(length=120), nullable=False),
+    sa.CheckConstraint("kind IN ('export', 'correction', 'stop_use', 'erasure')", name=op.f('ck_privacy_requests_kind')),
+    sa.ForeignKeyConstraint(['actor_user_id'], ['users.id'], name=op.f('fk_privacy_requests_actor_user_id_users')),
+    sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_privacy_requests_customer_id_customers')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_privacy_requests'))
+    )
+    with op.batch_alter_table('privacy_requests', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_privacy_requests_customer_id'), ['customer_id'], unique=False)
+
     op.create_table('report_submissions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('idempotency_key', sa.String(length=200), nullable=False),
@@ -283,6 +299,21 @@ def upgrade():
     )
     with op.batch_alter_table('relocations', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_relocations_device_id'), ['device_id'], unique=False)
+
+    op.create_table('retention_flags',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('entity_type', sa.String(length=40), nullable=False),
+    sa.Column('entity_id', sa.Integer(), nullable=False),
+    sa.Column('device_id', sa.Integer(), nullable=False),
+    sa.Column('service_end', sa.Date(), nullable=False),
+    sa.Column('flagged_on', sa.Date(), nullable=False),
+    sa.ForeignKeyConstraint(['device_id'], ['devices.id'], name=op.f('fk_retention_flags_device_id_devices')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_retention_flags')),
+    sa.UniqueConstraint('entity_type', 'entity_id', name='uq_retention_flags_entity')
+    )
+    with op.batch_alter_table('retention_flags', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_retention_flags_device_id'), ['device_id'], unique=False)
+        batch_op.create_index('ix_retention_flags_flagged_on', ['flagged_on'], unique=False)
 
     op.create_table('applications',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -461,6 +492,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_applications_pack_id'))
 
     op.drop_table('applications')
+    with op.batch_alter_table('retention_flags', schema=None) as batch_op:
+        batch_op.drop_index('ix_retention_flags_flagged_on')
+        batch_op.drop_index(batch_op.f('ix_retention_flags_device_id'))
+
+    op.drop_table('retention_flags')
     with op.batch_alter_table('relocations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_relocations_device_id'))
 
@@ -486,6 +522,10 @@ def downgrade():
 
     op.drop_table('sites')
     op.drop_table('report_submissions')
+    with op.batch_alter_table('privacy_requests', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_privacy_requests_customer_id'))
+
+    op.drop_table('privacy_requests')
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_events_entity')
         batch_op.drop_index(batch_op.f('ix_audit_events_at'))

@@ -2,23 +2,55 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask_smorest import Api
+from flask_smorest.spec.plugins import integerconverter2paramschema
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
-from dispatch.errors import DispatchError
-from dispatch.extensions import csrf
-from dispatch.views.api import calls, catalog, registration, reports
+from dispatch.errors import DispatchError, InvalidInput
+from dispatch.extensions import csrf, db
+from dispatch.views.api import calls, catalog, privacy, registration, reports
 from dispatch.views.api.auth import load_api_user
 from dispatch.views.api.problems import from_dispatch_error, from_http_exception
 
-BLUEPRINTS = (catalog.blp, registration.blp, calls.blp, reports.blp)
+BLUEPRINTS = (catalog.blp, registration.blp, calls.blp, reports.blp, privacy.blp)
+
+TEXT_BODIES = ("application/json", "application/x-www-form-urlencoded")
+# Ids are INTEGER columns (int4 on PostgreSQL): a larger number in a URL is no such row.
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` bounded to the id range, so an oversized id is a 404, not a driver error."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):  # noqa: A002
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def refuse_nul() -> None:
+    """PostgreSQL text cannot hold NUL; refuse it up front as a 422, not a driver error.
+
+    Only text bodies (JSON, form fields) are checked: binary uploads may contain NUL bytes.
+    """
+    textual = request.mimetype in TEXT_BODIES or request.mimetype.endswith("+json")
+    body = request.get_data(cache=True) if textual else b""
+    if request.mimetype == "application/x-www-form-urlencoded":
+        body = body.lower().replace(b"%00", b"\x00")
+    if (b"\x00" in body or b"\\u0000" in body or "\x00" in request.path
+            or b"\x00" in request.query_string or b"%00" in request.query_string.lower()):
+        raise InvalidInput("text must not contain NUL characters")
 
 
 def init_api(app: Flask, api: Api) -> None:
     """Register the API blueprints, bearer auth and the problem+json error handlers."""
+    # Before any rule is added (API and pages alike), and documented as integer + maximum.
+    app.url_map.converters["int"] = IdConverter
+    api.register_converter(IdConverter, integerconverter2paramschema)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearerAuth": []}]
+    app.before_request(refuse_nul)
     for blp in BLUEPRINTS:
         blp.before_request(load_api_user)
         # Bearer tokens are not sent by browsers on their own, so CSRF does not apply.
@@ -32,6 +64,15 @@ def init_api(app: Flask, api: Api) -> None:
         return render_template("error.html", status=error.status, detail=error.detail), (
             error.status
         )
+
+    # Defence in depth: a value the database cannot store (a number beyond its integer
+    # range, found by fuzzing) is the client's error, not a 500. Schemas should bound it.
+    @app.errorhandler(DataError)
+    @app.errorhandler(OverflowError)
+    def out_of_range(error: Exception):
+        db.session.rollback()
+        current_app.logger.warning("value out of the database's range: %s", type(error).__name__)
+        return dispatch_error(InvalidInput("a value is out of the range the service can store"))
 
     # flask-smorest answers HTTP errors with its own JSON; the API speaks problem+json,
     # and pages get a page in the user's language.

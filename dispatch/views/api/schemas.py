@@ -10,6 +10,9 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from dispatch.models.catalog import MODEL_KINDS, PACK_PRODUCTS, SERIES
 
 HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
+# INTEGER columns are 32-bit on PostgreSQL; larger numbers must be a 422, not a driver error.
+MAX_INT = 2**31 - 1
+ID = validate.Range(1, MAX_INT)
 SKILLS = list(SERIES)
 
 
@@ -27,7 +30,7 @@ class ModelIn(Schema):
     kind = fields.String(load_default="printer", validate=validate.OneOf(MODEL_KINDS))
     lifetime_years = fields.Integer(required=True, validate=validate.Range(1, 20))
     warranty_months = fields.Integer(required=True, validate=validate.Range(0, 240))
-    print_limit = fields.Integer(allow_none=True, validate=validate.Range(min=1))
+    print_limit = fields.Integer(allow_none=True, validate=validate.Range(1, MAX_INT))
     packs_offered = fields.List(
         fields.String(validate=validate.OneOf(PACK_PRODUCTS)), required=True
     )
@@ -60,10 +63,14 @@ class CustomerIn(Schema):
 
 class CustomerOut(CustomerIn):
     id = fields.Integer()
+    # SPEC §8: shown so nobody contacts a person who stopped use or was erased.
+    use_stopped_at = fields.DateTime(allow_none=True)
+    erased_at = fields.DateTime(allow_none=True)
+    terminated_at = fields.DateTime(allow_none=True)
 
 
 class SiteIn(Schema):
-    customer_id = fields.Integer(required=True)
+    customer_id = fields.Integer(required=True, validate=ID)
     name = fields.String(required=True, validate=validate.Length(1, 200))
     address = fields.String(required=True, validate=validate.Length(1, 400))
     postal_code = fields.String(allow_none=True, validate=validate.Regexp(r"^\d{3}-?\d{4}$"))
@@ -87,16 +94,16 @@ class SiteOut(SiteIn):
 class DeviceIn(Schema):
     serial = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9-]{3,40}$"))
     model_code = fields.String(required=True)
-    site_id = fields.Integer(required=True)
+    site_id = fields.Integer(required=True, validate=ID)
     purchase_date = fields.Date(allow_none=True)
     factory_ship_date = fields.Date(allow_none=True)
-    print_count = fields.Integer(allow_none=True, validate=validate.Range(min=0))
+    print_count = fields.Integer(allow_none=True, validate=validate.Range(0, MAX_INT))
     print_count_on = fields.Date(allow_none=True)
     in_japan = fields.Boolean(load_default=True)
 
 
 class OptionIn(DeviceIn):
-    site_id = fields.Integer(load_default=None, allow_none=True)
+    site_id = fields.Integer(load_default=None, allow_none=True, validate=ID)
 
 
 class DeviceOut(Schema):

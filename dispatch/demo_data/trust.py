@@ -1,0 +1,15 @@
+"""Demo data of the trust area: the island registry in the database (so administrators
+can edit it) and a retention run for the demo day."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dispatch.services import admin, retention
+from dispatch.services.audit import SYSTEM
+
+
+def load(today: date) -> None:
+    """Import the packaged remote-island registry and flag expired records as of today."""
+    admin.import_packaged_islands(SYSTEM)
+    retention.run(today)

@@ -1,0 +1,142 @@
+"""Administrators' pages: audit viewer, users, tokens, island registry, privacy pages."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select
+from trust_rows import make_world
+
+from dispatch.extensions import db
+from dispatch.models import ApiToken, AuditEvent, IslandArea, User
+from dispatch.services import accounts, areas
+from dispatch.services.audit import Actor, record
+
+
+@pytest.fixture
+def admin(login_as):
+    return login_as("admin", "root@oxt.example.jp")
+
+
+def _event(action: str, entity_type: str, entity_id: str, actor: str = "alice") -> None:
+    record(Actor(label=actor), action, entity_type, entity_id, after={"x": 1})
+    db.session.commit()
+
+
+def test_audit_viewer_filters_by_entity_and_actor(admin) -> None:
+    _event("device.create", "device", "AK1", actor="alice@example.jp")
+    _event("device.create", "device", "AK2", actor="bob@example.jp")
+    page = admin.get("/admin/audit?entity_type=device&actor=bob").get_data(as_text=True)
+    assert "device#AK2" in page and "device#AK1" not in page
+
+
+def test_audit_export_as_csv_and_json_follows_the_filter(admin) -> None:
+    _event("island.edit", "island_area", "izu-oshima")
+    _event("device.create", "device", "AK3")
+    csv = admin.get("/admin/audit.csv?entity_type=island_area")
+    assert csv.status_code == 200 and csv.mimetype == "text/csv"
+    lines = csv.get_data(as_text=True).lstrip("\ufeff").strip().splitlines()
+    assert lines[0].startswith("id,at,actor_user_id") and len(lines) == 2
+    rows = json.loads(admin.get("/admin/audit.json?entity_type=island_area").get_data())
+    assert [(r["action"], r["entity_id"]) for r in rows] == [("island.edit", "izu-oshima")]
+
+
+def test_audit_viewer_is_paginated(admin) -> None:
+    for n in range(55):
+        _event("test.event", "thing", str(n))
+    first = admin.get("/admin/audit?entity_type=thing").get_data(as_text=True)
+    second = admin.get("/admin/audit?entity_type=thing&page=2").get_data(as_text=True)
+    assert "thing#54" in first and "thing#4<" not in first
+    assert "thing#4<" in second and "1 / 2" not in second and "2 / 2" in second
+
+
+def test_users_can_be_added_disabled_and_given_a_role(admin) -> None:
+    admin.post("/admin/users", data={"email": "New@Example.jp", "role": "coordinator",
+                                     "password": "a-long-password", "name": "新人"})
+    user = db.session.scalar(select(User).where(User.email == "new@example.jp"))
+    assert user.role == "coordinator"
+    admin.post(f"/admin/users/{user.id}/role", data={"role": "technician"})
+    admin.post(f"/admin/users/{user.id}/enabled", data={"enabled": "0"})
+    assert (user.role, user.is_enabled) == ("technician", False)
+    assert "new@example.jp" in admin.get("/admin/users").get_data(as_text=True)
+
+
+def test_an_administrator_cannot_disable_themselves(admin) -> None:
+    me = db.session.scalar(select(User).where(User.email == "root@oxt.example.jp"))
+    assert admin.post(f"/admin/users/{me.id}/enabled", data={"enabled": "0"}).status_code == 409
+    assert me.is_enabled
+
+
+def test_tokens_are_listed_by_prefix_and_revoked(admin, client) -> None:
+    plain = accounts.create_token("root@oxt.example.jp", Actor(label="test"))
+    page = admin.get("/admin/tokens").get_data(as_text=True)
+    assert plain[:12] in page and plain not in page
+    token = db.session.scalar(select(ApiToken).where(ApiToken.prefix == plain[:12]))
+    admin.post(f"/admin/tokens/{token.id}/revoke")
+    assert token.revoked_at is not None
+    headers = {"Authorization": f"Bearer {plain}"}
+    assert client.get("/api/v1/technicians", headers=headers).status_code == 401
+
+
+def test_island_registry_import_edit_and_deactivate(admin) -> None:
+    assert "同梱のレジストリを使用中" in admin.get("/admin/islands").get_data(as_text=True)
+    admin.post("/admin/islands/import")
+    area = db.session.scalar(select(IslandArea).where(IslandArea.code == "izu-oshima"))
+    assert area is not None and area.version == 1
+    assert areas.island_registry().find_island(34.735, 139.4).id == "izu-oshima"
+    geometry = {"shapes": [{"type": "circle", "lat": 34.735, "lon": 139.4, "radius_km": 5}],
+                "group": "伊豆諸島"}
+    response = admin.post(f"/admin/islands/{area.id}", data={"geometry": json.dumps(geometry)})
+    assert response.status_code == 302
+    assert (area.geometry, area.version) == (geometry, 2)
+    admin.post(f"/admin/islands/{area.id}/deactivate")
+    assert (area.is_active, area.version) == (False, 3)
+    assert areas.island_registry().find_island(34.735, 139.4) is None
+    actions = set(db.session.scalars(select(AuditEvent.action).where(
+        AuditEvent.entity_type == "island_area")))
+    assert {"island.import", "island.edit", "island.deactivate"} <= actions
+
+
+@pytest.mark.parametrize("text,message", [
+    ("{not json", "not JSON"),                                    # unparsable
+    ('{"shapes": []}', "must be a non-empty list"),      # nothing to match
+    ('{"shapes": [{"type": "circle", "lat": 99, "lon": 139, "radius_km": 5}]}', "lat"),
+])
+def test_invalid_island_geometry_shows_the_form_error(admin, text, message) -> None:
+    admin.post("/admin/islands/import")
+    area = db.session.scalar(select(IslandArea).where(IslandArea.code == "izu-oshima"))
+    response = admin.post(f"/admin/islands/{area.id}", data={"geometry": text})
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    db.session.refresh(area)
+    assert area.version == 1
+
+
+def test_privacy_page_shows_the_data_and_performs_requests(admin, app) -> None:
+    world = make_world()
+    page = admin.get(f"/admin/customers/{world.customer.id}").get_data(as_text=True)
+    assert "山田 太郎" in page and "sato@example.co.jp" in page and "AK10000001" in page
+    download = admin.get(f"/admin/customers/{world.customer.id}/export.json")
+    assert json.loads(download.get_data())["customer"]["name"] == "山田 太郎"
+    admin.post(f"/admin/customers/{world.customer.id}/stop-use")
+    assert world.customer.use_stopped_at is not None
+    admin.post(f"/admin/customers/{world.customer.id}/correction",
+               data={"name": "山田 太朗", "email": "", "phone": "03-1",
+                     f"site-{world.site.id}-manager_name": "佐藤 華子",
+                     f"site-{world.site.id}-manager_email": "sato@example.co.jp"})
+    assert (world.customer.name, world.customer.email) == ("山田 太朗", None)
+    assert world.site.manager_name == "佐藤 華子"
+    admin.post(f"/admin/customers/{world.customer.id}/erasure")
+    assert world.customer.name == "消去済み"
+    admin.post(f"/admin/customers/{world.customer.id}/termination", data={"reason": "判明"})
+    assert world.customer.terminated_at is not None
+    listing = admin.get("/admin/customers").get_data(as_text=True)
+    assert "消去済み" in listing and "解除済み" in listing
+
+
+def test_admin_home_links_to_the_admin_pages(admin) -> None:
+    home = admin.get("/").get_data(as_text=True)
+    for path in ("/admin/audit", "/admin/users", "/admin/tokens", "/admin/islands",
+                 "/admin/customers"):
+        assert path in home
