@@ -43,6 +43,8 @@ def plan_day(service_date: date, actor: Actor, *, time_limit_s: float | None = N
     """Plan every onsite visit of `service_date`; returns the §9.1 plan payload."""
     config = current_app.config
     limit = float(time_limit_s or config.get("DISPATCH_PLAN_SECONDS") or 10)
+    # A solution limit makes a run reproducible whatever the machine load (tests, replay).
+    solution_limit = solution_limit or _int_or_none(config.get("DISPATCH_SOLUTION_LIMIT"))
     options = {"time_limit_s": limit, "solution_limit": solution_limit}
     rows = load_day(service_date)
     travel = travel_from_config(config)
@@ -56,6 +58,10 @@ def plan_day(service_date: date, actor: Actor, *, time_limit_s: float | None = N
         "dropped": len(answer.dropped), "moved": len(moved), "status": answer.status})
     db.session.commit()
     return plan_result(service_date)
+
+
+def _int_or_none(value: Any) -> int | None:
+    return int(value) if value not in (None, "") else None
 
 
 def solve_problem(problem: RoutingProblem, options: dict[str, Any],

@@ -7,11 +7,11 @@ from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
 from dispatch.errors import DispatchError
-from dispatch.views.api import catalog
+from dispatch.views.api import catalog, plans
 from dispatch.views.api.auth import load_api_user
 from dispatch.views.api.problems import from_dispatch_error, from_http_exception
 
-BLUEPRINTS = (catalog.blp,)
+BLUEPRINTS = (catalog.blp, plans.blp)
 
 
 def init_api(app: Flask, api: Api) -> None:

@@ -93,5 +93,10 @@ class Day:
 
 
 @pytest.fixture
-def day(app) -> Day:
+def day(app, monkeypatch) -> Day:
+    # Small days converge long before the time limit; stop there to keep tests quick.
+    monkeypatch.setitem(app.config, "DISPATCH_SOLUTION_LIMIT", 40)
+    monkeypatch.setitem(app.config, "DISPATCH_PLAN_SECONDS", 1)
+    # 10:00 in Tokyo on the service day: arrivals reported "now" fit in the shift.
+    monkeypatch.setattr("dispatch.clock.now", lambda: datetime(2026, 11, 26, 1, 0, tzinfo=UTC))
     return Day()
