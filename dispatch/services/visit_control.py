@@ -7,6 +7,8 @@ and the row's version column makes two simultaneous writers collide at the UPDAT
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -35,8 +37,11 @@ def _load(visit_id: int, version: int) -> Visit:
     return visit
 
 
-def _commit(visit_id: int) -> None:
+@contextmanager
+def _one_writer(visit_id: int) -> Iterator[None]:
+    """Turn the version column's collision (at any flush or the commit) into a 409."""
     try:
+        yield
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
@@ -68,8 +73,8 @@ def set_status(visit_id: int, status: str, version: int, user: User, actor: Acto
         visit.end_at = now + (duration or timedelta(hours=1))
     elif status == "done":
         visit.end_at = now
-    record(actor, f"visit.{status}", "visit", visit.id, before, snapshot(visit, FIELDS))
-    _commit(visit_id)
+    with _one_writer(visit_id):
+        record(actor, f"visit.{status}", "visit", visit.id, before, snapshot(visit, FIELDS))
     return visit
 
 
@@ -81,6 +86,12 @@ def assign(visit_id: int, data: dict[str, Any], actor: Actor) -> Visit:
     tech = db.session.get(Technician, data["technician_id"])
     if tech is None or not tech.is_active:
         raise NotFound(f"no active technician {data['technician_id']}")
+    with _one_writer(visit_id):
+        _move(visit, tech, data, actor)
+    return visit
+
+
+def _move(visit: Visit, tech: Technician, data: dict[str, Any], actor: Actor) -> None:
     before = snapshot(visit, FIELDS)
     moved = visit.technician_id != tech.id
     visit.technician_id, visit.pinned, visit.status = tech.id, data["pinned"], "planned"
@@ -96,8 +107,6 @@ def assign(visit_id: int, data: dict[str, Any], actor: Actor) -> Visit:
         visit.eta = visit.start_at = visit.end_at = None
     _resequence(tech.id, visit)
     record(actor, "visit.assign", "visit", visit.id, before, snapshot(visit, FIELDS))
-    _commit(visit_id)
-    return visit
 
 
 def _resequence(tech_id: int, visit: Visit) -> None:
