@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from dispatch.clock import TOKYO
 from dispatch.domain.support_hours import STANDARD, SupportHours, hours_on
@@ -77,9 +77,8 @@ def load_day(service_date: date) -> DayRows:
         select(Visit).join(RepairCall, Visit.call_id == RepairCall.id)
         .where(Visit.service_date == service_date, Visit.status != "cancelled",
                RepairCall.decision.in_(ONSITE), RepairCall.status != "cancelled")
-        .options(joinedload(Visit.call).joinedload(RepairCall.device)
-                 .joinedload(Device.site), joinedload(Visit.call).joinedload(RepairCall.device)
-                 .joinedload(Device.model))
+        .options(selectinload(Visit.call).selectinload(RepairCall.device)
+                 .options(selectinload(Device.site), selectinload(Device.model)))
         .order_by(Visit.id)
     ).unique().all()
     techs = db.session.scalars(

@@ -14,6 +14,7 @@ leave it to the polling job in dispatch/dispatch_jobs.py).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -30,6 +31,7 @@ from dispatch.services.plan_result import plan_result
 from dispatch.services.plan_travel import travel_from_config
 from dispatch.services.planning import plan_day, solve_problem, store_plan
 from routing import DropReason, Route, RoutePlan, RoutingProblem, Stop, insert_visit
+from routing.regions import split_by_base
 
 
 def _current(day: date) -> Plan | None:
@@ -44,15 +46,13 @@ def routes_from_rows(rows: DayRows, problem: RoutingProblem, distances: dict[str
     planned = sorted((v for k, v in rows.visits.items()
                       if v.technician_id is not None and k != leave_out),
                      key=lambda v: (v.sequence or 0, v.id))
-    routes = []
-    for tech in problem.technicians:
-        stops = tuple(
-            Stop(str(v.id), *(to_seconds(day, t) if t else 0 for t in (v.eta, v.start_at,
-                                                                         v.end_at)))
-            for v in planned if str(v.technician_id) == tech.id
-        )
-        routes.append(Route(tech.id, tech.shift_start, tech.shift_end, stops,
-                            distances.get(tech.id, 0), 0))
+    by_tech: dict[str, list[Stop]] = {}
+    for v in planned:
+        times = (to_seconds(day, t) if t else 0 for t in (v.eta, v.start_at, v.end_at))
+        by_tech.setdefault(str(v.technician_id), []).append(Stop(str(v.id), *times))
+    routes = [Route(tech.id, tech.shift_start, tech.shift_end,
+                    tuple(by_tech.get(tech.id, ())), distances.get(tech.id, 0), 0)
+              for tech in problem.technicians]
     return RoutePlan(tuple(routes), (), 0, "CURRENT", 0.0)
 
 
@@ -80,7 +80,7 @@ def insert_call(visit_id: int, actor: Actor) -> dict[str, Any]:
     else:
         answer, method = insert_visit(problem, current, target), "insert"
     if target is not None and any(d.visit_id == key for d in answer.dropped):
-        answer, method = solve_problem(problem, options, previous=current), "resolve"
+        answer, method = resolve_region(problem, current, key, options), "resolve"
     plan = store_plan(day, problem, travel, options, answer, method)
     if method == "resolve":
         moved += apply_plan(rows, answer, plan, actor)
@@ -94,21 +94,41 @@ def insert_call(visit_id: int, actor: Actor) -> dict[str, Any]:
 
 def _write_insertion(rows: DayRows, answer: RoutePlan, plan: Plan, key: str,
                      actor: Actor) -> list[dict[str, Any]]:
-    """Only the route that took the visit changes; the others keep what they were told."""
+    """Only the route that took the visit changes; the others keep what they were told
+    (and their plan_id: the plan that last placed them)."""
     for route in answer.routes:
-        ids = [s.visit_id for s in route.stops]
+        if key not in [s.visit_id for s in route.stops]:
+            continue
         for sequence, stop in enumerate(route.stops, start=1):
-            visit = rows.visits[stop.visit_id]
-            if key in ids:
-                write_route(rows.service_date, visit, int(route.technician_id), sequence,
-                            (stop.arrival, stop.service_start, stop.service_end), plan)
-            else:
-                visit.plan_id = plan.id
+            write_route(rows.service_date, rows.visits[stop.visit_id],
+                        int(route.technician_id), sequence,
+                        (stop.arrival, stop.service_start, stop.service_end), plan)
     if key in rows.closed or key in rows.no_location:
         reason = DropReason.CANNOT_ARRIVE_IN_HOURS
         return [move_visit(rows.visits[key], rows.hours[key], reason, rows.service_date,
                            actor)]
     return []
+
+
+def resolve_region(problem: RoutingProblem, current: RoutePlan, key: str,
+                   options: dict[str, Any]) -> RoutePlan:
+    """Warm re-solve of the new visit's base only: its technicians, their current stops and
+    the new visit (other bases keep their routes untouched; a national re-solve would
+    take minutes)."""
+    region = next(r for r in split_by_base(problem) if any(v.id == key for v in r.visits))
+    techs = {t.id for t in region.technicians}
+    keep = {s.visit_id for r in current.routes if r.technician_id in techs for s in r.stops}
+    keep.add(key)
+    sub = replace(problem, technicians=region.technicians,
+                  visits=tuple(v for v in problem.visits if v.id in keep),
+                  pins=tuple(p for p in problem.pins if p.technician_id in techs))
+    limit = min(float(options.get("time_limit_s") or 5.0), 5.0)
+    answer = solve_problem(sub, {"time_limit_s": limit,
+                                 "solution_limit": options.get("solution_limit")},
+                           previous=current)
+    routes = {r.technician_id: r for r in answer.routes}
+    return RoutePlan(tuple(routes.get(r.technician_id, r) for r in current.routes),
+                     answer.dropped, answer.objective, answer.status, answer.wall_seconds)
 
 
 def replan_after_new_call(call_id: int, actor: Actor) -> list[dict[str, Any]]:
