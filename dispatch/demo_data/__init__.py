@@ -1,0 +1,1 @@
+"""Demo data per area; dispatch/demo.py calls each load(today)."""
