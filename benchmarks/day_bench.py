@@ -150,14 +150,10 @@ def report(result: dict, wall: float) -> None:
     stops = sum(len(r["stops"]) for r in result["routes"])
     busy = sum(1 for r in result["routes"] if r["stops"])
     reasons = Counter((m["reason"]) for m in result["moved"])
-    same_day_moved = sum(1 for m in result["moved"]
-                         if "CANNOT_ARRIVE_IN_HOURS" in m["codes"] and m["reason"] != "NO_CAPACITY")
+    same_day = [m for m in result["moved"] if m.get("decision_before") == "same_day"]
     print(f"plan_day: {wall:.1f} s end to end (solver {result['wall_seconds']} s), "
           f"{stops} visits on {busy} routes, moved {len(result['moved'])} {dict(reasons)}, "
-          f"infeasible-alone moved {same_day_moved}")
-    same_day = db.session.scalars(db.select(RepairCall).where(
-        RepairCall.service_date != DAY, RepairCall.codes.is_not(None))).all()
-    print(f"calls moved to another day: {len(same_day)}")
+          f"of which same-day {len(same_day)} {dict(Counter(m['reason'] for m in same_day))}")
 
 
 if __name__ == "__main__":

@@ -74,6 +74,7 @@ def move_visit(visit: Visit, hours: Any, reason: DropReason, day: date,
                actor: Actor) -> dict[str, Any]:
     """Move the visit and its call to the next support day (§5 CANNOT_ARRIVE_IN_HOURS)."""
     call = visit.call
+    was = call.decision
     before = snapshot(call, CALL_FIELDS) | {"visit_service_date": visit.service_date}
     decision = CallDecision(Decision(call.decision), visit.service_date or day, call.cutoff_at,
                             tuple(call.codes or ()))
@@ -95,4 +96,4 @@ def move_visit(visit: Visit, hours: Any, reason: DropReason, day: date,
     record(actor, "visit.moved", "repair_call", call.id, before, after)
     return {"visit_id": visit.id, "call_id": call.id, "from": day.isoformat(),
             "to": visit.service_date.isoformat(), "reason": reason.value,
-            "codes": list(call.codes)}
+            "decision_before": was, "codes": list(call.codes)}
