@@ -103,7 +103,8 @@ def store_plan(service_date: date, problem: RoutingProblem, travel: RecordedTrav
                                           Plan.is_current.is_(True)).values(is_current=False))
     plan = Plan(service_date=service_date, created_at=clock.now(),
                 problem=problem_json(problem, travel, options),
-                solution=solution_json(answer, method), is_current=True)
+                solution={**solution_json(answer, method), "options": dict(options)},
+                is_current=True)
     db.session.add(plan)
     db.session.flush()
     return plan

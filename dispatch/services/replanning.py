@@ -20,6 +20,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import defer
 
 from dispatch.errors import NotFound
 from dispatch.extensions import db
@@ -35,8 +36,9 @@ from routing.regions import split_by_base
 
 
 def _current(day: date) -> Plan | None:
-    return db.session.scalar(select(Plan).where(Plan.service_date == day,
-                                                Plan.is_current.is_(True)))
+    # The stored problem (megabytes for a national day) is not needed here.
+    return db.session.scalar(select(Plan).options(defer(Plan.problem)).where(
+        Plan.service_date == day, Plan.is_current.is_(True)))
 
 
 def routes_from_rows(rows: DayRows, problem: RoutingProblem, distances: dict[str, int],
@@ -73,7 +75,7 @@ def insert_call(visit_id: int, actor: Actor) -> dict[str, Any]:
     distances = {r["technician_id"]: r["distance_m"] for r in previous.solution["routes"]}
     current = routes_from_rows(rows, problem, distances, key)
     target = next((v for v in problem.visits if v.id == key), None)
-    options = dict(previous.problem.get("options") or {"time_limit_s": 5.0})
+    options = dict(previous.solution.get("options") or {"time_limit_s": 5.0})
     moved = list(previous.solution.get("moved", []))
     if target is None:  # closed that day or no location: nothing to insert
         answer, method = current, "insert"
