@@ -115,3 +115,20 @@ def test_status_must_follow_the_visit_lifecycle(day, coordinator):
     response = coordinator.post(f"/visits/{visit.id}/status",
                                 json={"status": "done", "version": version})
     assert response.status_code == 409
+
+
+def test_same_day_call_that_fits_nowhere_displaces_a_next_day_visit_by_warm_re_solve(day):
+    from datetime import time
+
+    base = day.base()
+    day.tech(base, shift=(time(9, 0), time(11, 0)))  # room for one 60-minute visit only
+    next_day = day.call(35.69, 139.70, decision="next_business_day")
+    planning.plan_day(DAY, SYSTEM, time_limit_s=1)
+    assert db.session.get(Visit, next_day.id).status == "planned"
+    urgent = day.call(35.69, 139.71)
+    result = replanning.insert_call(urgent.id, SYSTEM)
+    assert db.session.get(Visit, urgent.id).status == "planned"
+    rolled = db.session.get(Visit, next_day.id)
+    assert (rolled.service_date, rolled.status) == (date(2026, 11, 27), "unassigned")
+    assert rolled.call.codes == ["CANNOT_ARRIVE_IN_HOURS"]
+    assert [m["visit_id"] for m in result["moved"]] == [next_day.id]
