@@ -42,13 +42,16 @@ def plan_day(service_date: date, actor: Actor, *, time_limit_s: float | None = N
              solution_limit: int | None = None) -> dict[str, Any]:
     """Plan every onsite visit of `service_date`; returns the §9.1 plan payload."""
     config = current_app.config
-    limit = float(time_limit_s or config.get("DISPATCH_PLAN_SECONDS") or 10)
     # A solution limit makes a run reproducible whatever the machine load (tests, replay).
     solution_limit = solution_limit or _int_or_none(config.get("DISPATCH_SOLUTION_LIMIT"))
-    options = {"time_limit_s": limit, "solution_limit": solution_limit}
     rows = load_day(service_date)
     travel = travel_from_config(config)
     problem = build_problem(rows, travel, config)
+    # Unless configured, the budget grows with the day: 2 s plus 1 s per 100 visits, <= 20 s
+    # (a coordinator waits for it on the board).
+    limit = float(time_limit_s or config.get("DISPATCH_PLAN_SECONDS")
+                  or min(20.0, 2.0 + len(problem.visits) / 100))
+    options = {"time_limit_s": limit, "solution_limit": solution_limit}
     answer = solve_problem(problem, options)
     plan = store_plan(service_date, problem, travel, options, answer, "solve")
     moved = apply_plan(rows, answer, plan, actor)
