@@ -9,9 +9,11 @@ from datetime import date, time, timedelta
 from sqlalchemy import select
 
 from dispatch import clock
+from dispatch.demo_data import day as demo_day
 from dispatch.demo_data import intake as demo_intake
 from dispatch.demo_data import registration as demo_registration
 from dispatch.demo_data import reporting as demo_reporting
+from dispatch.demo_data import trust as demo_trust
 from dispatch.extensions import db
 from dispatch.models import User
 from dispatch.services import accounts, catalog
@@ -90,7 +92,9 @@ def load_demo(today: date | None = None) -> Iterator[str]:
         # Each area seeds its own demo data through its own services, in workflow order.
         demo_registration.load(today)
         demo_intake.load(today)
+        demo_day.load(today)
         demo_reporting.load(today)
+        demo_trust.load(today)
     yield "demo database ready; logins (password: " + DEMO_PASSWORD + "):"
     seen: set[str] = set()
     for user in db.session.scalars(select(User).order_by(User.id)):

@@ -30,9 +30,7 @@ from dispatch.models import (
     Device,
     RepairCall,
     Site,
-    Technician,
     User,
-    Visit,
 )
 from dispatch.services.accounts import authenticate, is_throttled
 
@@ -118,15 +116,9 @@ def _coordinator_home(today: Any) -> str:
     return render_template("coordinator/home.html", today=today, calls=calls, queue=queue)
 
 
-def _technician_home(today: Any) -> str:
-    tech = db.session.scalar(select(Technician).where(Technician.email == current_user.email))
-    visits = []
-    if tech is not None:
-        visits = db.session.scalars(
-            select(Visit).where(Visit.technician_id == tech.id, Visit.service_date == today)
-            .order_by(Visit.sequence)
-        ).all()
-    return render_template("technician/home.html", today=today, tech=tech, visits=visits)
+def _technician_home(today: Any) -> Any:
+    # The tablet page (dispatch/views/technician.py) is the technician's day.
+    return redirect(url_for("tablet.today"))
 
 
 def _site_manager_home() -> str:
@@ -155,7 +147,15 @@ def _load_user(user_id: str) -> User | None:
 def init_pages(app: Flask) -> None:
     """Register the page blueprint, the login view and friendly error pages."""
     # Area blueprints import role_required from this module, so they load late.
-    from dispatch.views import admin, admin_privacy, customer, registration, reports
+    from dispatch.views import (
+        admin,
+        admin_privacy,
+        board,
+        customer,
+        registration,
+        reports,
+        technician,
+    )
     from dispatch.views import intake as intake_pages
 
     app.register_blueprint(bp)
@@ -165,6 +165,8 @@ def init_pages(app: Flask) -> None:
     app.register_blueprint(customer.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(admin_privacy.bp)
+    app.register_blueprint(board.bp)
+    app.register_blueprint(technician.bp)
     login_manager.login_view = "pages.login"
 
     @app.template_filter("tokyo")

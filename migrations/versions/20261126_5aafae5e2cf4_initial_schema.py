@@ -2,7 +2,7 @@
 
 Revision ID: 5aafae5e2cf4
 Revises: 
-Create Date: 2026-11-26 08:06:46.140265
+Create Date: 2026-11-26 08:14:38.453705
 
 """
 from alembic import op

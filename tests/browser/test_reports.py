@@ -32,7 +32,8 @@ def _login(page, email: str) -> None:
     page.fill("#email", email)
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url("**/")
+    # Each role lands on its own page (technicians on /tablet), so wait to leave the login.
+    page.wait_for_url(lambda url: "/login" not in url)
 
 
 def _fill_report(page, visit_id: int, result: str = "resolved") -> None:

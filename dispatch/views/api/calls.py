@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import request
@@ -20,9 +20,11 @@ blp = Blueprint("calls", __name__, url_prefix="/api/v1", description="Repair cal
 class CallIn(Schema):
     serial = fields.String(required=True, validate=validate.Length(1, 40))
     support_pack_id = fields.String(required=True, validate=validate.Length(1, 20))
-    received_at = fields.AwareDateTime(required=True)
+    # Calls are taken now; the range also keeps dates inside the holiday calendar's years.
+    received_at = fields.AwareDateTime(required=True, validate=validate.Range(
+        min=datetime(2000, 1, 1, tzinfo=UTC), max=datetime(2099, 12, 31, tzinfo=UTC)))
     symptom = fields.String(required=True, validate=validate.Length(1, 2000))
-    print_count = fields.Integer(allow_none=True, validate=validate.Range(min=0))
+    print_count = fields.Integer(allow_none=True, validate=validate.Range(0, 2**31 - 1))
     parts_required = fields.Boolean(load_default=False)
 
 

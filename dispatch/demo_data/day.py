@@ -1,0 +1,23 @@
+"""Demo data for the dispatch day: plan today if any onsite visits exist."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from dispatch.extensions import db
+from dispatch.models import Technician, Visit
+from dispatch.services import planning
+from dispatch.services.audit import Actor
+
+DEMO = Actor(label="demo")
+
+
+def load(today: date) -> None:
+    """Plan `today` (short solver budget) when it has visits and technicians."""
+    has_visit = db.session.scalar(select(Visit.id).where(Visit.service_date == today).limit(1))
+    has_tech = db.session.scalar(select(Technician.id).limit(1))
+    if has_visit is None or has_tech is None:
+        return
+    planning.plan_day(today, DEMO, time_limit_s=3)

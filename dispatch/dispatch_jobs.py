@@ -1,0 +1,66 @@
+"""Scheduled dispatch jobs (SPEC §6 "planning runs on a schedule"), wired in by the lead:
+
+    from dispatch.dispatch_jobs import register_dispatch_jobs
+    register_dispatch_jobs(scheduler)          # inside an app context, or pass app=
+
+- morning plan: every day at DISPATCH_MORNING_PLAN_AT (default 07:30 Asia/Tokyo). It plans
+  whenever today has onsite visits — business days, and also Saturdays for packs whose
+  support hours include them (§2: the pack's hours, not OXT's calendar, decide).
+- re-plan poll: every DISPATCH_REPLAN_POLL_MINUTES (default 5) minutes, new unassigned
+  visits of an already planned today are inserted (dispatch.services.replanning).
+  Intake may also call `replanning.replan_after_new_call(call_id, actor)` right after its
+  commit for an immediate insertion; the poll then finds nothing left to do.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from dispatch import clock
+from dispatch.extensions import db
+from dispatch.models import Visit
+from dispatch.services import planning, replanning
+from dispatch.services.audit import Actor
+
+log = logging.getLogger(__name__)
+JOB_ACTOR = Actor(label="scheduler")
+
+
+def morning_plan(app: Flask) -> dict[str, Any] | None:
+    """Plan today if it has onsite visits."""
+    with app.app_context():
+        today = clock.today_tokyo()
+        if db.session.scalar(select(Visit.id).where(Visit.service_date == today).limit(1)) is None:
+            return None
+        result = planning.plan_day(today, JOB_ACTOR)
+        log.info("morning plan %s: %d unassigned", today, len(result["unassigned"]))
+        return result
+
+
+def replan_new_calls(app: Flask) -> int:
+    """Insert today's new unassigned visits into today's plan; returns how many."""
+    with app.app_context():
+        ids = replanning.unplanned_visits(clock.today_tokyo())
+        for visit_id in ids:
+            replanning.insert_call(visit_id, JOB_ACTOR)
+        return len(ids)
+
+
+def register_dispatch_jobs(scheduler: Any, app: Flask | None = None) -> None:
+    """Add the morning plan and the re-plan poll to an APScheduler 3 scheduler."""
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    hour, minute = str(app.config.get("DISPATCH_MORNING_PLAN_AT") or "07:30").split(":")
+    poll = int(app.config.get("DISPATCH_REPLAN_POLL_MINUTES") or 5)
+    scheduler.add_job(morning_plan, CronTrigger(hour=int(hour), minute=int(minute),
+                                                timezone=clock.TOKYO),
+                      args=[app], id="dispatch.morning_plan", replace_existing=True,
+                      coalesce=True, max_instances=1, misfire_grace_time=1800)
+    scheduler.add_job(replan_new_calls, IntervalTrigger(minutes=poll), args=[app],
+                      id="dispatch.replan_new_calls", replace_existing=True, coalesce=True,
+                      max_instances=1)

@@ -1,0 +1,51 @@
+"""The coordinator board in a real browser: a new call appears, a re-plan routes it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from conftest import PASSWORD, TEST_ACTOR
+from day_rows import DAY, Day
+
+from dispatch.services import accounts, planning
+from dispatch.services.audit import SYSTEM
+
+
+@pytest.fixture
+def today(app, monkeypatch):
+    monkeypatch.setattr("dispatch.clock.now", lambda: datetime(2026, 11, 26, 1, 0, tzinfo=UTC))
+    monkeypatch.setitem(app.config, "DISPATCH_PLAN_SECONDS", 1)
+    monkeypatch.setitem(app.config, "DISPATCH_SOLUTION_LIMIT", 40)
+    return DAY
+
+
+def login(page, email: str) -> None:
+    page.goto("/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/")
+
+
+def test_new_call_appears_unassigned_and_replan_puts_it_on_a_route(app, page, today):
+    with app.app_context():
+        accounts.add_user("board@oxt.example.jp", "coordinator", PASSWORD, TEST_ACTOR)
+        day = Day()
+        base = day.base()
+        day.tech(base)
+        first = day.call(35.69, 139.70).id
+        planning.plan_day(today, SYSTEM)
+        new = day.call(35.66, 139.75).id  # taken after the morning plan
+    login(page, "board@oxt.example.jp")
+    page.goto("/board")
+    page.wait_for_selector(f"#unassigned li[data-visit='{new}']")
+    assert page.locator(f".tl-bar[data-visit='{first}']").count() == 1
+    # Markers and route lines are SVG paths in the DOM even without map tiles (offline).
+    assert page.locator("path.site-marker").count() >= 2
+    assert page.locator("path.route-line").count() == 1
+    page.click("#plan-button")
+    page.wait_for_selector(f".tl-bar[data-visit='{new}']")
+    assert page.locator(f"#unassigned li[data-visit='{new}']").count() == 0
+    assert page.locator(f"path.visit-{new}").count() == 1
+    assert page.locator("#busy").is_hidden()

@@ -1,0 +1,55 @@
+"""Board and tablet pages: roles, JSON for the board, status buttons on the tablet."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from conftest import PASSWORD
+
+from dispatch.extensions import db
+from dispatch.models import Visit
+from dispatch.services import planning
+from dispatch.services.audit import SYSTEM
+
+DAY = date(2026, 11, 26)
+
+
+def _login(client, make_user, role, email=None):
+    email, _ = make_user(role, email)
+    client.post("/login", data={"email": email, "password": PASSWORD})
+
+
+def test_board_json_lists_routes_and_unassigned_with_japanese_reasons(day, client, make_user):
+    base = day.base()
+    day.tech(base)
+    day.call(43.06, 141.35)  # unreachable: moved with CANNOT_ARRIVE_IN_HOURS
+    planning.plan_day(DAY, SYSTEM)
+    _login(client, make_user, "coordinator")
+    page = client.get("/board?date=2026-11-26")
+    assert page.status_code == 200 and b'id="map"' in page.data
+    assert b"<script>" not in page.data  # no inline scripts (CSP)
+    data = client.get("/board/data.json?date=2026-11-26").get_json()
+    assert data["moved"][0]["reasons"] == ["対応時間内に到着できないため翌対応日へ移動"]
+    assert data["bases"][0]["code"] == "TKY"
+
+
+def test_technicians_cannot_open_the_board(app, client, make_user):
+    _login(client, make_user, "technician")
+    assert client.get("/board").status_code == 403
+
+
+def test_tablet_lists_stops_with_map_links_and_marks_arrival(day, client, make_user):
+    base = day.base()
+    day.tech(base, email="tab@oxt.example.jp")
+    visit = day.call()
+    planning.plan_day(DAY, SYSTEM)
+    _login(client, make_user, "technician", "tab@oxt.example.jp")
+    assert client.get("/").headers["Location"].endswith("/tablet")
+    page = client.get("/tablet").get_data(as_text=True)
+    assert "geo:35.69,139.7" in page and "google.com/maps" in page
+    assert f"/reports/visit/{visit.id}" in page
+    version = db.session.get(Visit, visit.id).version
+    response = client.post(f"/tablet/visits/{visit.id}/status",
+                           data={"status": "arrived", "version": version})
+    assert response.status_code == 302
+    assert db.session.get(Visit, visit.id).status == "arrived"

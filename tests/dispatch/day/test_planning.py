@@ -1,0 +1,94 @@
+"""plan_day: every onsite visit of the date on a route, or moved with the reason (§5, §6)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from dispatch.extensions import db
+from dispatch.models import AuditEvent, Plan, Visit
+from dispatch.services import planning
+from dispatch.services.audit import SYSTEM
+
+DAY = date(2026, 11, 26)
+
+
+def test_plan_day_puts_visits_on_the_skilled_technician_inside_support_hours(day):
+    base = day.base()
+    corefido = day.tech(base, ("COREFIDO",))
+    vinci = day.tech(base, ("VINCI",))
+    a = day.call(35.69, 139.70)
+    b = day.call(35.66, 139.75, series="VINCI", decision="next_business_day")
+    result = planning.plan_day(DAY, SYSTEM, time_limit_s=1)
+    routes = {r["technician_id"]: r for r in result["routes"]}
+    assert [s["visit_id"] for s in routes[corefido.id]["stops"]] == [a.id]
+    assert [s["visit_id"] for s in routes[vinci.id]["stops"]] == [b.id]
+    stop = routes[corefido.id]["stops"][0]
+    assert stop["start"].endswith("+09:00") and stop["start"] >= "2026-11-26T09:00:00+09:00"
+    assert stop["end"] <= "2026-11-26T17:30:00+09:00"
+    assert routes[corefido.id]["base_code"] == "TKY"
+    assert result["unassigned"] == []
+    visit = db.session.get(Visit, a.id)
+    assert (visit.status, visit.technician_id, visit.sequence) == ("planned", corefido.id, 1)
+    assert visit.plan_id == result["plan_id"]
+
+
+def test_same_day_call_without_skilled_technician_moves_to_next_support_day(day):
+    base = day.base()
+    day.tech(base, ("COREFIDO",))
+    visit = day.call(series="VINCI")
+    result = planning.plan_day(DAY, SYSTEM, time_limit_s=1)
+    # Thursday 2026-11-26 → Friday 2026-11-27 under Mon–Fri hours.
+    assert result["moved"][0]["to"] == "2026-11-27"
+    assert result["unassigned"][0]["codes"] == ["NO_SKILLED_TECHNICIAN"]
+    row = db.session.get(Visit, visit.id)
+    assert (row.service_date, row.status) == (date(2026, 11, 27), "unassigned")
+    assert (row.call.decision, row.call.service_date) == ("next_business_day", date(2026, 11, 27))
+    assert row.call.codes == ["NO_SKILLED_TECHNICIAN"]
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "visit.moved"))
+
+
+def test_call_too_far_to_reach_in_hours_moves_with_cannot_arrive_in_hours(day):
+    base = day.base()
+    day.tech(base, ("COREFIDO",))
+    # Sapporo from Tokyo: ~1,100 km by road at 30 km/h cannot fit in a shift.
+    visit = day.call(43.06, 141.35)
+    result = planning.plan_day(DAY, SYSTEM, time_limit_s=1)
+    row = db.session.get(Visit, visit.id)
+    assert row.service_date == date(2026, 11, 27)
+    assert row.call.codes == ["CANNOT_ARRIVE_IN_HOURS"]
+    assert result["moved"][0]["codes"] == ["CANNOT_ARRIVE_IN_HOURS"]
+
+
+def test_visit_whose_pack_is_closed_that_day_moves_to_its_next_support_day(day):
+    base = day.base()
+    day.tech(base)
+    hours = {"days": ["mon"], "start": "09:00", "end": "17:00", "closed_on_holidays": True}
+    visit = day.call(hours=hours)
+    planning.plan_day(DAY, SYSTEM, time_limit_s=1)
+    assert db.session.get(Visit, visit.id).service_date == date(2026, 11, 30)  # next Monday
+
+
+def test_plan_keeps_problem_and_replay_gives_the_same_routes(day):
+    base = day.base()
+    for _ in range(2):
+        day.tech(base)
+    for k in range(6):
+        day.call(35.65 + 0.01 * k, 139.70 + 0.01 * k)
+    result = planning.plan_day(DAY, SYSTEM, time_limit_s=2, solution_limit=30)
+    plan = db.session.get(Plan, result["plan_id"])
+    assert {"technicians", "visits", "pins", "travel", "options"} <= set(plan.problem)
+    assert plan.problem["travel"]["pairs"]
+    again = planning.replay(plan.id)
+    assert again["identical"] is True
+
+
+def test_new_plan_replaces_the_current_one(day):
+    base = day.base()
+    day.tech(base)
+    day.call()
+    first = planning.plan_day(DAY, SYSTEM, time_limit_s=1)
+    second = planning.plan_day(DAY, SYSTEM, time_limit_s=1)
+    assert db.session.get(Plan, first["plan_id"]).is_current is False
+    assert planning.get_plan(DAY)["plan_id"] == second["plan_id"]

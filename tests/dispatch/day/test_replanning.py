@@ -1,0 +1,134 @@
+"""In-day re-planning (SPEC §6): insertion without moving started visits; progress and
+manual assignment with optimistic versions."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from dispatch.extensions import db
+from dispatch.models import Visit
+from dispatch.services import planning, replanning
+from dispatch.services.audit import SYSTEM
+
+DAY = date(2026, 11, 26)
+
+
+def _times(visit_id: int) -> tuple:
+    v = db.session.get(Visit, visit_id)
+    return v.technician_id, v.sequence, v.eta, v.start_at, v.status
+
+
+def test_new_same_day_call_is_inserted_without_touching_other_routes(day):
+    base = day.base()
+    day.tech(base)
+    day.tech(base)
+    first = [day.call(35.65 + 0.02 * k, 139.70) for k in range(4)]
+    planning.plan_day(DAY, SYSTEM, time_limit_s=1)
+    new = day.call(35.70, 139.71)
+    before = {v.id: _times(v.id) for v in first}
+    result = replanning.insert_call(new.id, SYSTEM)
+    row = db.session.get(Visit, new.id)
+    assert row.status == "planned" and row.technician_id is not None
+    untouched = [v for v, t in before.items() if t[0] != row.technician_id]
+    assert all(_times(v) == before[v] for v in untouched)
+    assert any(s["visit_id"] == new.id for r in result["routes"] for s in r["stops"])
+
+
+def test_insertion_keeps_arrived_visit_first_at_its_actual_time(day, api_as):
+    base = day.base()
+    tech = day.tech(base, email="t1@oxt.example.jp")
+    started = day.call(35.69, 139.70)
+    planning.plan_day(DAY, SYSTEM, time_limit_s=1)
+    technician = api_as("technician", "t1@oxt.example.jp")
+    version = db.session.get(Visit, started.id).version
+    response = technician.post(f"/visits/{started.id}/status",
+                               json={"status": "arrived", "version": version})
+    assert response.status_code == 200
+    arrived_at = db.session.get(Visit, started.id).start_at
+    new = day.call(35.66, 139.75)
+    replanning.insert_call(new.id, SYSTEM)
+    a, b = db.session.get(Visit, started.id), db.session.get(Visit, new.id)
+    assert (a.status, a.sequence, a.start_at) == ("arrived", 1, arrived_at)
+    assert (b.technician_id, b.sequence) == (tech.id, 2)
+
+
+def test_replan_after_new_call_inserts_only_into_a_planned_day(day):
+    base = day.base()
+    day.tech(base)
+    early = day.call()
+    assert replanning.replan_after_new_call(early.call_id, SYSTEM) == []  # no plan yet
+    planning.plan_day(DAY, SYSTEM, time_limit_s=1)
+    late = day.call(35.70, 139.72)
+    assert replanning.unplanned_visits(DAY) == [late.id]
+    replanning.replan_after_new_call(late.call_id, SYSTEM)
+    assert db.session.get(Visit, late.id).status == "planned"
+
+
+def test_technician_may_update_only_their_own_visits(day, api_as):
+    base = day.base()
+    day.tech(base, email="mine@oxt.example.jp")
+    visit = day.call()
+    planning.plan_day(DAY, SYSTEM, time_limit_s=1)
+    other = api_as("technician", "other@oxt.example.jp")
+    response = other.post(f"/visits/{visit.id}/status", json={"status": "en_route",
+                                                              "version": visit.version})
+    assert response.status_code == 403
+
+
+def test_stale_version_is_409_with_a_clear_message(day, coordinator):
+    base = day.base()
+    tech = day.tech(base)
+    visit = day.call()
+    planning.plan_day(DAY, SYSTEM, time_limit_s=1)
+    stale = db.session.get(Visit, visit.id).version - 1
+    response = coordinator.post(f"/visits/{visit.id}/assignment",
+                                json={"technician_id": tech.id, "pinned": True,
+                                      "version": stale})
+    assert response.status_code == 409
+    assert "changed by someone else" in response.get_json()["detail"]
+
+
+def test_coordinator_pins_a_visit_at_a_time_and_the_next_plan_keeps_it(day, coordinator):
+    base = day.base()
+    near = day.tech(base)
+    far_base = day.base("OSA", 34.70, 135.50)
+    day.tech(far_base)
+    visit = day.call()
+    planning.plan_day(DAY, SYSTEM, time_limit_s=1)
+    version = db.session.get(Visit, visit.id).version
+    response = coordinator.post(f"/visits/{visit.id}/assignment", json={
+        "technician_id": near.id, "pinned": True, "start": "14:00", "version": version})
+    assert response.status_code == 200
+    assert response.get_json()["start"] == "2026-11-26T14:00:00+09:00"
+    planning.plan_day(DAY, SYSTEM, time_limit_s=1)
+    row = db.session.get(Visit, visit.id)
+    assert row.technician_id == near.id
+    assert row.start_at == datetime(2026, 11, 26, 5, 0, tzinfo=UTC)
+
+
+def test_status_must_follow_the_visit_lifecycle(day, coordinator):
+    base = day.base()
+    day.tech(base)
+    visit = day.call()
+    planning.plan_day(DAY, SYSTEM, time_limit_s=1)
+    version = db.session.get(Visit, visit.id).version
+    response = coordinator.post(f"/visits/{visit.id}/status",
+                                json={"status": "done", "version": version})
+    assert response.status_code == 409
+
+
+def test_same_day_call_that_fits_nowhere_displaces_a_next_day_visit_by_warm_re_solve(day):
+    from datetime import time
+
+    base = day.base()
+    day.tech(base, shift=(time(9, 0), time(11, 0)))  # room for one 60-minute visit only
+    next_day = day.call(35.69, 139.70, decision="next_business_day")
+    planning.plan_day(DAY, SYSTEM, time_limit_s=1)
+    assert db.session.get(Visit, next_day.id).status == "planned"
+    urgent = day.call(35.69, 139.71)
+    result = replanning.insert_call(urgent.id, SYSTEM)
+    assert db.session.get(Visit, urgent.id).status == "planned"
+    rolled = db.session.get(Visit, next_day.id)
+    assert (rolled.service_date, rolled.status) == (date(2026, 11, 27), "unassigned")
+    assert rolled.call.codes == ["CANNOT_ARRIVE_IN_HOURS"]
+    assert [m["visit_id"] for m in result["moved"]] == [next_day.id]
