@@ -52,15 +52,22 @@ def replan_new_calls(app: Flask) -> int:
         return len(ids)
 
 
-def register_dispatch_jobs(scheduler: Any, app: Flask | None = None) -> None:
-    """Add the morning plan and the re-plan poll to an APScheduler 3 scheduler."""
+def register_dispatch_jobs(scheduler: Any, app: Flask | None = None,
+                           jobstore: str = "default") -> None:
+    """Add the morning plan and the re-plan poll to an APScheduler 3 scheduler.
+
+    They take the app as an argument, so they belong in an in-memory job store (an app
+    cannot be pickled into the database store); they are re-added at every start.
+    """
     app = app or current_app._get_current_object()  # type: ignore[attr-defined]
     hour, minute = str(app.config.get("DISPATCH_MORNING_PLAN_AT") or "07:30").split(":")
     poll = int(app.config.get("DISPATCH_REPLAN_POLL_MINUTES") or 5)
     scheduler.add_job(morning_plan, CronTrigger(hour=int(hour), minute=int(minute),
                                                 timezone=clock.TOKYO),
                       args=[app], id="dispatch.morning_plan", replace_existing=True,
+                      jobstore=jobstore,
                       coalesce=True, max_instances=1, misfire_grace_time=1800)
     scheduler.add_job(replan_new_calls, IntervalTrigger(minutes=poll), args=[app],
                       id="dispatch.replan_new_calls", replace_existing=True, coalesce=True,
+                      jobstore=jobstore,
                       max_instances=1)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import time
 
+from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
@@ -53,6 +54,9 @@ def run_scheduled_daily() -> dict[str, int] | None:
         return run_daily_once(clock.today_tokyo())
 
 
+IN_PROCESS = "in_process"
+
+
 def build_scheduler(app: Flask, *, blocking: bool = True,
                     jobstore_url: str | None = None) -> BaseScheduler:
     """A scheduler with the daily CronTrigger stored in the app's database."""
@@ -67,4 +71,9 @@ def build_scheduler(app: Flask, *, blocking: bool = True,
         # A run missed while the process was down is made up once, within 6 hours.
         coalesce=True, misfire_grace_time=6 * 3600, max_instances=1,
     )
+    # SPEC §6: the morning plan and re-plans after new same-day calls run in this process too.
+    from dispatch.dispatch_jobs import register_dispatch_jobs
+
+    scheduler.add_jobstore(MemoryJobStore(), alias=IN_PROCESS)
+    register_dispatch_jobs(scheduler, app, jobstore=IN_PROCESS)
     return scheduler
