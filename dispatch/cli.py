@@ -108,7 +108,7 @@ def _exec_gunicorn(host: str, port: int, workers: int, database_url: str | None)
     os.execve(sys.executable, args, env)
 
 
-@cli.command("serve")
+@cli.command("serve", with_appcontext=False)
 @click.option("--port", type=click.IntRange(1, 65535), default=None,
               help="Port (default: $PORT, else 5000).")
 @click.option("--host", default="127.0.0.1", show_default=True)
@@ -118,18 +118,21 @@ def serve(port: int | None, host: str, workers: int) -> None:
     _exec_gunicorn(host, _port_option(port), workers, None)
 
 
-@cli.command("demo")
+@cli.command("demo", with_appcontext=False)
 @click.option("--port", type=click.IntRange(1, 65535), default=None)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--no-serve", is_flag=True, help="Load the demo data and stop.")
+@click.option("--db-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="SQLite file (default: instance/dispatch.sqlite3).")
 @_fail_on_service_error
-def demo(port: int | None, host: str, no_serve: bool) -> None:
+def demo(port: int | None, host: str, no_serve: bool, db_file: Path | None) -> None:
     """Create the embedded SQLite database with demo data, then serve it."""
     from dispatch.config import sqlite_url
     from dispatch.demo import load_demo
 
     # The demo always runs on the embedded database, whatever DATABASE_URL says.
-    app = create_app({"SQLALCHEMY_DATABASE_URI": sqlite_url(str(ROOT / "instance"))})
+    url = f"sqlite:///{db_file.resolve()}" if db_file else sqlite_url(str(ROOT / "instance"))
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         from flask_migrate import upgrade
 

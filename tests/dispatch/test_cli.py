@@ -106,3 +106,12 @@ def test_restore_from_a_missing_file_fails_cleanly(db_url, tmp_path):
     result = run(["db", "restore", str(tmp_path / "nope.sqlite3")], db_url)
     assert result.returncode == 1
     assert result.stderr.strip().startswith("Error: no backup file at")
+
+
+def test_demo_builds_the_embedded_database_and_loads_data(tmp_path):
+    db_file = tmp_path / "demo.sqlite3"
+    # DATABASE_URL points elsewhere on purpose: the demo always uses its SQLite file.
+    done = run(["demo", "--no-serve", "--db-file", str(db_file)], "postgresql://unused/db")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "demo database ready" in done.stdout
+    assert db_file.stat().st_size > 0

@@ -54,9 +54,13 @@ def init_api(app: Flask, api: Api) -> None:
     api.spec.options["security"] = [{"bearerAuth": []}]
     app.before_request(refuse_nul)
     for blp in BLUEPRINTS:
-        blp.before_request(load_api_user)
-        # Bearer tokens are not sent by browsers on their own, so CSRF does not apply.
-        csrf.exempt(blp)
+        # Blueprints are module-level: set them up once, even when a process builds several
+        # apps (the demo command, tests, benchmarks).
+        if not getattr(blp, "dispatch_ready", False):
+            blp.before_request(load_api_user)
+            # Bearer tokens are not sent by browsers on their own, so CSRF does not apply.
+            csrf.exempt(blp)
+            blp.dispatch_ready = True
         api.register_blueprint(blp)
 
     @app.errorhandler(DispatchError)
