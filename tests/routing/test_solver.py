@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 
 from routing.nodes import NodeModel, NodeSpec, SolveOptions, VehicleSpec
@@ -40,3 +41,23 @@ def test_warm_start_routes_are_accepted_and_kept_when_optimal():
     solution = solve_nodes(start, SolveOptions(time_limit_s=1, solution_limit=5, parallel=False))
     assert sorted(node for node, _ in solution.routes[0].stops) == [1, 2]
     assert solution.objective == 40
+
+
+def test_multi_start_keeps_the_best_start_and_respects_windows():
+    from routing.solver import _MAIN_STARTS, _solve_starts
+
+    started = time.monotonic()
+    solution = _solve_starts(model(((0, 12),)), SolveOptions(time_limit_s=0.6), _MAIN_STARTS)
+    assert time.monotonic() - started < 3
+    assert solution.dropped == () and solution.late == 0
+    assert solution.objective == 40
+
+
+def test_multi_start_is_one_search_with_a_solution_limit_or_warm_start():
+    from routing.solver import _MAIN_STARTS, _solve_starts
+
+    options = SolveOptions(time_limit_s=0.6, solution_limit=5, first_solution="SAVINGS")
+    assert _solve_starts(model(), options, _MAIN_STARTS).config.startswith("SAVINGS+")
+    warm = replace(model(), initial_routes=((1, 2),))
+    options = replace(options, solution_limit=None)
+    assert _solve_starts(warm, options, _MAIN_STARTS).config.startswith("SAVINGS+")
