@@ -16,9 +16,10 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.orm.exc import StaleDataError
 
 from dispatch import clock
-from dispatch.errors import NotFound
+from dispatch.errors import Conflict, NotFound
 from dispatch.extensions import db
 from dispatch.models import Plan
 from dispatch.services.audit import Actor, record
@@ -34,6 +35,7 @@ from dispatch.services.plan_travel import RecordedTravel, travel_from_config
 from routing import RoutePlan, RoutingProblem, SolveOptions, solve
 from routing.regions import merge, repair, split_by_base
 
+PLAN_ATTEMPTS = 2
 # Below this many visits one search over all technicians beats splitting by base.
 REGION_THRESHOLD = 300
 
@@ -41,6 +43,18 @@ REGION_THRESHOLD = 300
 def plan_day(service_date: date, actor: Actor, *, time_limit_s: float | None = None,
              solution_limit: int | None = None) -> dict[str, Any]:
     """Plan every onsite visit of `service_date`; returns the §9.1 plan payload."""
+    # Solving takes seconds; a visit changed meanwhile (a technician's status, a signature)
+    # makes the answer stale. Plan again once on fresh rows, then tell the caller.
+    for _ in range(PLAN_ATTEMPTS):
+        try:
+            return _plan_day_once(service_date, actor, time_limit_s, solution_limit)
+        except StaleDataError:
+            db.session.rollback()
+    raise Conflict("visits of this day changed while it was being planned; plan again")
+
+
+def _plan_day_once(service_date: date, actor: Actor, time_limit_s: float | None,
+                   solution_limit: int | None) -> dict[str, Any]:
     config = current_app.config
     # A solution limit makes a run reproducible whatever the machine load (tests, replay).
     solution_limit = solution_limit or _int_or_none(config.get("DISPATCH_SOLUTION_LIMIT"))

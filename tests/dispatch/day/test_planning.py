@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
+from dispatch.errors import Conflict
 from dispatch.extensions import db
 from dispatch.models import AuditEvent, Plan, Visit
 from dispatch.services import planning
@@ -92,3 +95,35 @@ def test_new_plan_replaces_the_current_one(day):
     second = planning.plan_day(DAY, SYSTEM, time_limit_s=1)
     assert db.session.get(Plan, first["plan_id"]).is_current is False
     assert planning.get_plan(DAY)["plan_id"] == second["plan_id"]
+
+
+def test_visit_changed_while_solving_makes_the_plan_run_again_on_fresh_rows(day, monkeypatch):
+    base = day.base()
+    tech = day.tech(base, ("COREFIDO",))
+    a = day.call(35.69, 139.70)
+    real_apply = planning.apply_plan
+    calls = []
+
+    def stale_once(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:  # as if a signature had bumped the visit's version meanwhile
+            raise StaleDataError("visits changed")
+        return real_apply(*args, **kwargs)
+
+    monkeypatch.setattr(planning, "apply_plan", stale_once)
+    result = planning.plan_day(DAY, SYSTEM, time_limit_s=1)
+    assert len(calls) == 2
+    routes = {r["technician_id"]: r for r in result["routes"]}
+    assert [s["visit_id"] for s in routes[tech.id]["stops"]] == [a.id]
+
+
+def test_visits_changing_on_every_attempt_answer_409(day, monkeypatch):
+    day.tech(day.base(), ("COREFIDO",))
+    day.call(35.69, 139.70)
+
+    def always_stale(*args, **kwargs):
+        raise StaleDataError("visits changed")
+
+    monkeypatch.setattr(planning, "apply_plan", always_stale)
+    with pytest.raises(Conflict):
+        planning.plan_day(DAY, SYSTEM, time_limit_s=1)
