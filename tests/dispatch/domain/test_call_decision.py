@@ -3,6 +3,7 @@
 from datetime import date, datetime, time
 
 import pytest
+from hours_strategies import moments
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -323,9 +324,6 @@ def test_defer_for_routing_refuses_decisions_without_a_visit():
         defer_for_routing(phone, STANDARD)
 
 
-moments = st.datetimes(
-    min_value=datetime(2020, 1, 1), max_value=datetime(2035, 12, 31), timezones=st.just(TOKYO)
-)
 hours_choices = st.sampled_from([STANDARD, WITH_SATURDAY, CLOSED_MAY_1])
 onsite_areas = st.sampled_from([IN_SAME_DAY_AREA, OUTSIDE_SAME_DAY, ISLAND_OVERRIDDEN])
 

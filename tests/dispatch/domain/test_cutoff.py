@@ -3,6 +3,7 @@
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from hours_strategies import hours_strategy, moments
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -175,23 +176,6 @@ def test_naive_received_at_is_refused():
         same_day_promise(STANDARD, datetime(2026, 11, 26, 10, 0))
 
 
-hours_strategy = st.builds(
-    lambda days, start_minute, length, holidays, closed: SupportHours(
-        days=frozenset(days),
-        start=time(start_minute // 60, start_minute % 60),
-        end=time(*divmod(min(start_minute + length, 23 * 60 + 59), 60)),
-        closed_on_holidays=holidays,
-        closed_dates=frozenset(closed),
-    ),
-    days=st.sets(st.integers(0, 6), min_size=1),
-    start_minute=st.integers(0, 22 * 60),
-    length=st.integers(1, 15 * 60),
-    holidays=st.booleans(),
-    closed=st.sets(st.sampled_from([(1, 1), (1, 2), (5, 1), (8, 13), (12, 30), (12, 31)])),
-)
-moments = st.datetimes(
-    min_value=datetime(2020, 1, 1), max_value=datetime(2035, 12, 31), timezones=st.just(TOKYO)
-)
 
 
 @given(hours=hours_strategy, received_at=moments)
