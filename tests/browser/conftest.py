@@ -10,6 +10,7 @@ import os
 import shutil
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from flask import Flask
@@ -80,6 +81,17 @@ def _clean_database(app: Flask) -> Iterator[None]:
         for table in reversed(db.metadata.sorted_tables):
             db.session.execute(delete(table))
         db.session.commit()
+
+
+@pytest.fixture
+def today(app, monkeypatch):
+    """The dispatch day of the board and tablet tests, 10:00 in Tokyo, with quick plans."""
+    from day_rows import DAY
+
+    monkeypatch.setattr("dispatch.clock.now", lambda: datetime(2026, 11, 26, 1, 0, tzinfo=UTC))
+    monkeypatch.setitem(app.config, "DISPATCH_PLAN_SECONDS", 1)
+    monkeypatch.setitem(app.config, "DISPATCH_SOLUTION_LIMIT", 40)
+    return DAY
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-import pytest
 from conftest import PASSWORD, TEST_ACTOR
-from day_rows import DAY, Day
+from day_rows import Day
 
 from dispatch.services import accounts, planning
 from dispatch.services.audit import SYSTEM
-
-
-@pytest.fixture
-def today(app, monkeypatch):
-    monkeypatch.setattr("dispatch.clock.now", lambda: datetime(2026, 11, 26, 1, 0, tzinfo=UTC))
-    monkeypatch.setitem(app.config, "DISPATCH_PLAN_SECONDS", 1)
-    monkeypatch.setitem(app.config, "DISPATCH_SOLUTION_LIMIT", 40)
-    return DAY
 
 
 def login(page, email: str) -> None:
