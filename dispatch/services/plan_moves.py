@@ -1,13 +1,14 @@
 """Writing a routing answer back onto Visit rows, and moving what it could not serve (§5, §6).
 
 A dropped visit (other than one already under way) moves to its pack's next support day:
-the call becomes next_business_day with CANNOT_ARRIVE_IN_HOURS (or NO_SKILLED_TECHNICIAN)
-in its codes, and both call and visit get the new service date — audited and listed as
-"moved" in the plan result so the coordinator sees it.
+the call becomes next_business_day with CANNOT_ARRIVE_IN_HOURS (plus NO_CAPACITY when the
+day was full) or NO_SKILLED_TECHNICIAN in its codes, and both call and visit get the new
+service date — audited and listed as "moved" in the plan result so the coordinator sees it.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -87,6 +88,10 @@ def move_visit(visit: Visit, hours: Any, reason: DropReason, day: date,
                                 tuple(codes))
     else:
         decision = defer_for_routing(decision, hours)
+        if reason == DropReason.NO_CAPACITY and RuleCode.NO_CAPACITY not in decision.codes:
+            # §5's CANNOT_ARRIVE_IN_HOURS says the day could not take it; the §6 drop reason
+            # says why (the day's technicians are full), as NO_SKILLED_TECHNICIAN does.
+            decision = replace(decision, codes=(*decision.codes, RuleCode.NO_CAPACITY))
     call.decision = decision.decision.value
     call.service_date = decision.service_date
     call.codes = [str(c) for c in decision.codes]

@@ -27,6 +27,7 @@ from dispatch.services.plan_travel import RecordedTravel
 from routing import Break, Pin, Priority, RoutingProblem, TimeWindow
 from routing import Technician as RTech
 from routing import Visit as RVisit
+from routing.capacity import CapacityCut, select_within_capacity
 
 STARTED = ("en_route", "arrived", "done")
 ONSITE = ("same_day", "next_business_day")
@@ -116,6 +117,17 @@ def build_problem(rows: DayRows, travel: RecordedTravel,
         if pin is not None:
             pins.append(pin)
     return RoutingProblem(techs, tuple(visits), travel, tuple(pins))
+
+
+def bounded_problem(rows: DayRows, travel: RecordedTravel, config: Mapping[str, Any],
+                    keep: tuple[str, ...] = ()) -> CapacityCut:
+    """The day's problem holding only what its technicians could serve (routing.capacity).
+
+    Same-day promises first, then the oldest calls; the excess never reaches the travel
+    matrix or the solver, so building and solving stay bounded however large the day grew.
+    """
+    received = {key: visit.call.received_at for key, visit in rows.visits.items()}
+    return select_within_capacity(build_problem(rows, travel, config), received, keep)
 
 
 def _tech(t: Technician, lunch_minutes: int) -> RTech:

@@ -25,19 +25,21 @@ from dispatch.models import Plan
 from dispatch.services.audit import Actor, record
 from dispatch.services.plan_moves import apply_plan
 from dispatch.services.plan_problem import (
-    build_problem,
+    bounded_problem,
     load_day,
     problem_from_json,
     problem_json,
 )
 from dispatch.services.plan_result import plan_result
 from dispatch.services.plan_travel import RecordedTravel, travel_from_config
-from routing import RoutePlan, RoutingProblem, SolveOptions, solve
+from routing import DroppedVisit, DropReason, RoutePlan, RoutingProblem, SolveOptions, solve
 from routing.regions import merge, repair, split_by_base
 
 PLAN_ATTEMPTS = 2
 # Below this many visits one search over all technicians beats splitting by base.
 REGION_THRESHOLD = 300
+# The default solve budget never exceeds this, however large the day (a web worker waits).
+MAX_PLAN_SECONDS = 20.0
 
 
 def plan_day(service_date: date, actor: Actor, *, time_limit_s: float | None = None,
@@ -60,13 +62,14 @@ def _plan_day_once(service_date: date, actor: Actor, time_limit_s: float | None,
     solution_limit = solution_limit or _int_or_none(config.get("DISPATCH_SOLUTION_LIMIT"))
     rows = load_day(service_date)
     travel = travel_from_config(config)
-    problem = build_problem(rows, travel, config)
-    # Unless configured, the budget grows with the day: 2 s plus 1 s per 100 visits, <= 20 s
-    # (a coordinator waits for it on the board).
+    cut = bounded_problem(rows, travel, config)
+    problem = cut.problem
+    # Unless configured, the budget grows with the (bounded) day: 2 s plus 1 s per 100
+    # visits, <= 20 s (a coordinator waits for it on the board).
     limit = float(time_limit_s or config.get("DISPATCH_PLAN_SECONDS")
-                  or min(20.0, 2.0 + len(problem.visits) / 100))
+                  or min(MAX_PLAN_SECONDS, 2.0 + len(problem.visits) / 100))
     options = {"time_limit_s": limit, "solution_limit": solution_limit}
-    answer = solve_problem(problem, options)
+    answer = with_excess(solve_problem(problem, options), cut.excess)
     plan = store_plan(service_date, problem, travel, options, answer, "solve")
     moved = apply_plan(rows, answer, plan, actor)
     plan.solution = {**plan.solution, "moved": moved}
@@ -75,6 +78,12 @@ def _plan_day_once(service_date: date, actor: Actor, time_limit_s: float | None,
         "dropped": len(answer.dropped), "moved": len(moved), "status": answer.status})
     db.session.commit()
     return plan_result(service_date)
+
+
+def with_excess(answer: RoutePlan, excess: tuple[str, ...]) -> RoutePlan:
+    """The answer with the visits left out by the capacity bound as NO_CAPACITY drops."""
+    over = tuple(DroppedVisit(key, DropReason.NO_CAPACITY) for key in excess)
+    return replace(answer, dropped=answer.dropped + over)
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -169,8 +178,11 @@ def replay(plan_id: int) -> dict[str, Any]:
     answer = solve_problem(problem, plan.problem["options"])
     again = solution_json(answer, "replay")
     stored = plan.solution
+    # Visits over the day's capacity never were in the stored problem: compare the rest.
+    solved = {v["id"] for v in plan.problem["visits"]}
+    stored_drops = [tuple(d) for d in stored["dropped"] if d[0] in solved]
     same = (_routes_key(again) == _routes_key(stored)
-            and sorted(map(tuple, again["dropped"])) == sorted(map(tuple, stored["dropped"])))
+            and sorted(map(tuple, again["dropped"])) == sorted(stored_drops))
     return {"plan_id": plan.id, "identical": same, "stored": stored, "replayed": again}
 
 

@@ -27,7 +27,7 @@ from dispatch.extensions import db
 from dispatch.models import Plan, Visit
 from dispatch.services.audit import Actor, record
 from dispatch.services.plan_moves import apply_plan, move_visit, write_route
-from dispatch.services.plan_problem import DayRows, build_problem, load_day, to_seconds
+from dispatch.services.plan_problem import DayRows, bounded_problem, load_day, to_seconds
 from dispatch.services.plan_result import plan_result
 from dispatch.services.plan_travel import travel_from_config
 from dispatch.services.planning import plan_day, solve_problem, store_plan
@@ -70,8 +70,11 @@ def insert_call(visit_id: int, actor: Actor) -> dict[str, Any]:
     config = current_app.config
     rows = load_day(day)
     travel = travel_from_config(config)
-    problem = build_problem(rows, travel, config)
     key = str(visit_id)
+    # What technicians were told (bounded by their day already) and the new visit stay;
+    # the day's other unplanned visits, however many, only fill what capacity is left.
+    told = tuple(k for k, v in rows.visits.items() if v.technician_id is not None)
+    problem = bounded_problem(rows, travel, config, keep=(*told, key)).problem
     distances = {r["technician_id"]: r["distance_m"] for r in previous.solution["routes"]}
     current = routes_from_rows(rows, problem, distances, key)
     target = next((v for v in problem.visits if v.id == key), None)

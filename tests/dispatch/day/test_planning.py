@@ -127,3 +127,46 @@ def test_visits_changing_on_every_attempt_answer_409(day, monkeypatch):
     monkeypatch.setattr(planning, "apply_plan", always_stale)
     with pytest.raises(Conflict):
         planning.plan_day(DAY, SYSTEM, time_limit_s=1)
+
+
+def test_day_far_over_capacity_plans_quickly_and_rolls_the_excess_over_as_no_capacity(day):
+    import time as clock_time
+    from datetime import timedelta
+
+    base = day.base()
+    techs = [day.tech(base), day.tech(base)]  # 08:30-17:30 less 45 min lunch: 16.5 h of work
+    visits = []
+    for i in range(150):
+        visit = day.call(35.69 + 0.0004 * i, 139.70, minutes=60,
+                         decision="same_day" if i % 3 == 0 else "next_business_day")
+        # Received newest first: the last calls made are the oldest.
+        visit.call.received_at = visit.call.received_at - timedelta(minutes=i)
+        visits.append(visit)
+    db.session.commit()
+    same_day = [v.id for v in visits if v.call.decision == "same_day"]
+    began = clock_time.monotonic()
+    result = planning.plan_day(DAY, SYSTEM, time_limit_s=2, solution_limit=50)
+    assert clock_time.monotonic() - began < 20
+    plan = db.session.get(Plan, result["plan_id"])
+    # 16.5 h of work holds sixteen 60-minute visits: the 16 oldest same-day promises.
+    assert sorted(int(v["id"]) for v in plan.problem["visits"]) == sorted(same_day)[-16:]
+    routed = {s["visit_id"] for r in result["routes"] for s in r["stops"]}
+    assert routed and routed <= set(sorted(same_day)[-16:])
+    assert {r["technician_id"] for r in result["routes"] if r["stops"]} == {t.id for t in techs}
+    moved = {m["visit_id"]: m for m in result["moved"]}
+    assert len(routed) + len(moved) == 150
+    for visit in visits:
+        if visit.id in routed:
+            continue
+        row = db.session.get(Visit, visit.id)
+        assert (row.service_date, row.status, row.drop_codes) == (
+            date(2026, 11, 27), "unassigned", ["NO_CAPACITY"])
+        assert row.call.codes == ["CANNOT_ARRIVE_IN_HOURS", "NO_CAPACITY"]
+        assert (row.call.decision, moved[visit.id]["reason"]) == ("next_business_day",
+                                                                  "NO_CAPACITY")
+    unassigned = {u["visit_id"]: u for u in result["unassigned"]}
+    assert set(unassigned) == set(moved)
+    assert all(u["codes"] == ["CANNOT_ARRIVE_IN_HOURS", "NO_CAPACITY"]
+               and u["moved_to"] == "2026-11-27" for u in unassigned.values())
+    # The stored problem is the bounded one, and it re-solves to the same routes.
+    assert planning.replay(plan.id)["identical"] is True

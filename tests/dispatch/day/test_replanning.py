@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from dispatch.extensions import db
-from dispatch.models import Visit
+from dispatch.models import Plan, Visit
 from dispatch.services import planning, replanning
 from dispatch.services.audit import SYSTEM
 
@@ -130,5 +130,22 @@ def test_same_day_call_that_fits_nowhere_displaces_a_next_day_visit_by_warm_re_s
     assert db.session.get(Visit, urgent.id).status == "planned"
     rolled = db.session.get(Visit, next_day.id)
     assert (rolled.service_date, rolled.status) == (date(2026, 11, 27), "unassigned")
-    assert rolled.call.codes == ["CANNOT_ARRIVE_IN_HOURS"]
+    # Rolled over by routing (§5) because the day was full (§6 drop reason).
+    assert rolled.call.codes == ["CANNOT_ARRIVE_IN_HOURS", "NO_CAPACITY"]
     assert [m["visit_id"] for m in result["moved"]] == [next_day.id]
+
+
+def test_insertion_into_a_day_with_a_backlog_builds_only_what_capacity_leaves_room_for(day):
+    from datetime import time
+
+    day.tech(day.base(), shift=(time(9, 0), time(11, 0)))  # two 60-minute visits at most
+    told = day.call(35.69, 139.70, decision="next_business_day")
+    planning.plan_day(DAY, SYSTEM, time_limit_s=1)
+    backlog = [day.call(35.69, 139.70 + 0.001 * k, decision="next_business_day")
+               for k in range(30)]
+    urgent = day.call(35.69, 139.71)
+    result = replanning.insert_call(urgent.id, SYSTEM)
+    plan = db.session.get(Plan, result["plan_id"])
+    # The told route and the new call fill the two hours: none of the backlog is built.
+    assert {int(v["id"]) for v in plan.problem["visits"]} == {told.id, urgent.id}
+    assert all(db.session.get(Visit, v.id).drop_codes == [] for v in backlog)
