@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import psycopg
@@ -36,19 +35,6 @@ with app.app_context():
     rows = db.session.scalars(select(WorkReport).where(WorkReport.status == "signed")).all()
     print(len(rows), all(verify_report(r)["valid"] for r in rows))
 """
-
-
-@pytest.fixture
-def scratch_url():
-    """A database of its own, so backup and restore never touch the suite's schema."""
-    base = make_url(TEST_URL)
-    name = f"backup_{uuid.uuid4().hex[:10]}"
-    admin = base.set(drivername="postgresql", database="postgres").render_as_string(False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield base.set(database=name).render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _python(code: str, *args: str) -> str:
