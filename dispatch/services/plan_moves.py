@@ -8,6 +8,7 @@ service date — audited and listed as "moved" in the plan result so the coordin
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -38,28 +39,40 @@ def write_route(day: date, visit: Visit, tech_id: int, sequence: int,
         visit.eta, visit.start_at = at_seconds(day, arrival), at_seconds(day, start)
         visit.end_at = at_seconds(day, end)
         visit.status = "planned"
-    if plan is not None:
+    if plan is not None and (visit.status not in STARTED or visit.plan_id is None):
+        # A visit under way keeps the plan that sent the technician: rewriting it would
+        # bump its version under the technician's report and signature for nothing.
         visit.plan_id = plan.id
     visit.drop_codes = []
 
 
-def apply_plan(rows: DayRows, answer: RoutePlan, plan: Plan, actor: Actor) -> list[dict]:
-    """Write routes and drops; return the visits moved to another day."""
+def apply_plan(rows: DayRows, answer: RoutePlan, plan: Plan, actor: Actor,
+               changed: Collection[str] = ()) -> list[dict]:
+    """Write routes and drops; return the visits moved to another day.
+
+    `changed` visits were changed by someone else while the day was solved (a phone fix,
+    a technician's progress, a coordinator's pin): they keep that change, and the next
+    plan takes them as they are now. The other stops keep their planned times (a stop
+    left out of a route only leaves a gap).
+    """
     day = rows.service_date
     for route in answer.routes:
         for sequence, stop in enumerate(route.stops, start=1):
-            write_route(day, rows.visits[stop.visit_id], int(route.technician_id), sequence,
-                        (stop.arrival, stop.service_start, stop.service_end), plan)
+            if stop.visit_id not in changed:
+                write_route(day, rows.visits[stop.visit_id], int(route.technician_id),
+                            sequence, (stop.arrival, stop.service_start, stop.service_end),
+                            plan)
     moved = []
     reasons = {d.visit_id: d.reason for d in answer.dropped}
     reasons |= {key: DropReason.CANNOT_ARRIVE_IN_HOURS for key in rows.closed}
     for key, reason in reasons.items():
         visit = rows.visits[key]
-        if visit.status in STARTED:
+        if visit.status in STARTED or key in changed:
             continue
         moved.append(move_visit(visit, rows.hours[key], reason, day, actor))
     for key in rows.no_location:
-        unassign(rows.visits[key], [RuleCode.CANNOT_ARRIVE_IN_HOURS.value])
+        if key not in changed:
+            unassign(rows.visits[key], [RuleCode.CANNOT_ARRIVE_IN_HOURS.value])
     return moved
 
 

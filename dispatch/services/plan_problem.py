@@ -101,6 +101,24 @@ def load_day(service_date: date) -> DayRows:
     return rows
 
 
+def changed_since_load(rows: DayRows) -> set[str]:
+    """Keys of the visits that another transaction changed (visit or call) since load_day.
+
+    On PostgreSQL the rows are locked (FOR UPDATE) until the commit, calls before visits
+    and each in id order, the order every writer flushes them in; so the visits found
+    unchanged here can be written without a version conflict, whatever else goes on.
+    """
+    loaded_calls = {v.call_id: v.call.version for v in rows.visits.values()}
+    calls = dict(db.session.execute(  # type: ignore[arg-type]
+        select(RepairCall.id, RepairCall.version).where(RepairCall.id.in_(loaded_calls))
+        .order_by(RepairCall.id).with_for_update()).all())
+    visits = dict(db.session.execute(  # type: ignore[arg-type]
+        select(Visit.id, Visit.version).where(Visit.id.in_([v.id for v in rows.visits.values()]))
+        .order_by(Visit.id).with_for_update()).all())
+    return {key for key, v in rows.visits.items()
+            if visits.get(v.id) != v.version or calls.get(v.call_id) != loaded_calls[v.call_id]}
+
+
 def build_problem(rows: DayRows, travel: RecordedTravel,
                   config: Mapping[str, Any]) -> RoutingProblem:
     """The routing problem of the day's rows."""

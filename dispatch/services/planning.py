@@ -26,6 +26,7 @@ from dispatch.services.audit import Actor, record
 from dispatch.services.plan_moves import apply_plan
 from dispatch.services.plan_problem import (
     bounded_problem,
+    changed_since_load,
     load_day,
     problem_from_json,
     problem_json,
@@ -45,8 +46,9 @@ MAX_PLAN_SECONDS = 20.0
 def plan_day(service_date: date, actor: Actor, *, time_limit_s: float | None = None,
              solution_limit: int | None = None) -> dict[str, Any]:
     """Plan every onsite visit of `service_date`; returns the §9.1 plan payload."""
-    # Solving takes seconds; a visit changed meanwhile (a technician's status, a signature)
-    # makes the answer stale. Plan again once on fresh rows, then tell the caller.
+    # Solving takes seconds; visits changed meanwhile keep their change (changed_since_load
+    # locks the rest on PostgreSQL). SQLite cannot lock rows: a change between that check
+    # and the writes makes the answer stale; plan again once on fresh rows, then tell.
     for _ in range(PLAN_ATTEMPTS):
         try:
             return _plan_day_once(service_date, actor, time_limit_s, solution_limit)
@@ -70,9 +72,10 @@ def _plan_day_once(service_date: date, actor: Actor, time_limit_s: float | None,
                   or min(MAX_PLAN_SECONDS, 2.0 + len(problem.visits) / 100))
     options = {"time_limit_s": limit, "solution_limit": solution_limit}
     answer = with_excess(solve_problem(problem, options), cut.excess)
+    changed = changed_since_load(rows)
     plan = store_plan(service_date, problem, travel, options, answer, "solve")
-    moved = apply_plan(rows, answer, plan, actor)
-    plan.solution = {**plan.solution, "moved": moved}
+    moved = apply_plan(rows, answer, plan, actor, changed)
+    plan.solution = {**plan.solution, "moved": moved, "changed_meanwhile": len(changed)}
     record(actor, "plan.create", "plan", plan.id, after={
         "service_date": service_date, "routes": sum(1 for r in answer.routes if r.stops),
         "dropped": len(answer.dropped), "moved": len(moved), "status": answer.status})

@@ -46,7 +46,10 @@ for route in payload["routes"]:
     for stop in route["stops"]:
         visit = db.session.get(Visit, stop["visit_id"])
         assert visit.technician_id == route["technician_id"], "visit on another route"
-        assert visit.plan_id == current[0].id, "visit of an older plan"
+        if visit.status in ("en_route", "arrived", "done"):  # keeps the plan that sent it
+            assert visit.plan_id is not None, "visit under way without a plan"
+        else:
+            assert visit.plan_id == current[0].id, "visit of an older plan"
 print("consistent", len(current))
 """
 

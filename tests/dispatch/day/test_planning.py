@@ -170,3 +170,35 @@ def test_day_far_over_capacity_plans_quickly_and_rolls_the_excess_over_as_no_cap
                and u["moved_to"] == "2026-11-27" for u in unassigned.values())
     # The stored problem is the bounded one, and it re-solves to the same routes.
     assert planning.replay(plan.id)["identical"] is True
+
+
+def test_visit_changed_by_someone_else_while_solving_keeps_their_change_and_the_rest_is_planned(
+        day, monkeypatch):
+    from sqlalchemy import update
+
+    base = day.base()
+    tech = day.tech(base)
+    a = day.call(35.69, 139.70)
+    b = day.call(35.70, 139.71)
+    real_solve = planning.solve_problem
+    solves = []
+
+    def solve_while_b_is_resolved(*args, **kwargs):
+        solves.append(1)
+        answer = real_solve(*args, **kwargs)
+        # Meanwhile a coordinator fixes b on the phone (another transaction, seen as rows
+        # whose version moved on under the planner's loaded objects).
+        db.session.execute(update(Visit).where(Visit.id == b.id).values(
+            status="cancelled", version=Visit.version + 1),
+            execution_options={"synchronize_session": False})
+        return answer
+
+    monkeypatch.setattr(planning, "solve_problem", solve_while_b_is_resolved)
+    result = planning.plan_day(DAY, SYSTEM, time_limit_s=1)
+    # One solve, no 409: b keeps the coordinator's change, a is on the route.
+    assert len(solves) == 1
+    routes = {r["technician_id"]: r for r in result["routes"]}
+    assert [s["visit_id"] for s in routes[tech.id]["stops"]] == [a.id]
+    db.session.expire_all()
+    row = db.session.get(Visit, b.id)
+    assert (row.status, row.technician_id, row.plan_id) == ("cancelled", None, None)

@@ -149,3 +149,24 @@ def test_insertion_into_a_day_with_a_backlog_builds_only_what_capacity_leaves_ro
     # The told route and the new call fill the two hours: none of the backlog is built.
     assert {int(v["id"]) for v in plan.problem["visits"]} == {told.id, urgent.id}
     assert all(db.session.get(Visit, v.id).drop_codes == [] for v in backlog)
+
+
+def test_re_plan_leaves_a_visit_under_way_untouched_so_its_signature_never_conflicts(
+        day, coordinator):
+    base = day.base()
+    day.tech(base)
+    first = day.call(35.69, 139.70)
+    day.call(35.70, 139.71)
+    planning.plan_day(DAY, SYSTEM, time_limit_s=1)
+    visit = db.session.get(Visit, first.id)
+    response = coordinator.post(f"/visits/{first.id}/status",
+                                json={"status": "en_route", "version": visit.version})
+    assert response.status_code == 200
+    under_way = (response.get_json()["version"], visit.plan_id, visit.sequence)
+    day.call(35.71, 139.72)
+    planning.plan_day(DAY, SYSTEM, time_limit_s=1)
+    db.session.expire_all()
+    visit = db.session.get(Visit, first.id)
+    # Same version: a signature loaded before this re-plan still commits.
+    assert (visit.version, visit.plan_id, visit.sequence) == under_way
+    assert visit.status == "en_route"
