@@ -102,14 +102,15 @@ def _seed(count: int, actor) -> None:
     db.session.commit()
 
 
-def start_server(url: str, port: int, workers: int, threads: int) -> subprocess.Popen:
-    """gunicorn on loopback only; waits until it answers."""
+def start_server(url: str, port: int, workers: int, threads: int,
+                 extra: tuple[str, ...] = ()) -> subprocess.Popen:
+    """gunicorn on loopback only (`extra`: more gunicorn options); waits until it answers."""
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": SECRET, "DISPATCH_ENV": "production",
            "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "dispatch:create_app()", "--no-control-socket",
          "-w", str(workers), "--threads", str(threads), "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning"],
+         "--log-level", "warning", *extra],
         cwd=ROOT, env=env,
     )
     deadline = time.monotonic() + 30
