@@ -60,8 +60,7 @@ BY_DESIGN: dict[tuple[str, int], tuple[str, ...]] = {
     # The coordinator closes a call whose technician is already on the way or done, or
     # that a signature completed at that very moment (call_handling.resolve_by_phone).
     ("resolve", 409): ("is already", "changed by someone else"),
-    # Visits changed while the day was being solved, twice in a row (planning.plan_day).
-    ("plan", 409): ("changed while it was being planned",),
+    # (No 409 of POST /plans is by design on PostgreSQL: the rows it writes are locked.)
     # The technician read the plan, then a re-plan or a coordinator's phone fix changed
     # the visit: the optimistic version check (visit_control.set_status).
     ("en_route", 409): ("changed by someone else", "cannot become"),
