@@ -166,12 +166,34 @@ def run_all(paths, solvers, limit, bks, sets=None) -> list[dict]:
             rows.append(row)
             print(f"{name:10} {solver:6} feasible={feasible} veh={row['vehicles']} "
                   f"dist={distance:.2f} t={row['seconds']}s {row['problems']}", flush=True)
+    return add_pyvrp_gaps(rows)
+
+
+def add_pyvrp_gaps(rows: list[dict]) -> list[dict]:
+    """Each row's distance gap to PyVRP's feasible solution of the same instance."""
     by_key = {(r["instance"], r["solver"]): r for r in rows}
     for r in rows:
         ref = by_key.get((r["instance"], "pyvrp"))
         usable = ref is not None and ref["feasible"]
         r["gap_pyvrp_pct"] = gap(r["distance"], ref["distance"]) if usable else None
     return rows
+
+
+def with_reference(rows: list[dict], reference: Path, instances: set[str]) -> list[dict]:
+    """Add the reference run's rows of solvers not run now, then recompute PyVRP gaps."""
+    ran = {r["solver"] for r in rows}
+    with reference.open(encoding="utf-8") as handle:
+        for old in csv.DictReader(handle):
+            if old["solver"] in ran or old["instance"] not in instances:
+                continue
+            rows.append({
+                **old, "feasible": old["feasible"] == "True", "vehicles": int(old["vehicles"]),
+                "distance": float(old["distance"]), "seconds": float(old["seconds"]),
+                "gap_bks_pct": float(old["gap_bks_pct"]) if old["gap_bks_pct"] else None,
+            })
+    order = {name: k for k, name in enumerate(dict.fromkeys(r["instance"] for r in rows))}
+    rows.sort(key=lambda r: (order[r["instance"]], r["solver"] != "ours", r["solver"]))
+    return add_pyvrp_gaps(rows)
 
 
 def _fmt(value) -> str:
@@ -223,6 +245,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--solvers", default="ours,pyvrp")
     parser.add_argument("--instances", default=None, help="comma-separated names")
     parser.add_argument("--out", default="benchmarks/out/routing-bench.md")
+    parser.add_argument("--reference", default=None,
+                        help="CSV of an earlier run whose other solvers' rows are reused "
+                             "(e.g. PyVRP and VROOM when only our solver changed)")
     args = parser.parse_args(argv)
     names = {n.strip().upper() for n in args.instances.split(",")} if args.instances else None
     paths = find_instances(args.folders, names)
@@ -234,6 +259,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     solvers = available([s.strip() for s in args.solvers.split(",") if s.strip()])
     rows = run_all(paths, solvers, args.time_limit, read_bks(args.folders), sets)
+    if args.reference:
+        rows = with_reference(rows, Path(args.reference), {p.stem.upper() for p in paths})
     write_tables(rows, Path(args.out), args.time_limit, " ".join(sys.argv))
     print(f"wrote {args.out}")
     return 0
