@@ -142,11 +142,12 @@ def gap(value: float | None, reference: float | None) -> float | None:
     return 100.0 * (value - reference) / reference
 
 
-def run_all(paths, solvers, limit, bks) -> list[dict]:
+def run_all(paths, solvers, limit, bks, sets=None) -> list[dict]:
     """Solve every instance with every solver; check each solution independently."""
     rows = []
     for path in paths:
         name = path.stem.upper()
+        set_name = (sets or {}).get(path, "")
         for solver in solvers:
             started = time.monotonic()
             try:
@@ -155,7 +156,7 @@ def run_all(paths, solvers, limit, bks) -> list[dict]:
             except Exception as exc:  # a crashing solver is a result, not a stop
                 routes, feasible, distance, problems = [], False, math.nan, [repr(exc)]
             row = {
-                "instance": name, "solver": solver, "feasible": feasible,
+                "set": set_name, "instance": name, "solver": solver, "feasible": feasible,
                 "vehicles": len([r for r in routes if r]), "distance": round(distance, 2),
                 "seconds": round(time.monotonic() - started, 1),
                 "bks_vehicles": bks.get(name, (None, None))[0],
@@ -165,12 +166,34 @@ def run_all(paths, solvers, limit, bks) -> list[dict]:
             rows.append(row)
             print(f"{name:10} {solver:6} feasible={feasible} veh={row['vehicles']} "
                   f"dist={distance:.2f} t={row['seconds']}s {row['problems']}", flush=True)
+    return add_pyvrp_gaps(rows)
+
+
+def add_pyvrp_gaps(rows: list[dict]) -> list[dict]:
+    """Each row's distance gap to PyVRP's feasible solution of the same instance."""
     by_key = {(r["instance"], r["solver"]): r for r in rows}
     for r in rows:
         ref = by_key.get((r["instance"], "pyvrp"))
         usable = ref is not None and ref["feasible"]
         r["gap_pyvrp_pct"] = gap(r["distance"], ref["distance"]) if usable else None
     return rows
+
+
+def with_reference(rows: list[dict], reference: Path, instances: set[str]) -> list[dict]:
+    """Add the reference run's rows of solvers not run now, then recompute PyVRP gaps."""
+    ran = {r["solver"] for r in rows}
+    with reference.open(encoding="utf-8") as handle:
+        for old in csv.DictReader(handle):
+            if old["solver"] in ran or old["instance"] not in instances:
+                continue
+            rows.append({
+                **old, "feasible": old["feasible"] == "True", "vehicles": int(old["vehicles"]),
+                "distance": float(old["distance"]), "seconds": float(old["seconds"]),
+                "gap_bks_pct": float(old["gap_bks_pct"]) if old["gap_bks_pct"] else None,
+            })
+    order = {name: k for k, name in enumerate(dict.fromkeys(r["instance"] for r in rows))}
+    rows.sort(key=lambda r: (order[r["instance"]], r["solver"] != "ours", r["solver"]))
+    return add_pyvrp_gaps(rows)
 
 
 def _fmt(value) -> str:
@@ -184,23 +207,29 @@ def _fmt(value) -> str:
 def write_tables(rows: list[dict], out: Path, limit: float, command: str) -> None:
     """Markdown table per instance and mean per solver; CSV next to it."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    columns = ["instance", "solver", "feasible", "vehicles", "bks_vehicles", "distance",
+    columns = ["set", "instance", "solver", "feasible", "vehicles", "bks_vehicles", "distance",
                "gap_bks_pct", "gap_pyvrp_pct", "seconds"]
     lines = [f"Time limit {limit} s. Command: `{command}`", "",
              "| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     lines += ["| " + " | ".join(_fmt(r[c]) for c in columns) + " |" for r in rows]
-    lines += ["", "| solver | feasible | mean vehicles | mean gap to BKS % | mean gap to PyVRP % |",
-              "|---|---|---|---|---|"]
-    for solver in dict.fromkeys(r["solver"] for r in rows):
-        mine = [r for r in rows if r["solver"] == solver]
-        gaps = [r["gap_bks_pct"] for r in mine if r["gap_bks_pct"] is not None and r["feasible"]]
-        pgaps = [r["gap_pyvrp_pct"] for r in mine if r["gap_pyvrp_pct"] is not None]
-        lines.append(
-            f"| {solver} | {sum(r['feasible'] for r in mine)}/{len(mine)} | "
-            f"{statistics.mean(r['vehicles'] for r in mine):.2f} | "
-            f"{_fmt(statistics.mean(gaps) if gaps else None)} | "
-            f"{_fmt(statistics.mean(pgaps) if pgaps else None)} |"
-        )
+    lines += ["", "| set | solver | feasible | mean vehicles | mean gap to BKS % "
+              "| mean gap to PyVRP % |", "|---|---|---|---|---|---|"]
+    sets = list(dict.fromkeys(r["set"] for r in rows))
+    groups = [(name, [r for r in rows if r["set"] == name]) for name in sets]
+    if len(sets) > 1:
+        groups.append(("all", rows))
+    for set_name, members in groups:
+        for solver in dict.fromkeys(r["solver"] for r in members):
+            mine = [r for r in members if r["solver"] == solver]
+            gaps = [r["gap_bks_pct"] for r in mine
+                    if r["gap_bks_pct"] is not None and r["feasible"]]
+            pgaps = [r["gap_pyvrp_pct"] for r in mine if r["gap_pyvrp_pct"] is not None]
+            lines.append(
+                f"| {set_name or '-'} | {solver} | {sum(r['feasible'] for r in mine)}/{len(mine)}"
+                f" | {statistics.mean(r['vehicles'] for r in mine):.2f} | "
+                f"{_fmt(statistics.mean(gaps) if gaps else None)} | "
+                f"{_fmt(statistics.mean(pgaps) if pgaps else None)} |"
+            )
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with out.with_suffix(".csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=[*columns, "problems"])
@@ -216,14 +245,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--solvers", default="ours,pyvrp")
     parser.add_argument("--instances", default=None, help="comma-separated names")
     parser.add_argument("--out", default="benchmarks/out/routing-bench.md")
+    parser.add_argument("--reference", default=None,
+                        help="CSV of an earlier run whose other solvers' rows are reused "
+                             "(e.g. PyVRP and VROOM when only our solver changed)")
     args = parser.parse_args(argv)
     names = {n.strip().upper() for n in args.instances.split(",")} if args.instances else None
     paths = find_instances(args.folders, names)
+    # The set an instance belongs to is the folder argument it was found under.
+    sets = {path: Path(folder).name for folder in args.folders
+            for path in find_instances([folder], names)}
     if not paths:
         print("error: no instance files found", file=sys.stderr)
         return 1
     solvers = available([s.strip() for s in args.solvers.split(",") if s.strip()])
-    rows = run_all(paths, solvers, args.time_limit, read_bks(args.folders))
+    rows = run_all(paths, solvers, args.time_limit, read_bks(args.folders), sets)
+    if args.reference:
+        rows = with_reference(rows, Path(args.reference), {p.stem.upper() for p in paths})
     write_tables(rows, Path(args.out), args.time_limit, " ".join(sys.argv))
     print(f"wrote {args.out}")
     return 0
