@@ -88,3 +88,20 @@ class Day:
         db.session.add(visit)
         db.session.commit()
         return visit
+
+
+def cancelling_meanwhile(real: Any, visit: Visit, calls: list[int]) -> Any:
+    """`real`, wrapped so that each call is counted in `calls` and, once it has returned,
+    `visit` is cancelled as another transaction would (a coordinator fixing it on the
+    phone): its row and version move on under objects the caller's session loaded."""
+    from sqlalchemy import update
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        answer = real(*args, **kwargs)
+        db.session.execute(update(Visit).where(Visit.id == visit.id).values(
+            status="cancelled", version=Visit.version + 1),
+            execution_options={"synchronize_session": False})
+        return answer
+
+    return wrapper

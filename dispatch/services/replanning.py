@@ -21,16 +21,23 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import defer
+from sqlalchemy.orm.exc import StaleDataError
 
-from dispatch.errors import NotFound
+from dispatch.errors import Conflict, NotFound
 from dispatch.extensions import db
 from dispatch.models import Plan, Visit
 from dispatch.services.audit import Actor, record
 from dispatch.services.plan_moves import apply_plan, move_visit, write_route
-from dispatch.services.plan_problem import DayRows, bounded_problem, load_day, to_seconds
+from dispatch.services.plan_problem import (
+    DayRows,
+    bounded_problem,
+    changed_since_load,
+    load_day,
+    to_seconds,
+)
 from dispatch.services.plan_result import plan_result
 from dispatch.services.plan_travel import travel_from_config
-from dispatch.services.planning import plan_day, solve_problem, store_plan
+from dispatch.services.planning import PLAN_ATTEMPTS, plan_day, solve_problem, store_plan
 from routing import DropReason, Route, RoutePlan, RoutingProblem, Stop, insert_visit
 from routing.regions import split_by_base
 
@@ -59,7 +66,21 @@ def routes_from_rows(rows: DayRows, problem: RoutingProblem, distances: dict[str
 
 
 def insert_call(visit_id: int, actor: Actor) -> dict[str, Any]:
-    """Insert one visit into its day's current plan (or plan the day if none yet)."""
+    """Insert one visit into its day's current plan (or plan the day if none yet).
+
+    As in plan_day, visits changed by others while the insertion was computed keep their
+    change (locked on PostgreSQL); where SQLite lets a change slip in before the writes,
+    the insertion runs once more on fresh rows, then answers 409.
+    """
+    for _ in range(PLAN_ATTEMPTS):
+        try:
+            return _insert_call_once(visit_id, actor)
+        except StaleDataError:
+            db.session.rollback()
+    raise Conflict("visits of this day changed while the call was being inserted; try again")
+
+
+def _insert_call_once(visit_id: int, actor: Actor) -> dict[str, Any]:
     visit = db.session.get(Visit, visit_id)
     if visit is None:
         raise NotFound(f"no visit {visit_id}")
@@ -86,11 +107,12 @@ def insert_call(visit_id: int, actor: Actor) -> dict[str, Any]:
         answer, method = insert_visit(problem, current, target), "insert"
     if target is not None and any(d.visit_id == key for d in answer.dropped):
         answer, method = resolve_region(problem, current, key, options), "resolve"
+    changed = changed_since_load(rows)
     plan = store_plan(day, problem, travel, options, answer, method)
     if method == "resolve":
-        moved += apply_plan(rows, answer, plan, actor)
+        moved += apply_plan(rows, answer, plan, actor, changed)
     else:
-        moved += _write_insertion(rows, answer, plan, key, actor)
+        moved += _write_insertion(rows, answer, plan, key, actor, changed)
     plan.solution = {**plan.solution, "moved": moved}
     record(actor, "plan.insert", "visit", visit_id, after={"method": method, "plan": plan.id})
     db.session.commit()
@@ -98,13 +120,18 @@ def insert_call(visit_id: int, actor: Actor) -> dict[str, Any]:
 
 
 def _write_insertion(rows: DayRows, answer: RoutePlan, plan: Plan, key: str,
-                     actor: Actor) -> list[dict[str, Any]]:
+                     actor: Actor, changed: set[str]) -> list[dict[str, Any]]:
     """Only the route that took the visit changes; the others keep what they were told
-    (and their plan_id: the plan that last placed them)."""
+    (and their plan_id: the plan that last placed them). Stops `changed` by others
+    meanwhile keep that change."""
+    if key in changed:  # fixed on the phone (or otherwise settled) while being inserted
+        return []
     for route in answer.routes:
         if key not in [s.visit_id for s in route.stops]:
             continue
         for sequence, stop in enumerate(route.stops, start=1):
+            if stop.visit_id in changed:
+                continue
             write_route(rows.service_date, rows.visits[stop.visit_id],
                         int(route.technician_id), sequence,
                         (stop.arrival, stop.service_start, stop.service_end), plan)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from day_rows import cancelling_meanwhile
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -174,26 +175,14 @@ def test_day_far_over_capacity_plans_quickly_and_rolls_the_excess_over_as_no_cap
 
 def test_visit_changed_by_someone_else_while_solving_keeps_their_change_and_the_rest_is_planned(
         day, monkeypatch):
-    from sqlalchemy import update
-
     base = day.base()
     tech = day.tech(base)
     a = day.call(35.69, 139.70)
     b = day.call(35.70, 139.71)
-    real_solve = planning.solve_problem
-    solves = []
-
-    def solve_while_b_is_resolved(*args, **kwargs):
-        solves.append(1)
-        answer = real_solve(*args, **kwargs)
-        # Meanwhile a coordinator fixes b on the phone (another transaction, seen as rows
-        # whose version moved on under the planner's loaded objects).
-        db.session.execute(update(Visit).where(Visit.id == b.id).values(
-            status="cancelled", version=Visit.version + 1),
-            execution_options={"synchronize_session": False})
-        return answer
-
-    monkeypatch.setattr(planning, "solve_problem", solve_while_b_is_resolved)
+    solves: list[int] = []
+    # Meanwhile a coordinator fixes b on the phone.
+    monkeypatch.setattr(planning, "solve_problem",
+                        cancelling_meanwhile(planning.solve_problem, b, solves))
     result = planning.plan_day(DAY, SYSTEM, time_limit_s=1)
     # One solve, no 409: b keeps the coordinator's change, a is on the route.
     assert len(solves) == 1

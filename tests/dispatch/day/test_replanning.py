@@ -5,6 +5,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
+from day_rows import cancelling_meanwhile
+from sqlalchemy.orm.exc import StaleDataError
+
+from dispatch.errors import Conflict
 from dispatch.extensions import db
 from dispatch.models import Plan, Visit
 from dispatch.services import planning, replanning
@@ -62,6 +67,42 @@ def test_replan_after_new_call_inserts_only_into_a_planned_day(day):
     assert replanning.unplanned_visits(DAY) == [late.id]
     replanning.replan_after_new_call(late.call_id, SYSTEM)
     assert db.session.get(Visit, late.id).status == "planned"
+
+
+def test_visit_changed_by_someone_else_while_inserting_keeps_their_change_and_the_call_goes_in(
+        day, monkeypatch):
+    base = day.base()
+    tech = day.tech(base)
+    a = day.call(35.69, 139.70)
+    b = day.call(35.70, 139.71)
+    planning.plan_day(DAY, SYSTEM, time_limit_s=1)
+    new = day.call(35.695, 139.705)
+    inserts: list[int] = []
+    # Meanwhile a coordinator fixes b on the phone.
+    monkeypatch.setattr(replanning, "insert_visit",
+                        cancelling_meanwhile(replanning.insert_visit, b, inserts))
+    replanning.insert_call(new.id, SYSTEM)
+    # One insertion, no retry and no 409: b keeps the coordinator's change.
+    assert len(inserts) == 1
+    db.session.expire_all()
+    assert db.session.get(Visit, b.id).status == "cancelled"
+    placed = db.session.get(Visit, new.id)
+    assert (placed.status, placed.technician_id) == ("planned", tech.id)
+    assert db.session.get(Visit, a.id).status == "planned"
+
+
+def test_insertion_with_visits_changing_on_every_attempt_answers_409(day, monkeypatch):
+    day.tech(day.base())
+    day.call(35.69, 139.70)
+    planning.plan_day(DAY, SYSTEM, time_limit_s=1)
+    new = day.call(35.70, 139.71)
+
+    def always_stale(*args, **kwargs):
+        raise StaleDataError("visits changed")
+
+    monkeypatch.setattr(replanning, "_write_insertion", always_stale)
+    with pytest.raises(Conflict):
+        replanning.insert_call(new.id, SYSTEM)
 
 
 def test_technician_may_update_only_their_own_visits(day, api_as):
