@@ -56,16 +56,17 @@ def _helper(model: NodeModel, options: SolveOptions, connection) -> None:
     connection.close()
 
 
-# Multi-start. On Solomon/Homberger VRPTW, GLS reaches at 2.5 s (100 customers) or 5 s
-# (200) within ~0.5 % of what it reaches at 10 s: it stalls in the basin of its first
-# solution, and which first solution leads to the best basin varies by instance (savings
-# builds more, shorter routes and wins on R2; cheapest insertion wins on C1). So a process
-# with a budget of several such stalls runs several differently started searches and keeps
-# the best.
+# Multi-start. On tight-window VRPTW GLS reaches at 2.5 s (100 customers) within ~0.5 % of
+# what it reaches at 10 s: it stalls in the basin of its first solution, and which first
+# solution leads to the best basin varies by instance (savings builds more, shorter routes
+# and wins on R2; cheapest insertion wins on C1). On wide windows (R2, RC2, x04/x08) it keeps
+# improving for longer. So a process runs several differently started searches, each long
+# enough for the wide-window case, and keeps the best.
 # Seconds per node one start gets; the number of starts is the budget over that, rounded.
-# 100 customers at 10 s: 4 starts here, 3 in the helper; 200 customers: 2 and 2. 0.016
-# (3 and 3 starts on 200 customers) measured worse on the 13-instance run (+2.51 % vs +2.35 %).
-_START_SECONDS_PER_NODE = 0.025
+# 100 customers at 10 s: 2 starts per process; 200 customers: 1. 0.025 (4 + 3 starts on
+# 100 customers) was 1.4 % worse on 8 Solomon instances (R112 −6.6 %, R203 −2.3 %, RC208
+# −2.2 %, none better) and even on 8 Homberger ones (within noise); 0.016 was worse still.
+_START_SECONDS_PER_NODE = 0.045
 # Each process's starts after its first (options.first_solution in this process, its
 # alternative in the helper): (first solution strategy, extra search parameters).
 _MAIN_STARTS = (
