@@ -258,6 +258,12 @@ def main(argv: list[str] | None = None) -> int:
         print("error: no instance files found", file=sys.stderr)
         return 1
     solvers = available([s.strip() for s in args.solvers.split(",") if s.strip()])
+    if "ours" in solvers:
+        # Compile the ruin-and-recreate kernels (or load numba's cache) before any clock
+        # starts, as PyVRP and VROOM are compiled ahead of time.
+        from routing.ruin_recreate import warm_up
+
+        warm_up()
     rows = run_all(paths, solvers, args.time_limit, read_bks(args.folders), sets)
     if args.reference:
         rows = with_reference(rows, Path(args.reference), {p.stem.upper() for p in paths})

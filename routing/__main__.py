@@ -19,7 +19,15 @@ def main(argv: list[str] | None = None) -> int:
     vrptw.add_argument("--time-limit", type=float, default=10.0, help="seconds (wall)")
     vrptw.add_argument("--solution-limit", type=int, default=None, help="deterministic budget")
     vrptw.add_argument("--parallel", choices=["auto", "on", "off"], default="auto")
+    commands.add_parser(
+        "compile", help="compile the ruin-and-recreate kernels into numba's on-disk cache"
+    )
     args = parser.parse_args(argv)
+    if args.command == "compile":
+        from routing.ruin_recreate import warm_up
+
+        warm_up()
+        return 0
     if args.time_limit <= 0:
         print("error: --time-limit must be positive", file=sys.stderr)
         return 2

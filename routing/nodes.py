@@ -87,6 +87,9 @@ class SolveOptions:
     # When set, a window's end becomes soft at this cost per time unit late, letting the
     # search cross infeasible ground; only late-free results are ever accepted.
     soft_window_cost: int | None = None
+    # Improve OR-Tools' solution by ruin-and-recreate (routing.ruin_recreate) where the
+    # model allows it; off gives OR-Tools alone.
+    ruin_recreate: bool = True
 
     def is_parallel(self, nodes: int) -> bool:
         """Whether to run the second search."""

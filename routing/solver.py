@@ -3,6 +3,11 @@
 The steps follow OR-Tools' own order: manager and model, transit callbacks and arc cost,
 dimensions with windows, breaks, capacities, per-node rules, disjunctions, search
 parameters, (warm) solve, extraction.
+
+Where routing.ruin_recreate supports the model (no breaks), OR-Tools builds and polishes a
+first solution in a small share of the budget and ruin-and-recreate improves it for the
+rest: on Solomon and Homberger instances that closes most of the gap OR-Tools' own search
+leaves (benchmarks/RESULTS-routing.md).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from dataclasses import replace
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from ortools.util import optional_boolean_pb2
 
+from routing import ruin_recreate
 from routing.nodes import NodeModel, NodeSolution, SolveOptions, VehicleRoute
 
 # Process start-up (spawn + importing ortools) eats into the helper's budget.
@@ -23,7 +29,7 @@ _HELPER_STARTUP_S = 1.5
 def solve_nodes(model: NodeModel, options: SolveOptions) -> NodeSolution:
     """Solve; with options.parallel, race a second configuration in another process."""
     if not options.is_parallel(len(model.nodes)) or options.time_limit_s < 2 * _HELPER_STARTUP_S:
-        return _solve_once(model, options)
+        return _search(model, options, None, seed=1)
     helper_options = replace(
         options,
         first_solution=_ALTERNATIVE_FIRST_SOLUTION.get(options.first_solution, "SAVINGS"),
@@ -37,7 +43,7 @@ def solve_nodes(model: NodeModel, options: SolveOptions) -> NodeSolution:
     helper = context.Process(target=_helper, args=(model, helper_options, sender), daemon=True)
     helper.start()
     sender.close()
-    mine = _solve_starts(model, options, _MAIN_STARTS)
+    mine = _search(model, options, _MAIN_STARTS, seed=1)
     try:
         theirs = receiver.recv()
     except EOFError:  # the helper died (e.g. out of memory): keep our own answer
@@ -46,13 +52,46 @@ def solve_nodes(model: NodeModel, options: SolveOptions) -> NodeSolution:
     return _better(mine, theirs)
 
 
+# Share of the budget OR-Tools gets to build the start of ruin-and-recreate. On 7 Solomon
+# and Homberger instances 1 s of OR-Tools then 8 s of ruin-and-recreate matched or beat
+# PyVRP's 10 s distance on 5; OR-Tools' own gains after its first second are small.
+_CONSTRUCTION_SHARE = 0.1
+
+
+def _search(model: NodeModel, options: SolveOptions, others, seed: int) -> NodeSolution:
+    """One process's search: OR-Tools then ruin-and-recreate where the model allows,
+    else OR-Tools alone (multi-start when `others` are given)."""
+    if not _improvable(model, options):
+        return _solve_once(model, options) if others is None else _solve_starts(
+            model, options, others
+        )
+    started = time.monotonic()
+    share = max(0.05, options.time_limit_s * _CONSTRUCTION_SHARE)
+    first = _solve_once(model, replace(options, time_limit_s=share))
+    remaining = options.time_limit_s - (time.monotonic() - started)
+    if remaining <= 0:
+        return first
+    return ruin_recreate.improve(model, first, remaining, seed=seed)
+
+
+def _improvable(model: NodeModel, options: SolveOptions) -> bool:
+    # A solution limit asks for OR-Tools' repeatable run; soft windows let OR-Tools be late,
+    # which ruin-and-recreate never is.
+    return (
+        options.ruin_recreate
+        and options.solution_limit is None
+        and options.soft_window_cost is None
+        and ruin_recreate.supports(model)
+    )
+
+
 def _better(mine: NodeSolution, theirs: NodeSolution) -> NodeSolution:
     # Never a late result; then fewer dropped nodes, then the lower objective; ties: mine.
     return min((mine, theirs), key=lambda s: (s.late > 0, len(s.dropped), s.objective))
 
 
 def _helper(model: NodeModel, options: SolveOptions, connection) -> None:
-    connection.send(_solve_starts(model, options, _HELPER_STARTS))
+    connection.send(_search(model, options, _HELPER_STARTS, seed=2))
     connection.close()
 
 
