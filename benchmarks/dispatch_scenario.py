@@ -91,10 +91,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--spherical", action="store_true", help="great-circle distances")
     parser.add_argument("--out", default="benchmarks/out/scenario.md")
+    parser.add_argument("--ortools-only", action="store_true",
+                        help="no ruin-and-recreate after OR-Tools (for an A/B comparison)")
     args = parser.parse_args(argv)
     problem = build(args.seed, args.spherical)
     started = time.monotonic()
-    plan = solve_by_region(problem, SolveOptions(time_limit_s=args.region_seconds),
+    plan = solve_by_region(problem, SolveOptions(time_limit_s=args.region_seconds,
+                                                       ruin_recreate=not args.ortools_only),
                            workers=args.workers)
     plan_seconds = time.monotonic() - started
     new_call = Visit("new-call", _around(random.Random(99), BASES["Osaka"], 15.0),

@@ -10,13 +10,16 @@ its cheapest feasible place (skipping each place with a small probability), and 
 result by simulated annealing.
 
 Every route is kept feasible at all times. Feasibility of one insertion is checked in O(1)
-from two numbers per stop: the earliest time service can start there given the stops
-before it, and the latest time it may start without making a later stop late.
+from numbers kept per stop: the earliest time service can start there given the stops
+before it, and the latest time it may start without making a later stop late, each with the
+vehicle's break already taken and with it still to take.
 
 Supported: per-vehicle start and end nodes and working hours, one or more windows per node,
 service times, capacity, visit caps, allowed vehicles per node, optional nodes with drop
-penalties, and frozen vehicles whose routes are left as they are (pinned positions or
-start times). Not supported: breaks; `supports()` says when the phase applies.
+penalties, one break per vehicle (a lunch: it starts inside its window, never during a
+service, and is taken on the way or while waiting; a used route must fit it), and frozen
+vehicles whose routes are left as they are (pinned positions or start times). Two or more
+breaks on one vehicle are not; `supports()` says when the phase applies.
 
 Everything below the `njit` functions is plain numpy: the state of a solution is a set of
 arrays, so a move touches only the rows of the routes it changes.
@@ -49,8 +52,8 @@ T_END = 0.05
 
 
 def supports(model: NodeModel) -> bool:
-    """Whether this phase can improve solutions of `model` (breaks are not modelled)."""
-    return not any(v.breaks for v in model.vehicles)
+    """Whether this phase can improve solutions of `model` (at most one break a vehicle)."""
+    return all(len(v.breaks) <= 1 for v in model.vehicles)
 
 
 # --- time windows -------------------------------------------------------------------------
@@ -86,36 +89,75 @@ def _latest_in(wstart, wend, wcount, node, t):
 
 
 @njit(cache=True)
+def _ready_after_break(leave, travel, b_early, b_late, b_length):
+    """When service can start after leaving at `leave`, driving `travel` and taking the
+    break (start in [b_early, b_late]) on the way or while waiting (INF: too late)."""
+    start = leave if leave > b_early else b_early
+    if start > b_late:
+        return INF
+    drive_end = leave + travel
+    return (start if start > drive_end else drive_end) + b_length
+
+
+@njit(cache=True)
+def _latest_leave_with_break(latest_next, travel, b_early, b_late, b_length):
+    """Latest departure that still fits the break and the drive before latest_next."""
+    if b_early + b_length > latest_next:
+        return -INF
+    leave = latest_next - b_length - travel
+    return leave if leave < b_late else b_late
+
+
+@njit(cache=True)
 def _refresh(P, S, v):
-    """Recompute route v's schedule, load, cost and the position of each of its nodes."""
+    """Recompute route v's schedule, load, cost and the position of each of its nodes.
+
+    Two schedules per stop: earliest/latest service start with the vehicle's break already
+    taken (S[2], S[3]) and with it still to take (S[8], S[9]). A vehicle without a break is
+    always in the first state.
+    """
     cost, ttime, service, wstart, wend, wcount, demand = P[0], P[1], P[2], P[3], P[4], P[5], P[6]
     vtw0, vtw1 = P[10], P[11]
-    routes, lens, earliest, latest, load, rcost, route_of, pos_of = S
+    b_early, b_late, b_length, has_break = P[19][v], P[20][v], P[21][v], P[22][v]
+    routes, lens, earliest, latest, load, rcost, route_of, pos_of, early0, late0 = S
     n = lens[v]
     r = routes[v]
-    earliest[v, 0] = vtw0[v]
+    earliest[v, 0] = INF if has_break else vtw0[v]
+    early0[v, 0] = vtw0[v] if has_break else INF
     total_load = 0
     total_cost = 0
     for i in range(1, n):
         p = r[i - 1]
         q = r[i]
         svc = service[p] if i > 1 else 0
-        arrive = earliest[v, i - 1] + svc + ttime[p, q]
+        travel = ttime[p, q]
+        arrive = earliest[v, i - 1] + svc + travel
+        arrive0 = early0[v, i - 1] + svc + travel
+        if has_break:
+            via = _ready_after_break(early0[v, i - 1] + svc, travel, b_early, b_late, b_length)
+            arrive = via if via < arrive else arrive
         total_cost += cost[p, q]
+        earliest[v, i] = _earliest_in(wstart, wend, wcount, q, arrive)
+        early0[v, i] = _earliest_in(wstart, wend, wcount, q, arrive0)
         if i < n - 1:
-            earliest[v, i] = _earliest_in(wstart, wend, wcount, q, arrive)
             total_load += demand[q]
             route_of[q] = v
             pos_of[q] = i
-        else:
-            earliest[v, i] = arrive
     latest[v, n - 1] = vtw1[v]
+    # The break must be taken before the route ends.
+    late0[v, n - 1] = -INF
     for i in range(n - 2, -1, -1):
         p = r[i]
         q = r[i + 1]
         svc = service[p] if i > 0 else 0
-        t = latest[v, i + 1] - ttime[p, q] - svc
-        latest[v, i] = _latest_in(wstart, wend, wcount, p, t) if i > 0 else t
+        travel = ttime[p, q]
+        t1 = latest[v, i + 1] - travel - svc
+        t0 = late0[v, i + 1] - travel - svc
+        if has_break:
+            via = _latest_leave_with_break(latest[v, i + 1], travel, b_early, b_late, b_length)
+            t0 = via - svc if via - svc > t0 else t0
+        latest[v, i] = _latest_in(wstart, wend, wcount, p, t1) if i > 0 else t1
+        late0[v, i] = _latest_in(wstart, wend, wcount, p, t0) if i > 0 else t0
     load[v] = total_load
     rcost[v] = total_cost
 
@@ -212,22 +254,54 @@ def _ruin(P, S, seed_node, touched, marked, removed, n_removed):
     return n_removed
 
 
+@njit(cache=True, inline="always")
+def _fits(P, S, v, i, u):
+    """Whether u can go between positions i and i+1 of route v without making any stop
+    late, in O(1) from the two schedules (inlined: it runs for every candidate place)."""
+    ttime, service, wstart, wend, wcount = P[1], P[2], P[3], P[4], P[5]
+    routes, earliest, latest, early0, late0 = S[0], S[2], S[3], S[8], S[9]
+    p = routes[v, i]
+    q = routes[v, i + 1]
+    svc = service[p] if i > 0 else 0
+    to_u = ttime[p, u]
+    from_u = ttime[u, q]
+    # Break already taken before u (earlier, or on the way to u).
+    arrive = earliest[v, i] + svc + to_u
+    if P[22][v]:
+        via = _ready_after_break(early0[v, i] + svc, to_u, P[19][v], P[20][v], P[21][v])
+        arrive = via if via < arrive else arrive
+    start_u = _earliest_in(wstart, wend, wcount, u, arrive)
+    if start_u < INF:
+        at_q = _earliest_in(wstart, wend, wcount, q, start_u + service[u] + from_u)
+        if at_q <= latest[v, i + 1]:
+            return True
+    if not P[22][v]:
+        return False
+    # Break still to take after u: on the way to q, or later.
+    start_u = _earliest_in(wstart, wend, wcount, u, early0[v, i] + svc + to_u)
+    if start_u >= INF:
+        return False
+    leave = start_u + service[u]
+    via = _ready_after_break(leave, from_u, P[19][v], P[20][v], P[21][v])
+    if _earliest_in(wstart, wend, wcount, q, via) <= latest[v, i + 1]:
+        return True
+    return _earliest_in(wstart, wend, wcount, q, leave + from_u) <= late0[v, i + 1]
+
+
 @njit(cache=True)
 def _recreate(P, S, order, touched):
     """Insert each node of `order` at its cheapest feasible place; return the penalty of
     those that fit nowhere."""
     # The arrays are unpacked here, once, rather than passed to a helper per candidate
     # place: each call would copy and reference-count every array of the tuples.
-    cost, ttime, service, wstart, wend, wcount, demand = P[0], P[1], P[2], P[3], P[4], P[5], P[6]
-    penalty, allowed = P[7], P[8]
+    cost, demand, penalty, allowed = P[0], P[6], P[7], P[8]
     vcap, vmax, frozen = P[12], P[13], P[15]
-    routes, lens, earliest, latest, load = S[0], S[1], S[2], S[3], S[4]
+    routes, lens, load = S[0], S[1], S[4]
     missing = 0
     for u in order:
         best = INF
         best_v = -1
         best_i = -1
-        service_u = service[u]
         # Used routes first; an empty one only when u fits in none of them (as in SISR):
         # opening routes freely would trade vehicles for distance.
         for empty in range(2):
@@ -238,8 +312,7 @@ def _recreate(P, S, order, touched):
                     continue
                 if load[v] + demand[u] > vcap[v] or lens[v] - 2 + 1 > vmax[v]:
                     continue
-                last = lens[v] - 2
-                for i in range(last + 1):
+                for i in range(lens[v] - 1):
                     p = routes[v, i]
                     q = routes[v, i + 1]
                     delta = cost[p, u] + cost[u, q] - cost[p, q]
@@ -247,20 +320,10 @@ def _recreate(P, S, order, touched):
                         continue
                     if np.random.random() < BLINK:
                         continue
-                    svc = service[p] if i > 0 else 0
-                    arrive_u = earliest[v, i] + svc + ttime[p, u]
-                    start_u = _earliest_in(wstart, wend, wcount, u, arrive_u)
-                    if start_u >= INF:
-                        continue
-                    arrive_q = start_u + service_u + ttime[u, q]
-                    if i == last:
-                        if arrive_q > latest[v, i + 1]:
-                            continue
-                    elif _earliest_in(wstart, wend, wcount, q, arrive_q) > latest[v, i + 1]:
-                        continue
-                    best = delta
-                    best_v = v
-                    best_i = i
+                    if _fits(P, S, v, i, u):
+                        best = delta
+                        best_v = v
+                        best_i = i
         if best_v < 0:
             missing += penalty[u]
         else:
@@ -280,6 +343,8 @@ def _copy_routes(src, dst, touched):
             dst[0][v, i] = src[0][v, i]
             dst[2][v, i] = src[2][v, i]
             dst[3][v, i] = src[3][v, i]
+            dst[8][v, i] = src[8][v, i]
+            dst[9][v, i] = src[9][v, i]
         dst[1][v] = src[1][v]
         dst[4][v] = src[4][v]
         dst[5][v] = src[5][v]
@@ -411,6 +476,12 @@ def _problem_arrays(model: NodeModel, frozen: np.ndarray):
         row = neighbours[c]
         where = int(np.nonzero(row == c)[0][0])
         neighbours[c] = np.concatenate(([c], np.delete(row, where)))
+    breaks = (
+        np.array([v.breaks[0][0] if v.breaks else 0 for v in model.vehicles], dtype=np.int64),
+        np.array([v.breaks[0][1] if v.breaks else 0 for v in model.vehicles], dtype=np.int64),
+        np.array([v.breaks[0][2] if v.breaks else 0 for v in model.vehicles], dtype=np.int64),
+        np.array([bool(v.breaks) for v in model.vehicles], dtype=np.bool_),
+    )
     starts = [v.start for v in model.vehicles]
     depot_key = cost[starts, :].min(axis=0) if starts else np.zeros(n, dtype=np.int64)
     big = 2**40
@@ -444,6 +515,7 @@ def _problem_arrays(model: NodeModel, frozen: np.ndarray):
         customers,
         neighbours.astype(np.int64),
         depot_key.astype(np.int64),
+        *breaks,
     )
 
 
@@ -457,6 +529,8 @@ def _empty_state(n_nodes: int, n_vehicles: int, width: int):
         np.zeros(n_vehicles, dtype=np.int64),
         np.full(n_nodes, -1, dtype=np.int64),
         np.zeros(n_nodes, dtype=np.int64),
+        np.zeros((n_vehicles, width), dtype=np.int64),
+        np.zeros((n_vehicles, width), dtype=np.int64),
     )
 
 
@@ -502,6 +576,11 @@ def improve(
     cur, cand, best = (_empty_state(n_nodes, n_vehicles, width) for _ in range(3))
     for state in (cur, cand, best):
         _load(P, state, model, routes)
+    # A start route this model reads as infeasible (OR-Tools may place a break where this
+    # phase would not) is kept exactly as OR-Tools gave it.
+    for v in range(n_vehicles):
+        if cur[1][v] > 2 and cur[2][v, cur[1][v] - 1] > P[11][v]:
+            P[15][v] = True
     missing = sum(int(P[7][c]) for c in start.dropped)
     total = int(cur[5].sum()) + missing
     costs = np.array([total, total, missing, missing], dtype=np.int64)
@@ -528,18 +607,11 @@ def improve(
 
 
 def _solution(model, P, state, objective, start: NodeSolution, started) -> NodeSolution:
-    routes = []
-    for v in range(len(model.vehicles)):
-        n = int(state[1][v])
-        nodes = [int(x) for x in state[0][v, :n]]
-        earliest = [int(x) for x in state[2][v, :n]]
-        stops = tuple((nodes[i], earliest[i]) for i in range(1, n - 1))
-        if n > 2:
-            leave = min(int(state[3][v, 0]), earliest[1] - int(model.time[nodes[0]][nodes[1]]))
-            leave = max(leave, int(P[10][v]))
-        else:
-            leave = int(P[10][v])
-        routes.append(VehicleRoute(stops, leave, earliest[n - 1] if n > 2 else leave))
+    # Frozen routes are OR-Tools' own, with its times (which honour pinned start times).
+    routes = [
+        start.routes[v] if P[15][v] else _timed_route(model, P, state, v)
+        for v in range(len(model.vehicles))
+    ]
     served = {node for r in routes for node, _ in r.stops}
     dropped = tuple(int(c) for c in P[16] if int(c) not in served)
     config = start.config + "+ruin-recreate"
@@ -552,3 +624,58 @@ def _solution(model, P, state, objective, start: NodeSolution, started) -> NodeS
         config,
         start.late,
     )
+
+
+def _timed_route(model: NodeModel, P, state, v: int) -> VehicleRoute:
+    """Service as early as possible; the break in the last gap that can take it (so every
+    stop before it is as early as possible too); leave as late as that allows."""
+    vehicle = model.vehicles[v]
+    n = int(state[1][v])
+    if n == 2:
+        return VehicleRoute((), vehicle.earliest_start, vehicle.earliest_start)
+    nodes = [int(x) for x in state[0][v, :n]]
+
+    def service(i: int) -> int:
+        return 0 if i == 0 else model.nodes[nodes[i]].service
+
+    def travel(i: int) -> int:
+        return model.time[nodes[i]][nodes[i + 1]]
+
+    def earliest(i: int, t: int) -> int:
+        return int(_earliest_in(P[3], P[4], P[5], nodes[i], t))
+
+    if not vehicle.breaks:
+        times = [int(x) for x in state[2][v, :n]]
+        leave = max(vehicle.earliest_start, times[1] - travel(0))
+        return VehicleRoute(tuple(zip(nodes[1:-1], times[1:-1], strict=True)), leave, times[-1])
+    b_early, b_late, b_length = vehicle.breaks[0]
+    early0, latest = state[8][v], state[3][v]
+
+    def ready(leave: int, i: int) -> int:
+        return int(_ready_after_break(leave, travel(i), b_early, b_late, b_length))
+
+    def schedule(gap: int) -> list[int]:
+        # Before the break as early as possible without it, then after it.
+        times = [int(x) for x in early0[: gap + 1]]
+        times.append(earliest(gap + 1, ready(times[gap] + service(gap), gap)))
+        for i in range(gap + 2, n):
+            times.append(earliest(i, times[i - 1] + service(i - 1) + travel(i - 1)))
+        return times
+
+    # Like OR-Tools' finalizers: each stop as early as possible in turn, then back as early
+    # as possible (a break taken while waiting for a window beats one after the last stop).
+    feasible = [
+        g
+        for g in range(n - 1)
+        if early0[g] < INF
+        and earliest(g + 1, ready(int(early0[g]) + service(g), g)) <= latest[g + 1]
+    ]
+    gap, times = min(((g, schedule(g)) for g in feasible), key=lambda c: (c[1][1:], -c[0]))
+    if gap == 0:
+        leave = max(vehicle.earliest_start, min(times[1] - travel(0) - b_length, b_late))
+        lunch = max(leave, b_early)
+    else:
+        leave = max(vehicle.earliest_start, times[1] - travel(0))
+        lunch = max(times[gap] + service(gap), b_early)
+    stops = tuple(zip(nodes[1:-1], times[1:-1], strict=True))
+    return VehicleRoute(stops, leave, times[-1], ((lunch, b_length),))

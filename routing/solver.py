@@ -4,10 +4,10 @@ The steps follow OR-Tools' own order: manager and model, transit callbacks and a
 dimensions with windows, breaks, capacities, per-node rules, disjunctions, search
 parameters, (warm) solve, extraction.
 
-Where routing.ruin_recreate supports the model (no breaks), OR-Tools builds and polishes a
-first solution in a small share of the budget and ruin-and-recreate improves it for the
-rest: on Solomon and Homberger instances that closes most of the gap OR-Tools' own search
-leaves (benchmarks/RESULTS-routing.md).
+Where routing.ruin_recreate supports the model (at most one break per vehicle), OR-Tools
+builds and polishes a first solution in a small share of the budget and ruin-and-recreate
+improves it for the rest: on Solomon and Homberger instances that closes the gap OR-Tools'
+own search leaves (benchmarks/RESULTS-routing.md).
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from dataclasses import replace
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from ortools.util import optional_boolean_pb2
 
-from routing import ruin_recreate
 from routing.nodes import NodeModel, NodeSolution, SolveOptions, VehicleRoute
 
 # Process start-up (spawn + importing ortools) eats into the helper's budget.
@@ -71,10 +70,15 @@ def _search(model: NodeModel, options: SolveOptions, others, seed: int) -> NodeS
     remaining = options.time_limit_s - (time.monotonic() - started)
     if remaining <= 0:
         return first
+    from routing import ruin_recreate
+
     return ruin_recreate.improve(model, first, remaining, seed=seed)
 
 
 def _improvable(model: NodeModel, options: SolveOptions) -> bool:
+    # Imported here: numba costs a fifth of a second, and most commands never route.
+    from routing import ruin_recreate
+
     # A solution limit asks for OR-Tools' repeatable run; soft windows let OR-Tools be late,
     # which ruin-and-recreate never is.
     return (

@@ -34,7 +34,8 @@ def solution_of(model: NodeModel, routes, dropped=()) -> NodeSolution:
             )
             here, service = node, model.nodes[node].service
             stops.append((node, t))
-        vehicle_routes.append(VehicleRoute(tuple(stops), vehicle.earliest_start, t))
+        end = t + service + model.time[here][vehicle.end] if stops else t
+        vehicle_routes.append(VehicleRoute(tuple(stops), vehicle.earliest_start, end))
     objective = sum(
         route_cost(model, v, [n for n, _ in r.stops]) for v, r in enumerate(vehicle_routes)
     )
@@ -51,9 +52,11 @@ def route_cost(model: NodeModel, v: int, nodes: list[int]) -> int:
 
 
 def replay(model: NodeModel, solution: NodeSolution) -> None:
-    """Independent check: every route can be driven within windows, shift, capacity, caps
-    and allowed vehicles; reported service starts are at or after arrival, inside a window;
-    every non-depot node is served once or dropped."""
+    """Independent check of the reported schedule: each service starts inside a window, no
+    earlier than the previous service's end plus the drive (plus the break when it falls in
+    between); the break starts inside its window, overlaps no service and is taken on a used
+    route; shift, capacity, visit caps and allowed vehicles hold; every non-depot node is
+    served once or dropped."""
     depots = model.depot_nodes()
     seen: list[int] = []
     for v, route in enumerate(solution.routes):
@@ -63,19 +66,31 @@ def replay(model: NodeModel, solution: NodeSolution) -> None:
         assert len(nodes) <= (vehicle.max_visits if vehicle.max_visits is not None else 10**9)
         load = sum(model.nodes[n].demand for n in nodes)
         assert load <= (vehicle.capacity if vehicle.capacity is not None else 10**18)
-        t, here, service = vehicle.earliest_start, vehicle.start, 0
-        for node, reported in route.stops:
+        if not nodes:
+            continue
+        assert len(route.breaks) == len(vehicle.breaks)
+        lunches = []
+        for (start, length), (early, late, duration) in zip(
+            route.breaks, vehicle.breaks, strict=True
+        ):
+            assert early <= start <= late and length == duration
+            lunches.append((start, start + length))
+        free, here = route.start_time, vehicle.start
+        assert free >= vehicle.earliest_start
+        for node, begins in [*route.stops, (vehicle.end, route.end_time)]:
             spec = model.nodes[node]
             if spec.allowed_vehicles is not None:
                 assert v in spec.allowed_vehicles, f"node {node} on vehicle {v}"
-            arrive = t + service + model.time[here][node]
-            windows = sorted(spec.windows) or [(0, 10**18)]  # no window: any time
-            starts = [max(a, arrive) for a, b in windows if b >= arrive]
-            assert starts, f"node {node} reached at {arrive}, after its windows {spec.windows}"
-            assert reported >= arrive and any(a <= reported <= b for a, b in windows)
-            t, here, service = starts[0], node, spec.service
-        if nodes:
-            assert t + service + model.time[here][vehicle.end] <= vehicle.latest_end
+            taken = sum(b - a for a, b in lunches if free <= a and b <= begins)
+            assert begins >= free + model.time[here][node] + taken, f"node {node} too early"
+            if node != vehicle.end:
+                windows = sorted(spec.windows) or [(0, 10**18)]  # no window: any time
+                assert any(a <= begins <= b for a, b in windows), f"node {node} late"
+                ends = begins + spec.service
+                assert all(b <= begins or a >= ends for a, b in lunches), "lunch overlaps"
+                free, here = ends, node
+        assert route.end_time <= vehicle.latest_end
+        assert all(route.start_time <= a and b <= route.end_time for a, b in lunches)
     assert sorted(seen + list(solution.dropped)) == [
         n for n in range(len(model.nodes)) if n not in depots
     ]
@@ -166,8 +181,11 @@ def test_same_seed_and_iterations_give_the_same_plan():
     assert a.routes == b.routes and a.objective == b.objective
 
 
-def random_model(rng: random.Random, n: int = 30, vehicles: int = 4) -> NodeModel:
-    """Vehicles with their own start and end points and shifts, customers with one or two
+def random_model(
+    rng: random.Random, n: int = 30, vehicles: int = 4, with_breaks: bool = False
+) -> NodeModel:
+    """Vehicles with their own start and end points and shifts (half of them with a
+    30-minute break starting in [200, 260] if with_breaks), customers with one or two
     windows, demands, some restricted to certain vehicles."""
     points = [(rng.uniform(0, 100), rng.uniform(0, 100)) for _ in range(2 * vehicles + n)]
     matrix = tuple(
@@ -206,9 +224,10 @@ def random_model(rng: random.Random, n: int = 30, vehicles: int = 4) -> NodeMode
 
 
 @pytest.mark.parametrize("seed", range(12))
-def test_random_models_from_nothing_stay_feasible(seed):
+@pytest.mark.parametrize("with_breaks", [False, True])
+def test_random_models_from_nothing_stay_feasible(seed, with_breaks):
     # Every customer starts dropped; whatever gets inserted must replay feasibly.
-    model = random_model(random.Random(seed))
+    model = random_model(random.Random(seed), with_breaks=with_breaks)
     everyone = tuple(range(2 * len(model.vehicles), len(model.nodes)))
     start = solution_of(model, [], dropped=everyone)
     result = ruin_recreate.improve(model, start, 0.0, seed=seed, iterations=3000)
@@ -221,8 +240,9 @@ def test_random_models_from_nothing_stay_feasible(seed):
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_random_models_never_get_worse_than_ortools(seed):
-    model = random_model(random.Random(100 + seed))
+@pytest.mark.parametrize("with_breaks", [False, True])
+def test_random_models_never_get_worse_than_ortools(seed, with_breaks):
+    model = random_model(random.Random(100 + seed), with_breaks=with_breaks)
     ortools = solve_nodes(
         model, SolveOptions(time_limit_s=0.5, parallel=False, ruin_recreate=False)
     )
@@ -248,13 +268,59 @@ def test_when_ruin_and_recreate_runs(change, expected):
     assert _improvable(line_model(), replace(SolveOptions(), **change)) is expected
 
 
-def test_models_with_breaks_are_left_to_ortools():
-    # Lunch breaks are not modelled by ruin-and-recreate.
+def one_visit_with_lunch(window: tuple[int, int]) -> NodeModel:
+    # Depot 0, customer 1 ten away with 10 of service; shift [0, 1000]; a 100-long lunch
+    # starting in [0, 500].
+    matrix = ((0, 10), (10, 0))
+    nodes = (NodeSpec(), NodeSpec(windows=(window,), service=10, penalty=10**6))
+    return NodeModel(matrix, matrix, nodes, (VehicleSpec(0, 0, 0, 1000, breaks=((0, 500, 100),)),))
+
+
+@pytest.mark.parametrize(
+    ("window", "leave", "served", "lunch", "back"),
+    [
+        # Open all day: serve at 10, lunch right after (20), back at 20 + 100 + 10.
+        ((0, 1000), 0, 10, 20, 130),
+        # Opens at 150: lunch while waiting for it (leave at 40, eat 40-140, drive, serve
+        # at 150), back at 170, not after a lunch taken once the visit is done.
+        ((150, 1000), 40, 150, 40, 170),
+    ],
+)
+def test_lunch_goes_where_it_delays_nothing(window, leave, served, lunch, back):
+    model = one_visit_with_lunch(window)
+    start = solution_of(model, [[]], dropped=(1,))
+    [route] = ruin_recreate.improve(model, start, 0.0, iterations=50).routes
+    assert (route.start_time, route.stops, route.breaks, route.end_time) == (
+        leave,
+        ((1, served),),
+        ((lunch, 100),),
+        back,
+    )
+
+
+def test_long_visit_takes_lunch_first_or_is_dropped_when_the_day_is_too_short():
+    # The lunch must start by 500 and the shift ends at 1000; a visit open only in
+    # [400, 450] with 500 of service leaves no room for it: dropped.
+    matrix = ((0, 10), (10, 0))
+    nodes = (NodeSpec(), NodeSpec(windows=((400, 450),), service=500, penalty=10**6))
+    vehicle = VehicleSpec(0, 0, 0, 1000, breaks=((0, 500, 100),))
+    model = NodeModel(matrix, matrix, nodes, (vehicle,))
+    start = solution_of(model, [[]], dropped=(1,))
+    result = ruin_recreate.improve(model, start, 0.0, iterations=50)
+    # Lunch before (0-100) then serve 400-900 and back 910: it fits after all.
+    replay(model, result)
+    assert result.dropped == ()
+    tight = replace(model, vehicles=(replace(vehicle, latest_end=905),))
+    assert ruin_recreate.improve(tight, start, 0.0, iterations=50).dropped == (1,)
+
+
+def test_two_breaks_on_one_vehicle_are_left_to_ortools():
     model = line_model()
-    with_lunch = replace(model, vehicles=(replace(model.vehicles[0], breaks=((100, 200, 60),)),))
-    assert ruin_recreate.supports(model)
-    assert not ruin_recreate.supports(with_lunch)
-    assert not _improvable(with_lunch, SolveOptions())
+    one = replace(model.vehicles[0], breaks=((100, 200, 60),))
+    two = replace(model.vehicles[0], breaks=((100, 200, 60), (300, 400, 15)))
+    assert ruin_recreate.supports(replace(model, vehicles=(one, one)))
+    assert not ruin_recreate.supports(replace(model, vehicles=(one, two)))
+    assert not _improvable(replace(model, vehicles=(one, two)), SolveOptions())
 
 
 def test_solver_hands_the_ortools_solution_and_the_rest_of_the_budget_over(monkeypatch):
@@ -274,3 +340,37 @@ def test_solver_hands_the_ortools_solution_and_the_rest_of_the_budget_over(monke
     assert start.config.startswith("PARALLEL_CHEAPEST_INSERTION+")
     # OR-Tools had a tenth of the budget; the rest went to ruin-and-recreate.
     assert 0.5 < budget < 0.95 and seed == 1
+
+
+@pytest.mark.parametrize(
+    ("leave", "travel", "ready"),
+    [
+        # Leave at 100, break window opens at 200: drive 30, wait, eat 200-260.
+        (100, 30, 260),
+        # Leave at 250 (window open): eat at once 250-310, then drive 30.
+        (250, 30, 340),
+        # Leave at 190 with a 30 drive: the break starts at 200 mid-drive; ready 190+30+60.
+        (190, 30, 280),
+        # Leave at 301, after the last allowed start (300): impossible.
+        (301, 0, ruin_recreate.INF),
+    ],
+)
+def test_ready_after_break(leave, travel, ready):
+    # Break of 60 starting in [200, 300].
+    assert ruin_recreate._ready_after_break(leave, travel, 200, 300, 60) == ready
+
+
+@pytest.mark.parametrize(
+    ("latest_next", "travel", "leave"),
+    [
+        # Service next by 400: leave by 400 - 60 - 30 = 310, but the break must start by
+        # 300 and we take it at departure at the latest: 300.
+        (400, 30, 300),
+        # Next by 300: leave by 300 - 60 - 30 = 210.
+        (300, 30, 210),
+        # Next by 259: even a break at 200 ends at 260: no departure works.
+        (259, 0, -ruin_recreate.INF),
+    ],
+)
+def test_latest_leave_with_break(latest_next, travel, leave):
+    assert ruin_recreate._latest_leave_with_break(latest_next, travel, 200, 300, 60) == leave
