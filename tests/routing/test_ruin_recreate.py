@@ -10,6 +10,8 @@ import pytest
 
 from routing import ruin_recreate
 from routing.nodes import NodeModel, NodeSolution, NodeSpec, SolveOptions, VehicleRoute, VehicleSpec
+from routing.ruin_recreate.arrays import INF
+from routing.ruin_recreate.schedule import latest_leave_with_break, ready_after_break
 from routing.solver import _improvable, solve_nodes
 
 
@@ -352,12 +354,12 @@ def test_solver_hands_the_ortools_solution_and_the_rest_of_the_budget_over(monke
         # Leave at 190 with a 30 drive: the break starts at 200 mid-drive; ready 190+30+60.
         (190, 30, 280),
         # Leave at 301, after the last allowed start (300): impossible.
-        (301, 0, ruin_recreate.INF),
+        (301, 0, INF),
     ],
 )
 def test_ready_after_break(leave, travel, ready):
     # Break of 60 starting in [200, 300].
-    assert ruin_recreate._ready_after_break(leave, travel, 200, 300, 60) == ready
+    assert ready_after_break(leave, travel, 200, 300, 60) == ready
 
 
 @pytest.mark.parametrize(
@@ -369,8 +371,8 @@ def test_ready_after_break(leave, travel, ready):
         # Next by 300: leave by 300 - 60 - 30 = 210.
         (300, 30, 210),
         # Next by 259: even a break at 200 ends at 260: no departure works.
-        (259, 0, -ruin_recreate.INF),
+        (259, 0, -INF),
     ],
 )
 def test_latest_leave_with_break(latest_next, travel, leave):
-    assert ruin_recreate._latest_leave_with_break(latest_next, travel, 200, 300, 60) == leave
+    assert latest_leave_with_break(latest_next, travel, 200, 300, 60) == leave
