@@ -21,12 +21,20 @@ def imported_roots(path: Path) -> set[str]:
     return roots
 
 
-@pytest.mark.parametrize("path", sorted(PACKAGE.glob("*.py")), ids=lambda p: p.name)
+# Every module, those of subpackages (routing/ruin_recreate/) included.
+MODULES = sorted(PACKAGE.rglob("*.py"))
+
+
+def module_id(path: Path) -> str:
+    return path.relative_to(PACKAGE).as_posix()
+
+
+@pytest.mark.parametrize("path", MODULES, ids=module_id)
 def test_routing_module_imports_nothing_from_the_app_or_a_database(path):
     forbidden = {"dispatch", "flask", "flask_sqlalchemy", "sqlalchemy", "psycopg"}
     assert not imported_roots(path) & forbidden
 
 
-@pytest.mark.parametrize("path", sorted(PACKAGE.glob("*.py")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", MODULES, ids=module_id)
 def test_only_the_solver_module_imports_ortools(path):
     assert ("ortools" in imported_roots(path)) == (path.name == "solver.py")
