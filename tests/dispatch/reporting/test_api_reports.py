@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from reporting_rows import data_url, make_visit, report_payload
+from reporting_rows import NOW, data_url, make_visit, report_payload
 
+from dispatch import clock
 from dispatch.extensions import db
 from dispatch.models import RepairCall, Visit
 from dispatch.models import WorkReport as ReportRow
@@ -61,8 +62,11 @@ def test_signing_seals_and_completes_the_job(tech, draft, visit):
         "valid": True, "problems": [], "erased": []}
 
 
-def test_follow_up_creates_the_next_visit_on_the_packs_next_support_day(tech, visit):
+def test_follow_up_creates_the_next_visit_on_the_packs_next_support_day(tech, visit, monkeypatch):
     # The visit is on Thursday 2026-11-26; the pack works Mon–Fri, so Friday 11-27 is next.
+    # Signed that morning (10:00 JST): the follow-up counts from the later of the visit day
+    # and the signing day, so the real clock would move it once Japan reaches 11-27.
+    monkeypatch.setattr(clock, "now", lambda: NOW)
     rid = tech.put(f"/visits/{visit.visit_id}/report",
                    json=report_payload(result="follow_up")).get_json()["id"]
     tech.post(f"/reports/{rid}/signature", json={"signer_name": "佐藤 花子", "image": data_url()})
