@@ -1,7 +1,7 @@
 """Throughput of the remote-island lookup and the full area rule.
 
 Run: PYTHONPATH=. python benchmarks/area_bench.py [--lookups N]
-The target is >= 50,000 island lookups per second on one core (SPEC.md §5 is evaluated on
+The target is >= 50,000 island lookups per second on one core (rules.md §5 is evaluated on
 every repair call and every site save, and a batch re-check touches every site).
 """
 

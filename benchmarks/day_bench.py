@@ -34,8 +34,8 @@ from dispatch.models import (
     Technician,
     Visit,
 )
-from dispatch.services import planning, replanning
-from dispatch.services.audit import SYSTEM
+from dispatch.services.day import planning, replanning
+from dispatch.services.trust.audit import SYSTEM
 
 DAY = date(2026, 12, 1)  # a Tuesday
 NOW = datetime(2026, 11, 30, 23, 0, tzinfo=UTC)

@@ -50,8 +50,8 @@ def prepare(url: str, devices: int) -> str:
 
     from dispatch.extensions import db
     from dispatch.models import Device, User
-    from dispatch.services import accounts
-    from dispatch.services.audit import Actor
+    from dispatch.services.accounts import users
+    from dispatch.services.trust.audit import Actor
 
     app = _app(url)
     actor = Actor(label="benchmark")
@@ -60,8 +60,8 @@ def prepare(url: str, devices: int) -> str:
         if db.session.scalar(select(func.count(Device.id))) < devices:
             _seed(devices, actor)
         if db.session.scalar(select(User.id).where(User.email == "bench@oxt.example.jp")) is None:
-            accounts.add_user("bench@oxt.example.jp", "coordinator", PASSWORD, actor)
-        return accounts.create_token("bench@oxt.example.jp", actor)
+            users.add_user("bench@oxt.example.jp", "coordinator", PASSWORD, actor)
+        return users.create_token("bench@oxt.example.jp", actor)
 
 
 def _seed(count: int, actor) -> None:

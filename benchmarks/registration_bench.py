@@ -80,7 +80,7 @@ def jobs(args: argparse.Namespace) -> None:
 
     from dispatch import create_app
     from dispatch.extensions import db
-    from dispatch.services.lifecycle import run_daily_jobs
+    from dispatch.services.registration.lifecycle import run_daily_jobs
 
     if "bench" not in args.database_url.rsplit("/", 1)[-1]:
         sys.exit("refusing: the database name must contain 'bench' (its schema is dropped)")

@@ -1,4 +1,4 @@
-"""Speed of the daily retention job (SPEC §8: flag records 5 years after service ends).
+"""Speed of the daily retention job (rules.md §8: flag records 5 years after service ends).
 
 Run: PYTHONPATH=. python benchmarks/retention_bench.py [--devices N] [--database-url URL]
 Builds N devices (half of them past retention), each with one pack and one call, in a
@@ -20,7 +20,7 @@ from sqlalchemy import insert, text
 from dispatch import create_app
 from dispatch.extensions import db
 from dispatch.models import Customer, Device, Pack, PrinterModel, RepairCall, Site
-from dispatch.services import retention
+from dispatch.services.trust import retention
 
 NOW = datetime(2026, 11, 26, tzinfo=UTC)
 HOURS = {"days": ["mon"], "start": "09:00", "end": "17:00", "closed_on_holidays": True}

@@ -1,4 +1,4 @@
-"""The `dispatch` command (SPEC §9): db, user, token, serve, demo, jobs."""
+"""The `dispatch` command (rules.md §9): db, user, token, serve, demo, jobs."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from flask.cli import FlaskGroup, with_appcontext
 from dispatch import ROOT, create_app
 from dispatch.config import ConfigError
 from dispatch.errors import DispatchError
-from dispatch.services import accounts
-from dispatch.services.audit import Actor
+from dispatch.services.accounts import users as accounts
+from dispatch.services.trust.audit import Actor
 
 CLI_ACTOR = Actor(label="cli")
 
@@ -187,7 +187,7 @@ def jobs() -> None:
 @_fail_on_service_error
 def run_daily(day) -> None:
     """Run the daily lifecycle jobs for the given day (YYYY-MM-DD)."""
-    from dispatch.services.lifecycle import run_daily_jobs
+    from dispatch.services.registration.lifecycle import run_daily_jobs
 
     summary = run_daily_jobs(day.date() if not isinstance(day, date) else day)
     for name, count in summary.items():
@@ -213,7 +213,7 @@ def scheduler_command() -> None:
 # --- end scheduler ------------------------------------------------------------------------------
 
 
-# --- Report sealing keys (work reports, SPEC §7/§8) -------------------------------------
+# --- Report sealing keys (work reports, rules.md §7/§8) -------------------------------------
 
 
 @cli.group()
@@ -231,7 +231,7 @@ def keys_rotate(out: str | None) -> None:
     from flask import current_app
 
     from dispatch import clock
-    from dispatch.services import signing_keys
+    from dispatch.services.reporting import signing_keys
     from reports.keys import private_key_to_pem
 
     if current_app.config.get("DISPATCH_SIGNING_KEY") and not out:

@@ -14,7 +14,7 @@ def now() -> datetime:
 
 
 def today_tokyo() -> date:
-    """Today's calendar date in Japan, where every service date lives (SPEC §2)."""
+    """Today's calendar date in Japan, where every service date lives (rules.md §2)."""
     return now().astimezone(TOKYO).date()
 
 

@@ -1,4 +1,4 @@
-"""Configuration from the environment (SPEC §9): DATABASE_URL, SECRET_KEY, then DISPATCH_*."""
+"""Configuration from the environment (rules.md §9): DATABASE_URL, SECRET_KEY, then DISPATCH_*."""
 
 from __future__ import annotations
 

@@ -16,8 +16,9 @@ from dispatch.demo_data import reporting as demo_reporting
 from dispatch.demo_data import trust as demo_trust
 from dispatch.extensions import db
 from dispatch.models import User
-from dispatch.services import accounts, catalog
-from dispatch.services.audit import Actor
+from dispatch.services.accounts import users
+from dispatch.services.catalog import records
+from dispatch.services.trust.audit import Actor
 
 DEMO = Actor(label="demo")
 DEMO_PASSWORD = "demo-password-2026"
@@ -105,43 +106,43 @@ def load_demo(today: date | None = None) -> Iterator[str]:
 
 def _load_catalogue() -> None:
     for code, name, series, life, warranty, limit, packs in MODELS:
-        catalog.create_model({"code": code, "name": name, "series": series, "kind": "printer",
+        records.create_model({"code": code, "name": name, "series": series, "kind": "printer",
                               "lifetime_years": life, "warranty_months": warranty,
                               "print_limit": limit, "packs_offered": packs.split()}, DEMO)
     for code, name, series, life, warranty in OPTION_MODELS:
-        catalog.create_model({"code": code, "name": name, "series": series, "kind": "option",
+        records.create_model({"code": code, "name": name, "series": series, "kind": "option",
                               "lifetime_years": life, "warranty_months": warranty,
                               "print_limit": None, "packs_offered": ["std1", "std3", "std5",
                                                                      "std7"]}, DEMO)
     for code, name, lat, lon, radius, same_day in BASES:
-        catalog.create_base({"code": code, "name": name, "lat": lat, "lon": lon,
+        records.create_base({"code": code, "name": name, "lat": lat, "lon": lon,
                              "service_radius_km": radius, "same_day_radius_km": same_day}, DEMO)
 
 
 def _load_people() -> None:
-    accounts.add_user("admin@oxt.example.jp", "admin", DEMO_PASSWORD, DEMO, name="管理者")
-    accounts.add_user("coordinator@oxt.example.jp", "coordinator", DEMO_PASSWORD, DEMO,
+    users.add_user("admin@oxt.example.jp", "admin", DEMO_PASSWORD, DEMO, name="管理者")
+    users.add_user("coordinator@oxt.example.jp", "coordinator", DEMO_PASSWORD, DEMO,
                       name="受付 太郎")
     for name, local, base, skills in TECHNICIANS:
         email = f"{local}@oxt.example.jp"
-        catalog.create_technician({"name": name, "email": email, "base_code": base,
+        records.create_technician({"name": name, "email": email, "base_code": base,
                                    "shift_start": time(8, 30), "shift_end": time(17, 30),
                                    "skills": skills.split()}, DEMO)
-        accounts.add_user(email, "technician", DEMO_PASSWORD, DEMO, name=name)
+        users.add_user(email, "technician", DEMO_PASSWORD, DEMO, name=name)
 
 
 def _load_installed_base(today: date) -> None:
     model_codes = [m[0] for m in MODELS]
     for i, (cust, site_name, address, postal, lat, lon, manager, local) in enumerate(CUSTOMERS):
-        customer = catalog.create_customer({"name": cust, "email": None, "phone": None}, DEMO)
+        customer = records.create_customer({"name": cust, "email": None, "phone": None}, DEMO)
         manager_email = f"{local}@customer.example.jp"
-        site = catalog.create_site({"customer_id": customer.id, "name": site_name,
+        site = records.create_site({"customer_id": customer.id, "name": site_name,
                                     "address": address, "postal_code": postal, "lat": lat,
                                     "lon": lon, "manager_name": manager,
                                     "manager_email": manager_email}, DEMO)
         if i < 2:
-            accounts.add_user(manager_email, "site_manager", DEMO_PASSWORD, DEMO, name=manager)
-        catalog.create_device({"serial": f"AK{2026000 + i:08d}", "model_code":
+            users.add_user(manager_email, "site_manager", DEMO_PASSWORD, DEMO, name=manager)
+        records.create_device({"serial": f"AK{2026000 + i:08d}", "model_code":
                                model_codes[i % len(model_codes)], "site_id": site.id,
                                "purchase_date": today - timedelta(days=40 + 90 * i),
                                "print_count": 12_000 * (i + 1),

@@ -1,4 +1,4 @@
-"""Scheduled dispatch jobs (SPEC §6 "planning runs on a schedule"), wired in by the lead:
+"""Scheduled dispatch jobs (rules.md §6 "planning runs on a schedule"), wired in by the lead:
 
     from dispatch.dispatch_jobs import register_dispatch_jobs
     register_dispatch_jobs(scheduler)          # inside an app context, or pass app=
@@ -7,7 +7,7 @@
   whenever today has onsite visits — business days, and also Saturdays for packs whose
   support hours include them (§2: the pack's hours, not OXT's calendar, decide).
 - re-plan poll: every DISPATCH_REPLAN_POLL_MINUTES (default 5) minutes, new unassigned
-  visits of an already planned today are inserted (dispatch.services.replanning).
+  visits of an already planned today are inserted (dispatch.services.day.replanning).
   Intake may also call `replanning.replan_after_new_call(call_id, actor)` right after its
   commit for an immediate insertion; the poll then finds nothing left to do.
 """
@@ -25,8 +25,8 @@ from sqlalchemy import select
 from dispatch import clock
 from dispatch.extensions import db
 from dispatch.models import Visit
-from dispatch.services import planning, replanning
-from dispatch.services.audit import Actor
+from dispatch.services.day import planning, replanning
+from dispatch.services.trust.audit import Actor
 
 log = logging.getLogger(__name__)
 JOB_ACTOR = Actor(label="scheduler")

@@ -25,7 +25,7 @@ class DispatchError(Exception):
 
 
 class RuleViolation(DispatchError):
-    """A rule of SPEC §4–§5 refuses the request; `codes` says which."""
+    """A rule of rules.md §4–§5 refuses the request; `codes` says which."""
 
     status = 422
     title = "Rule violation"

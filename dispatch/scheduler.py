@@ -48,7 +48,7 @@ def run_scheduled_daily() -> dict[str, int] | None:
     """The scheduled job: today's (Asia/Tokyo) lifecycle jobs, once across processes."""
     # Referenced by text in the persistent job store, so it finds the app itself.
     from dispatch import clock
-    from dispatch.services.lifecycle import run_daily_once
+    from dispatch.services.registration.lifecycle import run_daily_once
 
     with _app().app_context():
         return run_daily_once(clock.today_tokyo())
@@ -71,7 +71,7 @@ def build_scheduler(app: Flask, *, blocking: bool = True,
         # A run missed while the process was down is made up once, within 6 hours.
         coalesce=True, misfire_grace_time=6 * 3600, max_instances=1,
     )
-    # SPEC §6: the morning plan and re-plans after new same-day calls run in this process too.
+    # rules.md §6: the morning plan and re-plans after new same-day calls run in this process too.
     from dispatch.dispatch_jobs import register_dispatch_jobs
 
     scheduler.add_jobstore(MemoryJobStore(), alias=IN_PROCESS)

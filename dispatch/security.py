@@ -1,4 +1,4 @@
-"""Security headers on every response (SPEC §8): a CSP without inline scripts, no framing,
+"""Security headers on every response (rules.md §8): a CSP without inline scripts, no framing,
 no MIME sniffing, no referrer leaks, and no caching of pages with personal data."""
 
 from __future__ import annotations

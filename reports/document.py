@@ -1,6 +1,6 @@
 """The work report (作業報告票) as a plain value, its Japanese labels and its domain checks.
 
-SPEC.md §7 lists what a technician records after an onsite visit; §9.1 fixes the payload
+rules.md §7 lists what a technician records after an onsite visit; §9.1 fixes the payload
 field names, which this module keeps. Nothing here knows Flask, the database or the clock.
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 
 
 class Result(StrEnum):
-    """Outcome of the visit (SPEC §7: resolved / follow-up / unresolved)."""
+    """Outcome of the visit (rules.md §7: resolved / follow-up / unresolved)."""
 
     RESOLVED = "resolved"
     FOLLOW_UP = "follow_up"
@@ -98,7 +98,7 @@ class WorkReport:
 
     Ids are strings so the value does not care whether the app uses integers or UUIDs.
     The person names (`technician_name`, `attendee_name`) are None only after an erasure
-    request (SPEC §8) on a signed report; a draft always has them.
+    request (rules.md §8) on a signed report; a draft always has them.
     """
 
     report_id: str

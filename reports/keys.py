@@ -1,7 +1,7 @@
 """Ed25519 keys that seal work reports, their ids, and the keyring used to verify them.
 
 Rotation: the service signs with one current key; every public key it ever used stays in
-the keyring, so reports sealed years ago (SPEC §8 keeps records for 5+ years) still verify.
+the keyring, so reports sealed years ago (rules.md §8 keeps records for 5+ years) still verify.
 A key's id is derived from the key itself, so nobody can attach a wrong id to a key.
 """
 

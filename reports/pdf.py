@@ -148,7 +148,7 @@ def _seal_block(seal: Seal | None, verify_url: str | None, erased: bool) -> list
     table = grid(rows, widths)
     note = []
     if erased:
-        # SPEC §8: names are sealed only as salted digests, so erasure keeps the seal valid.
+        # rules.md §8: names are sealed only as salted digests, so erasure keeps the seal valid.
         text = (
             "※ 個人情報（氏名・署名画像）は消去請求により消去済みです。消去後も封印は検証できます。"
         )

@@ -116,7 +116,7 @@ def grid(
 
 
 def _or_erased(name: str | None) -> str:
-    # Only a signed report can lose a name, through an erasure request (SPEC §8).
+    # Only a signed report can lose a name, through an erasure request (rules.md §8).
     return ERASED_LABEL if name is None else name
 
 

@@ -1,4 +1,4 @@
-"""Salted commitments to personal values, so erasure (SPEC §8) leaves seals intact.
+"""Salted commitments to personal values, so erasure (rules.md §8) leaves seals intact.
 
 A sealed report does not contain a person's name, only digest = SHA-256(salt || UTF-8
 name) with a random 16-byte salt per field. The name and its salt are stored beside the

@@ -1,4 +1,4 @@
-"""Sealing signed work reports so that any later change is detectable (SPEC §7, §8).
+"""Sealing signed work reports so that any later change is detectable (rules.md §7, §8).
 
 What is sealed when the site manager signs:
 
@@ -14,7 +14,7 @@ What is sealed when the site manager signs:
 4. signature = Ed25519 over the 32 raw bytes of seal_hash with the service key named by
    key_id (`reports.keys`: old public keys stay in the keyring after a rotation).
 
-Privacy (SPEC §8: erasure of personal information must not break seals). A name is
+Privacy (rules.md §8: erasure of personal information must not break seals). A name is
 committed as digest = SHA-256(salt || UTF-8 name), with a random 16-byte salt per field
 (`reports.personal`). Only the digest is inside the sealed content. The plaintext name
 and its salt are stored beside the report (`SignedContent`: the WorkReport name fields,

@@ -27,7 +27,7 @@ LEFT = 20 * mm
 
 @dataclass(frozen=True, slots=True)
 class RegistrationNotice:
-    """What the notice and sticker print (SPEC §4: service period, hours, support pack ID)."""
+    """What the notice and sticker print (rules.md §4: service period, hours, support pack ID)."""
 
     customer_name: str
     site_name: str

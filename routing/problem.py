@@ -18,7 +18,7 @@ Location = tuple[float, float]
 class Priority(StrEnum):
     """How hard the planner tries to keep a visit on this day."""
 
-    # A same-day promise (SPEC.md §5) must be kept if at all possible.
+    # A same-day promise (rules.md §5) must be kept if at all possible.
     SAME_DAY = "SAME_DAY"
     # A next-day visit may roll to a later day when the day is full.
     NEXT_DAY = "NEXT_DAY"

@@ -18,8 +18,8 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 
 from dispatch import create_app
 from dispatch.extensions import db
-from dispatch.services import accounts
-from dispatch.services.audit import Actor
+from dispatch.services.accounts import users
+from dispatch.services.trust.audit import Actor
 
 TEST_ACTOR = Actor(label="test")
 PASSWORD = "correct horse battery"
@@ -134,8 +134,8 @@ def make_user(app: Flask):
     def make(role: str, email: str | None = None) -> tuple[str, str]:
         email = email or f"{role}{make.counter}@example.jp"
         make.counter += 1
-        accounts.add_user(email, role, PASSWORD, TEST_ACTOR)
-        return email, accounts.create_token(email, TEST_ACTOR)
+        users.add_user(email, role, PASSWORD, TEST_ACTOR)
+        return email, users.create_token(email, TEST_ACTOR)
 
     make.counter = 0
     return make

@@ -1,4 +1,4 @@
-"""Payload builders with sensible defaults (SPEC §9.1), overridable per test."""
+"""Payload builders with sensible defaults (rules.md §9.1), overridable per test."""
 
 from __future__ import annotations
 
@@ -65,7 +65,7 @@ def installed_device(api, **device_over: Any) -> dict[str, Any]:
 
 def call_payload(serial: str = "AK10000001", received_at: str = "2026-11-26T10:00:00+09:00",
                  **over: Any) -> dict[str, Any]:
-    """A call as the coordinator types it on the phone (SPEC §9.1)."""
+    """A call as the coordinator types it on the phone (rules.md §9.1)."""
     payload = {"serial": serial, "support_pack_id": f"SP-{serial}", "received_at": received_at,
                "symptom": "紙詰まりが解消しない"}
     payload.update(over)

@@ -1,4 +1,4 @@
-"""A Tokyo base, sites in each area of SPEC §5, and registered packs stored as rows.
+"""A Tokyo base, sites in each area of rules.md §5, and registered packs stored as rows.
 
 Pack registration is another area's service; intake only needs a registered pack with its
 support pack ID, period and support hours, so the rows are written directly here.
@@ -18,9 +18,9 @@ from dispatch.domain.periods import period_last_day
 from dispatch.domain.support_hours import STANDARD
 from dispatch.extensions import db
 from dispatch.models import Device, Pack
-from dispatch.services import catalog
+from dispatch.services.catalog import records
 
-# name: (lat, lon) — one site in each area of SPEC §5 against a Tokyo base
+# name: (lat, lon) — one site in each area of rules.md §5 against a Tokyo base
 # (service radius 150 km, same-day radius 60 km).
 SITES = {
     "tokyo": (35.6840, 139.7640),  # Marunouchi: same-day area
@@ -34,19 +34,19 @@ class World:
     """Builds devices with registered packs at the named sites."""
 
     def __init__(self) -> None:
-        catalog.create_model(model_payload(), TEST_ACTOR)
-        catalog.create_base(base_payload("TKY"), TEST_ACTOR)
-        self.customer = catalog.create_customer({"name": "株式会社テスト商事"}, TEST_ACTOR)
+        records.create_model(model_payload(), TEST_ACTOR)
+        records.create_base(base_payload("TKY"), TEST_ACTOR)
+        self.customer = records.create_customer({"name": "株式会社テスト商事"}, TEST_ACTOR)
         self.sites = {}
         for name, (lat, lon) in SITES.items():
-            self.sites[name] = catalog.create_site(
+            self.sites[name] = records.create_site(
                 site_payload(self.customer.id, name=name, lat=lat, lon=lon), TEST_ACTOR)
 
     def device(self, serial: str = "AK10000001", site: str = "tokyo",
                purchase_date: date = date(2026, 4, 10), **over: Any) -> Device:
         data = {"serial": serial, "model_code": "C844dnw", "site_id": self.sites[site].id,
                 "purchase_date": purchase_date, **over}
-        return catalog.create_device(data, TEST_ACTOR)
+        return records.create_device(data, TEST_ACTOR)
 
     def pack(self, device: Device, *, product: str = "std3", years: int = 3,
              completed_on: date = date(2026, 4, 20), status: str = "registered",

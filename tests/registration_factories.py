@@ -1,4 +1,4 @@
-"""Registration payload builders and an API driver for packs (SPEC §9.1)."""
+"""Registration payload builders and an API driver for packs (rules.md §9.1)."""
 
 from __future__ import annotations
 

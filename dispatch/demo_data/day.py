@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from dispatch.extensions import db
 from dispatch.models import Technician, Visit
-from dispatch.services import planning
-from dispatch.services.audit import Actor
+from dispatch.services.day import planning
+from dispatch.services.trust.audit import Actor
 
 DEMO = Actor(label="demo")
 

@@ -1,4 +1,4 @@
-"""Demo repair calls for today: one or more in every decision of SPEC §5.
+"""Demo repair calls for today: one or more in every decision of rules.md §5.
 
 Calls need registered packs. Pack registration is another area; devices of the demo that
 hold no registered pack get one here, written as rows (support pack ID "SP-<serial>").
@@ -16,8 +16,9 @@ from dispatch.domain.periods import period_last_day
 from dispatch.domain.support_hours import STANDARD
 from dispatch.extensions import db
 from dispatch.models import Device, Pack
-from dispatch.services import call_handling, intake
-from dispatch.services.audit import Actor
+from dispatch.services.intake import call_handling
+from dispatch.services.intake import calls as intake
+from dispatch.services.trust.audit import Actor
 
 DEMO = Actor(label="demo")
 CALLS = [

@@ -8,9 +8,10 @@ from sqlalchemy import select
 
 from dispatch.extensions import db
 from dispatch.models import Device, Pack
-from dispatch.services import applications, registration
-from dispatch.services.audit import Actor
-from dispatch.services.lifecycle import run_daily_jobs
+from dispatch.services.registration import applications
+from dispatch.services.registration import packs as registration
+from dispatch.services.registration.lifecycle import run_daily_jobs
+from dispatch.services.trust.audit import Actor
 
 DEMO = Actor(label="demo")
 HOURS = {"days": ["mon", "tue", "wed", "thu", "fri"], "start": "09:00", "end": "17:30",

@@ -17,8 +17,8 @@ from dispatch import clock
 from dispatch.domain.calendar import TOKYO
 from dispatch.extensions import db
 from dispatch.models import Device, Pack, RepairCall, Technician, Visit, WorkReport
-from dispatch.services import reporting
-from dispatch.services.audit import Actor
+from dispatch.services.reporting import reports as reporting
+from dispatch.services.trust.audit import Actor
 
 DEMO = Actor(label="demo", role="coordinator")
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from dispatch.services import admin, retention
-from dispatch.services.audit import SYSTEM
+from dispatch.services.accounts import admin
+from dispatch.services.trust import retention
+from dispatch.services.trust.audit import SYSTEM
 
 
 def load(today: date) -> None:

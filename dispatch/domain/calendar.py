@@ -1,4 +1,4 @@
-"""Japanese national holidays and OXT's business calendar (SPEC.md §2).
+"""Japanese national holidays and OXT's business calendar (rules.md §2).
 
 Holidays come from the maintained `holidays` library (STACK.md §2), never a hand-written
 list; it includes 振替休日 (substitute holidays) and 国民の休日. Every lookup is cached

@@ -30,7 +30,7 @@ from dispatch.domain.support_hours import SupportHours, next_support_day
 
 
 class Decision(StrEnum):
-    """The four decisions of SPEC.md §5; the values are part of the API."""
+    """The four decisions of rules.md §5; the values are part of the API."""
 
     SAME_DAY = "same_day"
     NEXT_BUSINESS_DAY = "next_business_day"
@@ -109,7 +109,7 @@ def decide_call(
     hours: SupportHours,
     received_at: datetime,
 ) -> CallDecision:
-    """Decide how a repair call received at `received_at` is served (SPEC.md §5)."""
+    """Decide how a repair call received at `received_at` is served (rules.md §5)."""
     if not coverage.covered:
         return CallDecision(Decision.NOT_COVERED, None, None, coverage.codes)
     if area.is_phone_only:

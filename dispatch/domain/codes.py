@@ -1,4 +1,4 @@
-"""Rule codes of SPEC.md. Their names are part of the public API: never rename one."""
+"""Rule codes (docs/rules.md). Their names are part of the public API: never rename one."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The coverage engine of SPEC §4: pack periods, the coverage chain and coverage at a date.
+"""The coverage engine of rules.md §4: pack periods, the coverage chain and coverage at a date.
 
 Eligibility for buying/recording a pack lives in `eligibility.py`; the picture of all
 periods in `timeline.py`. All dates come in as arguments.
@@ -25,7 +25,7 @@ from dispatch.domain.products import (
 
 
 def lifetime_end(purchase_date: date, lifetime_years: int) -> date:
-    """Last day of the device lifetime: `lifetime_years` counted from the purchase (SPEC §4.3)."""
+    """Last day of the device lifetime: `lifetime_years` counted from purchase (rules.md §4.3)."""
     return period_last_day(purchase_date, years=lifetime_years)
 
 
@@ -49,7 +49,7 @@ def pack_period(
         # Seed §4(1): a standard pack runs its years counted from the device purchase date.
         start, continuous = device_purchase, False
     elif current_end is not None and purchased_on <= current_end:
-        # SPEC §4: bought while covered → starts the day after the current coverage end.
+        # rules.md §4: bought while covered → starts the day after the current coverage end.
         start, continuous = day_after(current_end), True
     else:
         # Coverage had lapsed (or never existed): the extension runs from its own purchase
@@ -80,7 +80,7 @@ class CoverageChain:
 def coverage_chain(
     terms: ModelTerms, device: DeviceFacts, packs: Iterable[PackRecord]
 ) -> CoverageChain:
-    """Periods of every held pack, extensions chained after the standard packs (SPEC §4)."""
+    """Periods of every held pack, extensions chained after the standard packs (rules.md §4)."""
     purchase = device.effective_purchase_date
     life_end = lifetime_end(purchase, terms.lifetime_years)
     held = [p for p in packs if p.is_held]
@@ -124,7 +124,7 @@ def current_coverage_end(
 
 
 def _capped_warranty_end(terms: ModelTerms, purchase: date, life_end: date) -> date | None:
-    # The free warranty is what an extension extends when no standard pack is held (SPEC §4.2,
+    # The free warranty is what an extension extends when no standard pack is held (rules.md §4.2,
     # seed line 39); once a standard pack is held, extensions follow the packs (seed figures
     # 2 and 3: COREFIDO "初年度1年パック＋延長" although its free warranty is 5 or 7 years).
     end = warranty_end(purchase, terms.warranty_months)
@@ -139,7 +139,7 @@ def _later(a: date | None, b: date) -> date:
 
 @dataclass(frozen=True, slots=True)
 class CoverageStatus:
-    """Coverage of a device at a date for a repair call (SPEC §5, §9.1 coverage payload)."""
+    """Coverage of a device at a date for a repair call (rules.md §5, §9.1 coverage payload)."""
 
     covered: bool
     codes: tuple[RuleCode, ...]
@@ -183,10 +183,10 @@ def coverage_on(
     chain = coverage_chain(terms, device, packs)
     life_end = chain.lifetime_end
     # Coverage here is pack coverage only: repair calls come through a registered pack's
-    # dedicated line (SPEC §5), the free warranty is OKI's and not handled on it.
+    # dedicated line (rules.md §5), the free warranty is OKI's and not handled on it.
     covered, codes, found = _status_from_packs(*_classify(packs, chain.periods, on))
     if on > life_end:
-        # SPEC §4: "Service also ends when the device is used past its lifetime".
+        # rules.md §4: "Service also ends when the device is used past its lifetime".
         covered = False
         codes.append(RuleCode.LIFETIME_EXCEEDED)
     count = device.print_count if print_count is None else print_count

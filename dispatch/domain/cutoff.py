@@ -1,4 +1,4 @@
-"""The same-day promise of a repair call (SPEC.md §5; seed: 終了時間から2時間30分前までに受付完了).
+"""The same-day promise of a repair call (rules.md §5; seed: 終了時間から2時間30分前までに受付完了).
 
 A call whose acceptance completes no later than 2 h 30 min before the end of that day's
 support hours gets onsite service that day; later calls get the next support day. A call

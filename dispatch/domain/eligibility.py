@@ -1,4 +1,4 @@
-"""Eligibility to buy (advice) or record (record) a pack: every rule of SPEC §4 1–9.
+"""Eligibility to buy (advice) or record (record) a pack: every rule of rules.md §4 1–9.
 
 All applicable codes are collected, not just the first, so the coordinator sees every reason.
 """
@@ -23,12 +23,12 @@ from dispatch.domain.products import (
     PackRecord,
 )
 
-# SPEC §4.1 / seed line 26: standard packs within 6 months counted from the device purchase.
+# rules.md §4.1 / seed line 26: standard packs within 6 months counted from the device purchase.
 STANDARD_PACK_WINDOW_MONTHS = 6
 
 
 class EligibilityMode(StrEnum):
-    """Advice before a sale, or recording a pack already bought (SPEC §4.4)."""
+    """Advice before a sale, or recording a pack already bought (rules.md §4.4)."""
 
     ADVICE = "advice"
     RECORD = "record"
@@ -42,12 +42,12 @@ class Refusal:
 
     def __post_init__(self) -> None:
         if not self.note.strip():
-            raise ValueError("a refusal needs a note saying why (SPEC §4.6)")
+            raise ValueError("a refusal needs a note saying why (rules.md §4.6)")
 
 
 @dataclass(frozen=True, slots=True)
 class ParentDevice:
-    """The device an option is attached to, with its packs (SPEC §4.7)."""
+    """The device an option is attached to, with its packs (rules.md §4.7)."""
 
     terms: ModelTerms
     device: DeviceFacts

@@ -1,4 +1,4 @@
-"""Remote island areas (離島, SPEC.md §5) and the lookup "is this site on one of them?".
+"""Remote island areas (離島, rules.md §5) and the lookup "is this site on one of them?".
 
 The registry is plain data (the packaged JSON, later rows edited by administrators), so
 building it validates every record and says precisely what is wrong. Lookups go through a

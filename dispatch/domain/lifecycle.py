@@ -1,4 +1,4 @@
-"""Registration lifecycle deadlines of SPEC §4 as pure date functions.
+"""Registration lifecycle deadlines of rules.md §4 as pure date functions.
 
 The business calendar belongs to another module, so functions that need business days take
 the adding function as an argument.
@@ -75,14 +75,14 @@ def registration_due(applied_on: date, add_business_days: AddBusinessDays) -> da
 def is_registration_late(
     applied_on: date, on: date, add_business_days: AddBusinessDays
 ) -> bool:
-    """True when an application still unregistered on `on` breaches the SLA (SPEC §4)."""
+    """True when an application still unregistered on `on` breaches the SLA (rules.md §4)."""
     return on > registration_due(applied_on, add_business_days)
 
 
 def consent_codes(
     *, service_spec: bool, privacy: bool, antisocial_declaration: bool
 ) -> tuple[RuleCode, ...]:
-    """CONSENT_REQUIRED unless all three consents of an application were given (SPEC §4)."""
+    """CONSENT_REQUIRED unless all three consents of an application were given (rules.md §4)."""
     # Seed lines 8–11: the service specification, personal-information handling and the
     # anti-social-forces declaration are all conditions of registration.
     if service_spec and privacy and antisocial_declaration:

@@ -1,4 +1,4 @@
-"""Period arithmetic of SPEC §2: Civil Code art. 143 and "within N days after" deadlines.
+"""Period arithmetic of rules.md §2: Civil Code art. 143 and "within N days after" deadlines.
 
 Pure date functions: no clock, every date comes in as an argument.
 """
@@ -11,7 +11,7 @@ from datetime import date, timedelta
 _MONTH_LENGTHS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _ONE_DAY = timedelta(days=1)
 
-# SPEC §2 / seed: "2週間以上回答なし" — an inquiry sent on D and unanswered on D + 14 lapses.
+# rules.md §2 / seed: "2週間以上回答なし" — an inquiry sent on D and unanswered on D + 14 lapses.
 INQUIRY_ANSWER_DAYS = 14
 
 
@@ -45,7 +45,7 @@ def period_last_day(start: date, *, years: int = 0, months: int = 0) -> date:
 
 
 def days_after(d: date, n: int) -> date:
-    """Deadline of "within `n` days after `d`" (届いてから10日以内 → d + n, SPEC §2)."""
+    """Deadline of "within `n` days after `d`" (届いてから10日以内 → d + n, rules.md §2)."""
     return d + timedelta(days=n)
 
 

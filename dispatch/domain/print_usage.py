@@ -1,4 +1,4 @@
-"""Print-count limits of SPEC §4.6 (seed ③④: 印字枚数を越えて使用されている／見込まれる).
+"""Print-count limits of rules.md §4.6 (seed ③④: 印字枚数を越えて使用されている／見込まれる).
 
 The projection uses the device's average daily prints since its purchase:
 avg = count / days(purchase → reading); projected(d) = count + avg × days(reading → d).

@@ -1,4 +1,4 @@
-"""Catalogue and record values of SPEC §3–§4: models, devices, pack products and pack records.
+"""Catalogue and record values of rules.md §3–§4: models, devices, pack products and pack records.
 
 The app maps its database rows onto these frozen dataclasses before asking the coverage engine.
 """
@@ -12,7 +12,7 @@ from enum import StrEnum
 
 
 class Series(StrEnum):
-    """Printer series of SPEC §3 (the free warranty and 7-year lifetimes depend on it)."""
+    """Printer series of rules.md §3 (the free warranty and 7-year lifetimes depend on it)."""
 
     COREFIDO = "COREFIDO"
     VINCI = "VINCI"
@@ -20,14 +20,14 @@ class Series(StrEnum):
 
 
 class DeviceKind(StrEnum):
-    """A printer ("device") or option hardware attached to one (SPEC §3)."""
+    """A printer ("device") or option hardware attached to one (rules.md §3)."""
 
     PRINTER = "printer"
     OPTION = "option"
 
 
 class PackProduct(StrEnum):
-    """The eight pack products of SPEC §3 / seed lines 18–23."""
+    """The eight pack products of rules.md §3 / seed lines 18–23."""
 
     STD1 = "std1"
     STD3 = "std3"
@@ -65,7 +65,7 @@ EXTENSION_PRODUCTS = frozenset(PackProduct) - STANDARD_PRODUCTS
 
 
 class PackStatus(StrEnum):
-    """Pack / application states of SPEC §9.1."""
+    """Pack / application states of rules.md §9.1."""
 
     PURCHASED = "purchased"
     APPLIED = "applied"
@@ -79,14 +79,14 @@ class PackStatus(StrEnum):
 # Packs the customer still holds. A cancelled application can be re-applied by web (seed
 # 3-1 "再申請はwebによる登録申請をお願いします"), but the spec gives `cancelled` as the
 # pack's status until then; void packs are lost (seed line 49) and refused packs are refunded
-# and "not stored as valid" (SPEC §4.6). So only these four extend or block coverage.
+# and "not stored as valid" (rules.md §4.6). So only these four extend or block coverage.
 HELD_STATUSES = frozenset(
     {PackStatus.PURCHASED, PackStatus.APPLIED, PackStatus.INQUIRY, PackStatus.REGISTERED}
 )
 
 
 class PurchaseDateSource(StrEnum):
-    """Where the device purchase date came from (SPEC §4.8, shown to the user)."""
+    """Where the device purchase date came from (rules.md §4.8, shown to the user)."""
 
     RECEIPT = "receipt"
     FACTORY_SHIP = "factory_ship"
@@ -94,7 +94,7 @@ class PurchaseDateSource(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ModelTerms:
-    """What a model's catalogue entry says about coverage (SPEC §3, §9.1 model payload)."""
+    """What a model's catalogue entry says about coverage (rules.md §3, §9.1 model payload)."""
 
     code: str
     series: Series
@@ -107,7 +107,7 @@ class ModelTerms:
 
 @dataclass(frozen=True, slots=True)
 class DeviceFacts:
-    """Facts about one device or option (SPEC §9.1 device payload)."""
+    """Facts about one device or option (rules.md §9.1 device payload)."""
 
     purchase_date: date | None = None
     factory_ship_date: date | None = None
@@ -126,7 +126,7 @@ class DeviceFacts:
 
     @property
     def purchase_date_source(self) -> PurchaseDateSource:
-        """Which date `effective_purchase_date` is (SPEC §4.8: "and this is shown")."""
+        """Which date `effective_purchase_date` is (rules.md §4.8: "and this is shown")."""
         if self.purchase_date is not None:
             return PurchaseDateSource.RECEIPT
         return PurchaseDateSource.FACTORY_SHIP
@@ -155,7 +155,7 @@ class PackPeriod:
 
 @dataclass(frozen=True, slots=True)
 class PackRecord:
-    """One pack as stored (SPEC §9.1 pack payload plus registration facts)."""
+    """One pack as stored (rules.md §9.1 pack payload plus registration facts)."""
 
     id: Hashable
     product: PackProduct

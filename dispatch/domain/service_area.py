@@ -1,4 +1,4 @@
-"""Where a site stands against the service bases and the remote-island registry (SPEC.md §5).
+"""Where a site stands against the service bases and the remote-island registry (rules.md §5).
 
 Order of the rule: a remote island wins even when a base is near (islands get phone-only
 service in principle); then outside every base's service radius; then inside a service
@@ -48,7 +48,7 @@ class ServiceBase:
 
 
 class AreaVerdict(Enum):
-    """The four outcomes; the three refusals carry the SPEC rule code of the same name."""
+    """The four outcomes; the three refusals carry the rule code of the same name."""
 
     IN_SAME_DAY_AREA = None
     OUTSIDE_SAME_DAY_AREA = RuleCode.OUTSIDE_SAME_DAY_AREA

@@ -1,4 +1,4 @@
-"""A pack's support hours (対応時間) as printed on its certificate (SPEC.md §2, §9.1).
+"""A pack's support hours (対応時間) as printed on its certificate (rules.md §2, §9.1).
 
 The repair line, the onsite service hours and the same-day cutoff all follow the pack's
 own hours (§2), which may differ from OXT's business calendar: a pack open on Saturdays
@@ -175,7 +175,7 @@ def _closed_dates_labels(closed: frozenset[tuple[int, int]]) -> list[str]:
     return labels
 
 
-# SPEC.md §2's example certificate: Mon–Fri 9:00–17:30, closed on national holidays and
+# rules.md §2's example certificate: Mon–Fri 9:00–17:30, closed on national holidays and
 # Dec 30 – Jan 3. May 1 is OXT's own closure, not part of these hours.
 STANDARD = SupportHours(
     days=frozenset(range(5)),

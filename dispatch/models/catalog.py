@@ -32,7 +32,7 @@ class PrinterModel(db.Model):
     warranty_months: Mapped[int]
     print_limit: Mapped[int | None]
     packs_offered: Mapped[list[str]] = mapped_column(JsonType)
-    # Minutes a technician needs on site, used by routing (SPEC §6 service durations).
+    # Minutes a technician needs on site, used by routing (rules.md §6 service durations).
     service_minutes: Mapped[int] = mapped_column(default=60)
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ColumnElement, ForeignKey, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from dispatch.domain.ownership import email_key
 from dispatch.extensions import db
 from dispatch.models.types import UTCDateTime
 
@@ -19,10 +20,10 @@ class Customer(db.Model):
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    # SPEC §8: use can be stopped and personal data erased on request (開示等).
+    # rules.md §8: use can be stopped and personal data erased on request (開示等).
     use_stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # SPEC §8: an anti-social force is terminated at once.
+    # rules.md §8: an anti-social force is terminated at once.
     terminated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     termination_reason: Mapped[str | None] = mapped_column(Text)
 
@@ -49,3 +50,8 @@ class Site(db.Model):
     island_area_code: Mapped[str | None] = mapped_column(String(40))
 
     customer: Mapped[Customer] = relationship(back_populates="sites")
+
+    @classmethod
+    def managed_by(cls, email: str) -> ColumnElement[bool]:
+        """SQL condition: the site whose manager is `email` (case-insensitive, as manages_site)."""
+        return func.lower(cls.manager_email) == email_key(email)

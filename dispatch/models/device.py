@@ -44,7 +44,7 @@ class Device(db.Model):
 
     @property
     def effective_purchase_date(self) -> date:
-        # SPEC §4 rule 8: unknown purchase date → the factory ship date, shown as such.
+        # rules.md §4 rule 8: unknown purchase date → the factory ship date, shown as such.
         return self.purchase_date or self.factory_ship_date  # type: ignore[return-value]
 
     @property

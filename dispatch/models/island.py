@@ -1,4 +1,4 @@
-"""The remote-island registry, editable by administrators (SPEC §5)."""
+"""The remote-island registry, editable by administrators (rules.md §5)."""
 
 from __future__ import annotations
 

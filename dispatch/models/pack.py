@@ -36,7 +36,7 @@ class Pack(db.Model):
     support_hours: Mapped[dict[str, Any]] = mapped_column(JsonType)
     status: Mapped[str] = mapped_column(String(12), default="purchased", index=True)
     support_pack_id: Mapped[str | None] = mapped_column(String(20), unique=True)
-    # The period the coverage engine computed when the pack was recorded (SPEC §4).
+    # The period the coverage engine computed when the pack was recorded (rules.md §4).
     nominal_start: Mapped[date | None] = mapped_column(Date)
     uncapped_end: Mapped[date | None] = mapped_column(Date)
     continuous: Mapped[bool] = mapped_column(default=False)
@@ -74,7 +74,7 @@ class Application(db.Model):
     status: Mapped[str] = mapped_column(String(12), default="applied")
     completed_on: Mapped[date | None] = mapped_column(Date)
     cancelled_on: Mapped[date | None] = mapped_column(Date)
-    # Set by the daily job when the 7-business-day processing SLA is missed (SPEC §4).
+    # Set by the daily job when the 7-business-day processing SLA is missed (rules.md §4).
     sla_breached_on: Mapped[date | None] = mapped_column(Date, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

@@ -1,4 +1,4 @@
-"""Requests of people about their personal information (開示等) and retention flags (SPEC §8)."""
+"""Requests of people about their personal information (開示等), retention flags (rules.md §8)."""
 
 from __future__ import annotations
 

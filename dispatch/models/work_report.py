@@ -23,7 +23,7 @@ class WorkReport(db.Model):
     visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"), unique=True)
     status: Mapped[str] = mapped_column(String(10), default="draft")
     content: Mapped[dict[str, Any]] = mapped_column(JsonType)
-    # Salts for the personal fields committed as digests in the seal (erasable, SPEC §8).
+    # Salts for the personal fields committed as digests in the seal (erasable, rules.md §8).
     personal: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)
     signer_name: Mapped[str | None] = mapped_column(String(120))
     signature_png: Mapped[bytes | None] = mapped_column(LargeBinary)

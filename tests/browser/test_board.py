@@ -5,8 +5,9 @@ from __future__ import annotations
 from conftest import PASSWORD, TEST_ACTOR
 from day_rows import Day
 
-from dispatch.services import accounts, planning
-from dispatch.services.audit import SYSTEM
+from dispatch.services.accounts import users
+from dispatch.services.day import planning
+from dispatch.services.trust.audit import SYSTEM
 
 
 def login(page, email: str) -> None:
@@ -19,7 +20,7 @@ def login(page, email: str) -> None:
 
 def test_new_call_appears_unassigned_and_replan_puts_it_on_a_route(app, page, today):
     with app.app_context():
-        accounts.add_user("board@oxt.example.jp", "coordinator", PASSWORD, TEST_ACTOR)
+        users.add_user("board@oxt.example.jp", "coordinator", PASSWORD, TEST_ACTOR)
         day = Day()
         base = day.base()
         day.tech(base)

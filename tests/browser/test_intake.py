@@ -12,7 +12,7 @@ from intake_world import World
 from playwright.sync_api import expect
 
 from dispatch import clock
-from dispatch.services import accounts
+from dispatch.services.accounts import users
 
 NOW = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)  # Thu 12:00 in Tokyo, 3 h before the cutoff
 
@@ -22,7 +22,7 @@ def desk(app, page, monkeypatch):
     monkeypatch.setattr(clock, "now", lambda: NOW)
     with app.app_context():
         World().covered("AK20000001")
-        accounts.add_user("phone@oxt.example.jp", "coordinator", PASSWORD, TEST_ACTOR)
+        users.add_user("phone@oxt.example.jp", "coordinator", PASSWORD, TEST_ACTOR)
     page.goto("/login")
     page.fill("#email", "phone@oxt.example.jp")
     page.fill("#password", PASSWORD)

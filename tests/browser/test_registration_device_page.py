@@ -7,21 +7,22 @@ from datetime import date
 from conftest import PASSWORD, TEST_ACTOR
 from playwright.sync_api import expect
 
-from dispatch.services import accounts, catalog
+from dispatch.services.accounts import users
+from dispatch.services.catalog import records
 
 
 def _installed(app) -> None:
     with app.app_context():
-        accounts.add_user("reg@oxt.example.jp", "coordinator", PASSWORD, TEST_ACTOR)
-        catalog.create_model({"code": "C844dnw", "name": "COREFIDO C844dnw",
+        users.add_user("reg@oxt.example.jp", "coordinator", PASSWORD, TEST_ACTOR)
+        records.create_model({"code": "C844dnw", "name": "COREFIDO C844dnw",
                               "series": "COREFIDO", "kind": "printer", "lifetime_years": 7,
                               "warranty_months": 60, "print_limit": 600_000,
                               "packs_offered": ["std1", "std5", "ext1"]}, TEST_ACTOR)
-        customer = catalog.create_customer({"name": "テスト商事"}, TEST_ACTOR)
-        site = catalog.create_site({"customer_id": customer.id, "name": "本社",
+        customer = records.create_customer({"name": "テスト商事"}, TEST_ACTOR)
+        site = records.create_site({"customer_id": customer.id, "name": "本社",
                                     "address": "東京都千代田区丸の内1-1-1", "lat": 35.684,
                                     "lon": 139.764, "manager_name": "佐藤"}, TEST_ACTOR)
-        catalog.create_device({"serial": "BR00001", "model_code": "C844dnw",
+        records.create_device({"serial": "BR00001", "model_code": "C844dnw",
                                "site_id": site.id, "purchase_date": date(2026, 4, 10)},
                               TEST_ACTOR)
 

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from dispatch.extensions import db
 from dispatch.models import ReportSubmission, Visit
 from dispatch.models import WorkReport as ReportRow
-from dispatch.services import accounts
-from dispatch.services.report_verify import verify_report
+from dispatch.services.accounts import users
+from dispatch.services.reporting.verify import verify_report
 
 TECH = "suzuki@oxt.example.jp"
 
@@ -21,9 +21,9 @@ TECH = "suzuki@oxt.example.jp"
 def _setup(app, *extra_users: tuple[str, str]) -> int:
     with app.app_context():
         ids = make_visit(commit=True)
-        accounts.add_user(TECH, "technician", PASSWORD, TEST_ACTOR)
+        users.add_user(TECH, "technician", PASSWORD, TEST_ACTOR)
         for role, email in extra_users:
-            accounts.add_user(email, role, PASSWORD, TEST_ACTOR)
+            users.add_user(email, role, PASSWORD, TEST_ACTOR)
         return ids.visit_id
 
 
@@ -76,7 +76,7 @@ def test_technician_fills_in_manager_signs_pdf_downloads_and_verifies(app, page,
         assert pdf.read(4) == b"%PDF"
     report_id = int(page.url.split("/reports/")[1].split("/")[0])
     with app.app_context():
-        token = accounts.create_token(TECH, TEST_ACTOR)
+        token = users.create_token(TECH, TEST_ACTOR)
         assert db.session.get(Visit, visit_id).status == "done"
     verify = page.request.get(f"/api/v1/reports/{report_id}/verify",
                               headers={"Authorization": f"Bearer {token}"})

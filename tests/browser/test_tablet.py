@@ -6,8 +6,9 @@ import pytest
 from conftest import PASSWORD, TEST_ACTOR
 from day_rows import Day
 
-from dispatch.services import accounts, planning
-from dispatch.services.audit import SYSTEM
+from dispatch.services.accounts import users
+from dispatch.services.day import planning
+from dispatch.services.trust.audit import SYSTEM
 
 
 def login(page, email: str) -> None:
@@ -24,8 +25,8 @@ def login(page, email: str) -> None:
 def test_technician_marks_arrival_and_the_board_shows_it(app, browser, live_server, today,
                                                           viewport):
     with app.app_context():
-        accounts.add_user("tab@oxt.example.jp", "technician", PASSWORD, TEST_ACTOR)
-        accounts.add_user("desk@oxt.example.jp", "coordinator", PASSWORD, TEST_ACTOR)
+        users.add_user("tab@oxt.example.jp", "technician", PASSWORD, TEST_ACTOR)
+        users.add_user("desk@oxt.example.jp", "coordinator", PASSWORD, TEST_ACTOR)
         day = Day()
         day.tech(day.base(), email="tab@oxt.example.jp")
         visit = day.call(35.69, 139.70, symptom="紙詰まりが頻発する").id

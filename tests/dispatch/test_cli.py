@@ -1,4 +1,4 @@
-"""The `dispatch` command of SPEC §9, run as a user would: a real process, a real database."""
+"""The `dispatch` command of rules.md §9, run as a user would: a real process, a real database."""
 
 from __future__ import annotations
 
@@ -123,7 +123,7 @@ from sqlalchemy import select
 from dispatch import create_app
 from dispatch.extensions import db
 from dispatch.models import WorkReport
-from dispatch.services.report_verify import verify_report
+from dispatch.services.reporting.verify import verify_report
 app = create_app({"SQLALCHEMY_DATABASE_URI": sys.argv[1]})
 with app.app_context():
     rows = db.session.scalars(select(WorkReport).where(WorkReport.status == "signed")).all()

@@ -1,6 +1,6 @@
 """A process killed (SIGKILL) in the middle of planning a day or sealing a signature leaves
 no half-written state: each write is one transaction, so after the kill the database holds
-either all of it or none of it, and the next attempt succeeds (SPEC §8 reliability)."""
+either all of it or none of it, and the next attempt succeeds (rules.md §8 reliability)."""
 
 from __future__ import annotations
 
@@ -22,13 +22,13 @@ import sys
 from sqlalchemy import select
 from dispatch import clock, create_app
 from dispatch.extensions import db
-from dispatch.services.audit import SYSTEM
+from dispatch.services.trust.audit import SYSTEM
 app = create_app({"SQLALCHEMY_DATABASE_URI": sys.argv[1]})
 ctx = app.app_context(); ctx.push()
 """
 
 PLAN = PREAMBLE + """
-from dispatch.services.planning import plan_day
+from dispatch.services.day.planning import plan_day
 print("start", flush=True)
 plan_day(clock.today_tokyo(), SYSTEM, solution_limit=200)
 print("done", flush=True)
@@ -36,7 +36,7 @@ print("done", flush=True)
 
 PLAN_CHECK = PREAMBLE + """
 from dispatch.models import Plan, Visit
-from dispatch.services.planning import get_plan
+from dispatch.services.day.planning import get_plan
 today = clock.today_tokyo()
 current = db.session.scalars(select(Plan).where(Plan.service_date == today,
                                                 Plan.is_current.is_(True))).all()
@@ -55,8 +55,8 @@ print("consistent", len(current))
 
 SIGN = PREAMBLE + """
 from dispatch.models import WorkReport
-from dispatch.services.audit import Actor
-from dispatch.services.reporting import sign_report
+from dispatch.services.trust.audit import Actor
+from dispatch.services.reporting.reports import sign_report
 from dispatch.demo_data.reporting import signature_png
 import base64
 row = db.session.scalars(select(WorkReport).where(WorkReport.status == "draft")).first()
@@ -71,7 +71,7 @@ print("done", flush=True)
 
 SIGN_CHECK = PREAMBLE + """
 from dispatch.models import WorkReport
-from dispatch.services.report_verify import verify_report
+from dispatch.services.reporting.verify import verify_report
 rows = db.session.scalars(select(WorkReport)).all()
 for row in rows:
     if row.status == "signed":

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from dispatch import create_app
 from dispatch.extensions import db
 from dispatch.models import WorkReport
-from dispatch.services.report_verify import verify_report
+from dispatch.services.reporting.verify import verify_report
 app = create_app({"SQLALCHEMY_DATABASE_URI": sys.argv[1]})
 with app.app_context():
     if sys.argv[2] == "seed":

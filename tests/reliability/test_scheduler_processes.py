@@ -1,5 +1,5 @@
 """Two scheduler processes firing the daily job at the same moment on one PostgreSQL
-database: the day's lifecycle work runs once (SPEC §8 reliability; dispatch/scheduler.py).
+database: the day's lifecycle work runs once (rules.md §8 reliability; dispatch/scheduler.py).
 
 Each process is a real interpreter that builds the app from DATABASE_URL, as
 `dispatch scheduler` does, and calls the function its cron trigger fires. Both wait on

@@ -1,5 +1,5 @@
 """Every endpoint and page has an explicit role rule, and each role is refused where it
-must be (SPEC §8 roles). The table is read from app.url_map when the test runs, so the
+must be (rules.md §8 roles). The table is read from app.url_map when the test runs, so the
 endpoints other areas add are checked too."""
 
 from __future__ import annotations
@@ -22,13 +22,13 @@ from dispatch import clock
 from dispatch.extensions import db
 from dispatch.models import LoginAttempt
 from dispatch.models.account import ROLES
-from dispatch.services import accounts
-from dispatch.services.audit import Actor
+from dispatch.services.accounts import users as accounts
+from dispatch.services.trust.audit import Actor
 
 # Reachable without a role rule, each for a reason.
 PUBLIC = {
     "static": "CSS, JS and vendored libraries",
-    "api-docs.openapi_json": "the API contract is public (SPEC §9)",
+    "api-docs.openapi_json": "the API contract is public (rules.md §9)",
     "pages.login": "the way in",
     "pages.logout": "ending a session needs no role",
     "pages.set_language": "language switch",
@@ -221,7 +221,7 @@ def test_nul_characters_are_refused_before_reaching_postgresql(app, api_as) -> N
 
 @pytest.mark.parametrize("error", [OverflowError("Python int too large")])
 def test_a_driver_range_error_becomes_a_422_problem(app, api_as, monkeypatch, error) -> None:
-    from dispatch.services import catalog
+    from dispatch.services.catalog import records as catalog
 
     def explode(*args, **kwargs):
         raise error

@@ -1,4 +1,4 @@
-/* Call screen: live countdowns to the same-day cutoff and keyboard shortcuts (SPEC §5).
+/* Call screen: live countdowns to the same-day cutoff and keyboard shortcuts (rules.md §5).
    Countdowns run on the server's clock (data-now), so a desk PC with a wrong clock still
    shows the right time left. */
 (function () {

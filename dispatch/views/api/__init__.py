@@ -1,4 +1,4 @@
-"""The JSON API under /api/v1 (SPEC §9): bearer auth, problem+json errors, OpenAPI."""
+"""The JSON API under /api/v1 (rules.md §9): bearer auth, problem+json errors, OpenAPI."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Object-level access checks shared by the API views (SPEC §8 roles)."""
+"""Object-level access checks shared by the API views (rules.md §8 roles)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 
 from werkzeug.exceptions import Forbidden
 
+from dispatch.domain.ownership import manages_site
 from dispatch.errors import NotFound
 from dispatch.extensions import db
 from dispatch.models import Site
@@ -25,5 +26,5 @@ def get_or_404(model: type[T], ident: Any) -> T:
 def require_site_access(site: Site) -> None:
     """A site manager sees only the sites whose manager_email is theirs."""
     user = api_user()
-    if user.role == "site_manager" and site.manager_email != user.email:
+    if user.role == "site_manager" and not manages_site(site.manager_email, user.email):
         raise Forbidden("this site is managed by someone else")

@@ -10,8 +10,8 @@ from flask import g, request
 from werkzeug.exceptions import Forbidden, Unauthorized
 
 from dispatch.models import User
-from dispatch.services.accounts import user_for_token
-from dispatch.services.audit import Actor
+from dispatch.services.accounts.users import user_for_token
+from dispatch.services.trust.audit import Actor
 
 F = TypeVar("F", bound=Callable[..., Any])
 

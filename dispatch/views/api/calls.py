@@ -1,4 +1,4 @@
-"""Repair calls (SPEC §5, §9): take a call, read it, the day's board, resolve, override."""
+"""Repair calls (rules.md §5, §9): take a call, read it, the day's board, resolve, override."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from marshmallow import Schema, fields, validate
 
 from dispatch import clock
 from dispatch.models import RepairCall
-from dispatch.services import call_handling, intake
+from dispatch.services.intake import call_handling
+from dispatch.services.intake import calls as intake
 from dispatch.views.api.auth import STAFF, api_actor, roles
 
 blp = Blueprint("calls", __name__, url_prefix="/api/v1", description="Repair calls")
@@ -53,7 +54,7 @@ class OverrideIn(Schema):
 
 
 def call_out(call: RepairCall) -> dict[str, Any]:
-    """The call payload of SPEC §9.1; datetimes in Asia/Tokyo (+09:00)."""
+    """The call payload of rules.md §9.1; datetimes in Asia/Tokyo (+09:00)."""
     return {
         "id": call.id, "decision": call.decision, "service_date": call.service_date,
         "cutoff_at": clock.to_tokyo(call.cutoff_at) if call.cutoff_at else None,

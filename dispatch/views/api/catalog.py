@@ -1,4 +1,4 @@
-"""Create and read endpoints for the catalogue and the installed base (SPEC §9)."""
+"""Create and read endpoints for the catalogue and the installed base (rules.md §9)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from dispatch.extensions import db
 from dispatch.models import Customer, Device, PrinterModel, ServiceBase, Site, Technician
-from dispatch.services import catalog
+from dispatch.services.catalog import records as catalog
 from dispatch.views.api.access import get_or_404, require_site_access
 from dispatch.views.api.auth import STAFF, api_actor, roles
 from dispatch.views.api.schemas import (
@@ -96,7 +96,7 @@ def get_site(site_id: int) -> Site:
 
 
 def device_out(device: Device) -> dict[str, Any]:
-    """The device payload of SPEC §9.1, with the effective purchase date and its source."""
+    """The device payload of rules.md §9.1, with the effective purchase date and its source."""
     return {
         "serial": device.serial,
         "model_code": device.model.code,
@@ -155,7 +155,7 @@ def list_technicians() -> list[dict[str, Any]]:
 
 
 def technician_out(tech: Technician) -> dict[str, Any]:
-    """The technician payload of SPEC §9.1."""
+    """The technician payload of rules.md §9.1."""
     return {
         "id": tech.id, "name": tech.name, "email": tech.email, "base_code": tech.base.code,
         "shift_start": tech.shift_start, "shift_end": tech.shift_end, "skills": tech.skills,

@@ -1,4 +1,4 @@
-"""The day's plan, its explanation and replay, and visit progress/assignment (SPEC §9)."""
+"""The day's plan, its explanation and replay, and visit progress/assignment (rules.md §9)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ from marshmallow import Schema, fields, validate
 
 from dispatch import clock
 from dispatch.errors import InvalidInput
-from dispatch.services import plan_explain, planning, replanning, visit_control
-from dispatch.services.plan_result import iso
+from dispatch.services.day import explain as plan_explain
+from dispatch.services.day import planning, replanning
+from dispatch.services.day import visits as visit_control
+from dispatch.services.day.result import iso
 from dispatch.views.api.auth import STAFF, api_actor, api_user, roles
 from dispatch.views.api.schemas import TimeHHMM
 

@@ -1,4 +1,4 @@
-"""Personal-information requests (SPEC §8 開示等) and anti-social-forces termination;
+"""Personal-information requests (rules.md §8 開示等) and anti-social-forces termination;
 administrators only."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from typing import Any
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from dispatch.services import privacy, termination
+from dispatch.services.trust import privacy, termination
 from dispatch.views.api.auth import api_actor, roles
 from dispatch.views.api.schemas import ID
 

@@ -1,4 +1,4 @@
-"""application/problem+json (RFC 9457) responses with the rule `codes` of SPEC §9."""
+"""application/problem+json (RFC 9457) responses with the rule `codes` of rules.md §9."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Packs, applications, inquiries, completion, coverage, advice and relocation (SPEC §9)."""
+"""Packs, applications, inquiries, completion, coverage, advice and relocation (rules.md §9)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from flask_smorest import Blueprint
 
 from dispatch import clock
 from dispatch.models import Application
-from dispatch.services import applications, device_coverage, registration
-from dispatch.services.catalog import device_by_serial
+from dispatch.services.catalog.records import device_by_serial
+from dispatch.services.registration import applications, device_coverage
+from dispatch.services.registration import packs as registration
 from dispatch.views.api.access import require_site_access
 from dispatch.views.api.auth import STAFF, api_actor, roles
 from dispatch.views.api.registration_schemas import (
@@ -66,7 +67,7 @@ def refuse_pack(data: dict[str, Any], pack_id: int) -> dict[str, Any]:
 @blp.get("/packs/<int:pack_id>/sticker.pdf")
 @roles(*STAFF, "site_manager")
 def sticker_pdf(pack_id: int) -> Response:
-    from dispatch.services.notices import sticker_pdf_bytes
+    from dispatch.services.registration.notices import sticker_pdf_bytes
 
     pack = registration.pack_by_id(pack_id)
     require_site_access(pack.device.site)

@@ -1,4 +1,4 @@
-"""Schemas of the registration API (SPEC §9.1 pack, application, inquiry, coverage)."""
+"""Schemas of the registration API (rules.md §9.1 pack, application, inquiry, coverage)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Work report endpoints of SPEC §9 (PUT /visits/{id}/report, /reports/…)."""
+"""Work report endpoints of rules.md §9 (PUT /visits/{id}/report, /reports/…)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from flask import Response, request, url_for
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from dispatch.services import report_access, reporting, signing_links
-from dispatch.services.report_documents import report_json, report_pdf
-from dispatch.services.report_verify import verify_report
+from dispatch.services.reporting import access, signing_links
+from dispatch.services.reporting import reports as reporting
+from dispatch.services.reporting.documents import report_json, report_pdf
+from dispatch.services.reporting.verify import verify_report
 from dispatch.views.api.auth import STAFF, api_actor, roles
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1",
@@ -95,7 +96,7 @@ def put_report(data: dict[str, Any], visit_id: int) -> dict[str, Any]:
 @roles(*ALL_ROLES)
 @blp.response(200, ReportOut)
 def get_report(report_id: int) -> dict[str, Any]:
-    return report_json(report_access.report_for_reading(report_id, api_actor()))
+    return report_json(access.report_for_reading(report_id, api_actor()))
 
 
 @blp.post("/reports/<int:report_id>/signature")
@@ -119,7 +120,7 @@ def post_refusal(data: dict[str, Any], report_id: int) -> dict[str, Any]:
 @blp.get("/reports/<int:report_id>.pdf")
 @roles(*ALL_ROLES)
 def get_report_pdf(report_id: int) -> Response:
-    row = report_access.report_for_reading(report_id, api_actor())
+    row = access.report_for_reading(report_id, api_actor())
     verify = url_for("reports.get_verify", report_id=row.id, _external=True)
     return Response(report_pdf(row, verify), mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="report-{row.id}.pdf"'})
@@ -129,7 +130,7 @@ def get_report_pdf(report_id: int) -> Response:
 @roles(*ALL_ROLES)
 @blp.response(200, VerifyOut)
 def get_verify(report_id: int) -> dict[str, Any]:
-    return verify_report(report_access.report_for_reading(report_id, api_actor()))
+    return verify_report(access.report_for_reading(report_id, api_actor()))
 
 
 @blp.post("/reports/<int:report_id>/signing-link")

@@ -1,4 +1,4 @@
-"""Request and response schemas of SPEC §9.1; the OpenAPI document is generated from them.
+"""Request and response schemas of rules.md §9.1; the OpenAPI document is generated from them.
 
 Unknown fields are refused (marshmallow's RAISE), so a typo never passes silently.
 """
@@ -63,7 +63,7 @@ class CustomerIn(Schema):
 
 class CustomerOut(CustomerIn):
     id = fields.Integer()
-    # SPEC §8: shown so nobody contacts a person who stopped use or was erased.
+    # rules.md §8: shown so nobody contacts a person who stopped use or was erased.
     use_stopped_at = fields.DateTime(allow_none=True)
     erased_at = fields.DateTime(allow_none=True)
     terminated_at = fields.DateTime(allow_none=True)

@@ -1,4 +1,4 @@
-"""Two coordinators moving the same visit at the same moment (SPEC §6 "safely under
+"""Two coordinators moving the same visit at the same moment (rules.md §6 "safely under
 concurrent edits"): real threads, real sessions, real commits on PostgreSQL."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from sqlalchemy import delete
 from dispatch.errors import Conflict
 from dispatch.extensions import db
 from dispatch.models import Visit
-from dispatch.services import visit_control
-from dispatch.services.audit import SYSTEM
+from dispatch.services.day import visits
+from dispatch.services.trust.audit import SYSTEM
 
 
 @pytest.mark.committing
@@ -32,7 +32,7 @@ def test_simultaneous_moves_of_one_visit_give_one_winner_and_one_409(app, day):
         with app.app_context():
             try:
                 barrier.wait()
-                visit_control.assign(visit_id, {"technician_id": tech_id, "pinned": True,
+                visits.assign(visit_id, {"technician_id": tech_id, "pinned": True,
                                                 "version": version}, SYSTEM)
                 results[tech_id] = "ok"
             except Conflict:

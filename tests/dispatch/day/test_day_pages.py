@@ -8,8 +8,8 @@ from conftest import PASSWORD
 
 from dispatch.extensions import db
 from dispatch.models import Visit
-from dispatch.services import planning
-from dispatch.services.audit import SYSTEM
+from dispatch.services.day import planning
+from dispatch.services.trust.audit import SYSTEM
 
 DAY = date(2026, 11, 26)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dispatch.services.plan_travel import RecordedTravel, travel_from_config
+from dispatch.services.day.travel import RecordedTravel, travel_from_config
 from routing import GeodesicTravel, OsrmTravel, TravelMatrix
 
 TOKYO, YOKOHAMA = (35.6812, 139.7671), (35.4437, 139.6380)

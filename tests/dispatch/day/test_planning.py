@@ -12,8 +12,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from dispatch.errors import Conflict
 from dispatch.extensions import db
 from dispatch.models import AuditEvent, Plan, Visit
-from dispatch.services import planning
-from dispatch.services.audit import SYSTEM
+from dispatch.services.day import planning
+from dispatch.services.trust.audit import SYSTEM
 
 DAY = date(2026, 11, 26)
 

@@ -1,4 +1,4 @@
-"""The plan API of SPEC §9.1: POST /plans, GET /plans/{date}, explain, replay."""
+"""The plan API of rules.md §9.1: POST /plans, GET /plans/{date}, explain, replay."""
 
 from __future__ import annotations
 

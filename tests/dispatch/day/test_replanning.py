@@ -1,4 +1,4 @@
-"""In-day re-planning (SPEC §6): insertion without moving started visits; progress and
+"""In-day re-planning (rules.md §6): insertion without moving started visits; progress and
 manual assignment with optimistic versions."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from dispatch.errors import Conflict
 from dispatch.extensions import db
 from dispatch.models import Plan, Visit
-from dispatch.services import planning, replanning
-from dispatch.services.audit import SYSTEM
+from dispatch.services.day import planning, replanning
+from dispatch.services.trust.audit import SYSTEM
 
 DAY = date(2026, 11, 26)
 

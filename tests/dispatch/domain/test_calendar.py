@@ -1,4 +1,4 @@
-"""OXT's business calendar and Japanese holidays (SPEC.md §2)."""
+"""OXT's business calendar and Japanese holidays (rules.md §2)."""
 
 from datetime import UTC, date, datetime, timedelta
 

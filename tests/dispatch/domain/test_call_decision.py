@@ -1,4 +1,4 @@
-"""The decision on a repair call (SPEC.md §5)."""
+"""The decision on a repair call (rules.md §5)."""
 
 from datetime import date, datetime, time
 

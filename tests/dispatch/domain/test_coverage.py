@@ -1,4 +1,4 @@
-"""Pack periods and coverage at a date (SPEC §4 coverage rules, §5 call-time codes)."""
+"""Pack periods and coverage at a date (rules.md §4 coverage rules, §5 call-time codes)."""
 
 from datetime import date
 
@@ -47,7 +47,7 @@ def pack(pack_id, product, bought, status=S.REGISTERED, completed=None, hours="w
     return PackRecord(pack_id, product, bought, status, completed, hours)
 
 
-COREFIDO_7Y = [  # SPEC §3: COREFIDO models with a 7-year lifetime as of 2024-04-01
+COREFIDO_7Y = [  # rules.md §3: COREFIDO models with a 7-year lifetime as of 2024-04-01
     model(series=Series.COREFIDO, lifetime=7, warranty=84, code=code)
     for code in ("C835dnwt", "C835dnw", "C844dnw")
 ]

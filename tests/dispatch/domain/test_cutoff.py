@@ -1,4 +1,4 @@
-"""The same-day cutoff: end of the day's support hours minus 2 h 30 min (SPEC.md §5)."""
+"""The same-day cutoff: end of the day's support hours minus 2 h 30 min (rules.md §5)."""
 
 from datetime import UTC, date, datetime, time, timedelta
 

@@ -1,4 +1,4 @@
-"""Eligibility to buy or record a pack: every rule code of SPEC §4 rules 1–9."""
+"""Eligibility to buy or record a pack: every rule code of rules.md §4 rules 1–9."""
 
 from datetime import date
 
@@ -38,7 +38,7 @@ def held(pack_id, product, bought=BOUGHT, status=S.PURCHASED, hours="weekday"):
 
 
 COREFIDO_7Y = model(series=Series.COREFIDO, lifetime=7, warranty=84, code="C844dnw")
-COREFIDO_7Y_MODELS = [  # SPEC §3: the 7-year COREFIDO models as of 2024-04-01
+COREFIDO_7Y_MODELS = [  # rules.md §3: the 7-year COREFIDO models as of 2024-04-01
     model(series=Series.COREFIDO, lifetime=7, warranty=84, code=code)
     for code in ("C835dnwt", "C835dnw", "C844dnw")
 ]

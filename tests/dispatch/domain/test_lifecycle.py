@@ -1,4 +1,4 @@
-"""Registration lifecycle deadlines of SPEC §4: 10-day application, 1-year void, 14-day inquiry."""
+"""Registration lifecycle deadlines of rules.md §4: 10-day apply, 1-year void, 14-day inquiry."""
 
 from datetime import date, timedelta
 

@@ -1,4 +1,4 @@
-"""Civil Code art. 143 period arithmetic and day deadlines (SPEC §2)."""
+"""Civil Code art. 143 period arithmetic and day deadlines (rules.md §2)."""
 
 from datetime import date
 
@@ -12,7 +12,7 @@ from dispatch.domain.periods import day_after, days_after, days_between, period_
 @pytest.mark.parametrize(
     ("start", "years", "months", "last_day"),
     [
-        (date(2024, 4, 10), 3, 0, date(2027, 4, 9)),  # SPEC §2 example: day before corresponding
+        (date(2024, 4, 10), 3, 0, date(2027, 4, 9)),  # rules.md §2: day before corresponding
         (date(2024, 2, 29), 1, 0, date(2025, 2, 28)),  # no 2025-02-29 → last day of February
         (date(2023, 8, 31), 0, 6, date(2024, 2, 29)),  # no 2024-02-31 → leap-year Feb 29
         (date(2024, 2, 29), 4, 0, date(2028, 2, 28)),  # corresponding day exists → day before

@@ -1,4 +1,4 @@
-"""The service-area rule of SPEC.md §5 against four bases and the packaged island registry."""
+"""The service-area rule of rules.md §5 against four bases and the packaged island registry."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A pack's support hours (対応時間, SPEC.md §2 and §9.1)."""
+"""A pack's support hours (対応時間, rules.md §2 and §9.1)."""
 
 from datetime import date, datetime, time, timedelta
 

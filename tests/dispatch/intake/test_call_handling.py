@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from dispatch.extensions import db
 from dispatch.models import AuditEvent, Visit
-from dispatch.services import call_handling
-from dispatch.services.audit import Actor
+from dispatch.services.intake import call_handling
+from dispatch.services.trust.audit import Actor
 
 
 def _visits(call_id: int) -> list[tuple[str, str]]:
@@ -101,7 +101,7 @@ def test_override_made_on_the_call_day_serves_the_next_support_day(world):
     world.covered(site="izu_oshima")
     from factories import call_payload as payload
 
-    from dispatch.services import intake
+    from dispatch.services.intake import calls as intake
 
     data = payload(received_at="2026-11-27T10:00:00+09:00")
     data["received_at"] = datetime.fromisoformat(data["received_at"])

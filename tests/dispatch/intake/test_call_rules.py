@@ -202,13 +202,13 @@ def test_option_is_covered_only_while_its_parent_is(world, coordinator):
     from conftest import TEST_ACTOR
     from factories import model_payload
 
-    from dispatch.services import catalog
+    from dispatch.services.catalog import records
 
-    catalog.create_model(model_payload(code="TRY-C8", name="増設トレイ", kind="option",
+    records.create_model(model_payload(code="TRY-C8", name="増設トレイ", kind="option",
                                        print_limit=None), TEST_ACTOR)
     parent = world.device()
     world.pack(parent, product="std1", years=1)
-    option = catalog.create_device(
+    option = records.create_device(
         {"serial": "OPT0001", "model_code": "TRY-C8", "site_id": parent.site_id,
          "purchase_date": date(2026, 4, 10)}, TEST_ACTOR, parent=parent)
     world.pack(option, product="std3", years=3, support_pack_id="SP-OPT0001")

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from dispatch.errors import Conflict
 from dispatch.extensions import db
 from dispatch.models import RepairCall, Visit
-from dispatch.services import intake
-from dispatch.services.audit import Actor
+from dispatch.services.intake import calls as intake
+from dispatch.services.trust.audit import Actor
 
 
 def _count() -> int:

@@ -1,4 +1,4 @@
-"""Applications, inquiries and completion through the API (SPEC §4 registration lifecycle)."""
+"""Applications, inquiries and completion through the API (rules.md §4 registration lifecycle)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def test_full_registration_issues_a_checked_support_pack_id(flow, coordinator):
     assert resp.status_code == 201 and resp.get_json()["status"] == "applied"
     assert coordinator.get(f"/packs/{pack['id']}").get_json()["status"] == "applied"
     done = flow.complete(resp.get_json()["id"], "2026-05-19")
-    # Coverage starts on the completion-notice day and ends per the pack (SPEC §4).
+    # Coverage starts on the completion-notice day and ends per the pack (rules.md §4).
     assert (done["coverage_start"], done["coverage_end"]) == ("2026-05-19", "2031-04-09")
     assert is_valid(done["support_pack_id"])
     got = coordinator.get(f"/packs/{pack['id']}").get_json()
@@ -118,7 +118,7 @@ def test_unknown_application_is_404(coordinator, installed):
 
 
 def test_support_pack_id_collision_retries_with_a_new_id(flow, coordinator, monkeypatch):
-    from dispatch.services import applications
+    from dispatch.services.registration import applications
 
     taken = flow.registered()["support_pack_id"]
     fresh = iter([taken, "SP-23456782"])  # first a collision, then a free ID

@@ -1,4 +1,4 @@
-"""GET coverage / eligibility and POST relocations (SPEC §9)."""
+"""GET coverage / eligibility and POST relocations (rules.md §9)."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ def test_recorded_pack_is_purchased_with_its_coverage_end(coordinator, installed
     resp = coordinator.post("/packs", json=pack_payload())
     assert resp.status_code == 201
     body = resp.get_json()
-    # std5 counted from the device purchase 2026-04-10 → last day 2031-04-09 (SPEC §2).
+    # std5 counted from the device purchase 2026-04-10 → last day 2031-04-09 (rules.md §2).
     assert (body["status"], body["coverage_end"], body["warnings"]) == (
         "purchased", "2031-04-09", [])
     got = coordinator.get(f"/packs/{body['id']}").get_json()

@@ -1,4 +1,4 @@
-"""Daily lifecycle jobs change states exactly on the SPEC §2/§4 day, once."""
+"""Daily lifecycle jobs change states exactly on the rules.md §2/§4 day, once."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from dispatch.extensions import db
 from dispatch.models import AuditEvent, Notice
-from dispatch.services.lifecycle import run_daily_jobs, run_daily_once
+from dispatch.services.registration.lifecycle import run_daily_jobs, run_daily_once
 
 
 def _status(api, pack_id: int) -> dict:

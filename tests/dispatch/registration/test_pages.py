@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from registration_factories import pack_payload
 
-from dispatch.services.lifecycle import run_daily_jobs
+from dispatch.services.registration.lifecycle import run_daily_jobs
 
 PASSWORD = "correct horse battery"
 

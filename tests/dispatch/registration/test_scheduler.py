@@ -11,7 +11,7 @@ from sqlalchemy import delete
 from dispatch.extensions import db
 from dispatch.models import JobRun
 from dispatch.scheduler import JOB_ID, build_scheduler, daily_time
-from dispatch.services.lifecycle import run_daily_once
+from dispatch.services.registration.lifecycle import run_daily_once
 
 
 @pytest.mark.parametrize(("raw", "expected"), [

@@ -1,4 +1,4 @@
-"""The completion notice and failure-call sticker PDF carries the facts of SPEC §4."""
+"""The completion notice and failure-call sticker PDF carries the facts of rules.md §4."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""PUT /visits/{id}/report, signature, refusal, GET JSON and PDF (SPEC §7, §9.1)."""
+"""PUT /visits/{id}/report, signature, refusal, GET JSON and PDF (rules.md §7, §9.1)."""
 
 from __future__ import annotations
 

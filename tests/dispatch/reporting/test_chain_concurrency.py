@@ -17,9 +17,9 @@ from sqlalchemy import delete, select
 from dispatch.extensions import db
 from dispatch.models import Technician
 from dispatch.models import WorkReport as ReportRow
-from dispatch.services import reporting
-from dispatch.services.audit import Actor
-from dispatch.services.report_verify import verify_report
+from dispatch.services.reporting import reports
+from dispatch.services.reporting.verify import verify_report
+from dispatch.services.trust.audit import Actor
 
 pytestmark = pytest.mark.committing
 
@@ -39,7 +39,7 @@ def test_concurrent_signatures_get_consecutive_chain_positions(app, clean):
         report_ids = []
         for n in range(4):
             ids = make_visit(serial=f"AK2000000{n}", commit=True)
-            report_ids.append(reporting.save_report(ids.visit_id, report_payload(), actor)["id"])
+            report_ids.append(reports.save_report(ids.visit_id, report_payload(), actor)["id"])
     barrier = threading.Barrier(len(report_ids))
     errors: list[BaseException] = []
 
@@ -47,7 +47,7 @@ def test_concurrent_signatures_get_consecutive_chain_positions(app, clean):
         with app.app_context():
             try:
                 barrier.wait()
-                reporting.sign_report(report_id, "佐藤 花子", data_url(), actor)
+                reports.sign_report(report_id, "佐藤 花子", data_url(), actor)
             except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
                 errors.append(exc)
             finally:

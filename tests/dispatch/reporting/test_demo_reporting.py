@@ -10,7 +10,7 @@ from sqlalchemy import select
 from dispatch.demo_data import reporting as demo
 from dispatch.extensions import db
 from dispatch.models import WorkReport
-from dispatch.services.report_verify import verify_report
+from dispatch.services.reporting.verify import verify_report
 
 
 def test_demo_creates_a_signed_report_and_a_draft_once(app):

@@ -1,4 +1,4 @@
-"""SPEC §8 roles on reports: own visits, own sites, staff everything."""
+"""rules.md §8 roles on reports: own visits, own sites, staff everything."""
 
 from __future__ import annotations
 

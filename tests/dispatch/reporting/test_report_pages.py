@@ -1,4 +1,4 @@
-"""Tablet pages, the remote signing link and the customer portal (SPEC §7, §8)."""
+"""Tablet pages, the remote signing link and the customer portal (rules.md §7, §8)."""
 
 from __future__ import annotations
 

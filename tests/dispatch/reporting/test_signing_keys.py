@@ -11,7 +11,7 @@ from reporting_rows import data_url, make_visit, report_payload
 
 from dispatch.extensions import db
 from dispatch.models import SigningKey
-from dispatch.services import signing_keys
+from dispatch.services.reporting import signing_keys
 from reports.keys import generate_signing_key, private_key_to_b64, private_key_to_pem
 
 ROOT = Path(__file__).resolve().parents[3]

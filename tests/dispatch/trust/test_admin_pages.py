@@ -10,8 +10,9 @@ from trust_rows import make_world
 
 from dispatch.extensions import db
 from dispatch.models import ApiToken, AuditEvent, IslandArea, User
-from dispatch.services import accounts, areas
-from dispatch.services.audit import Actor, record
+from dispatch.services.accounts import users as accounts
+from dispatch.services.catalog import areas
+from dispatch.services.trust.audit import Actor, record
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Personal-information requests (SPEC §8 開示等): export, correction, stop of use, erasure."""
+"""Personal-information requests (rules.md §8 開示等): export, correction, stop of use, erasure."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from dispatch.models import (
     User,
     Visit,
 )
-from dispatch.services.accounts import hash_token
+from dispatch.services.accounts.users import hash_token
 from reports.sealing import GENESIS_HASH, verify_seal
 
 
@@ -179,7 +179,7 @@ def test_erasure_leaves_no_personal_value_in_the_audit_log(world, admin, make_us
 
 
 def test_new_records_keep_personal_values_out_of_audit_snapshots(admin) -> None:
-    # Decision (SPEC §8): snapshots hold ids and business fields; names stay in their rows.
+    # Decision (rules.md §8): snapshots hold ids and business fields; names stay in their rows.
     customer = admin.post("/customers", json={"name": "田中 一郎", "email": "t@example.jp"})
     cid = customer.get_json()["id"]
     admin.post("/models", json={"code": "X1", "name": "X", "series": "other",

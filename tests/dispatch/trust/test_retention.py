@@ -1,4 +1,4 @@
-"""Retention (SPEC §8): business records are flagged 5 years after the service ends."""
+"""Retention (rules.md §8): business records are flagged 5 years after the service ends."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from trust_rows import NOW, make_world, seal_world_report
 from dispatch.domain.periods import period_last_day
 from dispatch.extensions import db
 from dispatch.models import Application, Customer, RetentionFlag
-from dispatch.services import retention
+from dispatch.services.trust import retention
 
 
 def _flags() -> set[tuple[str, int]]:

@@ -1,4 +1,4 @@
-"""Anti-social-forces termination (SPEC §8, seed §19): service ends at once."""
+"""Anti-social-forces termination (rules.md §8, seed §19): service ends at once."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from trust_rows import make_world
 
 from dispatch.extensions import db
 from dispatch.models import AuditEvent, Visit
-from dispatch.services.termination import is_service_terminated
+from dispatch.services.trust.termination import is_service_terminated
 
 
 def test_termination_cancels_open_calls_and_future_visits(app, api_as) -> None:

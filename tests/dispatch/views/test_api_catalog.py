@@ -1,4 +1,4 @@
-"""The create/read endpoints of SPEC §9.1 and the API's error contract."""
+"""The create/read endpoints of rules.md §9.1 and the API's error contract."""
 
 from __future__ import annotations
 

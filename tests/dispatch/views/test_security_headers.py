@@ -1,4 +1,4 @@
-"""Security headers of SPEC §8 on pages and the API."""
+"""Security headers of rules.md §8 on pages and the API."""
 
 from __future__ import annotations
 

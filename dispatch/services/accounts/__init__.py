@@ -1,0 +1,1 @@
+"""Accounts: users, passwords and login throttling, API tokens, administrators' use cases."""

@@ -1,0 +1,3 @@
+"""The catalogue and the installed base: models, bases, customers, sites, devices, technicians, and
+where a site stands.
+"""

@@ -1,0 +1,3 @@
+"""The service day: planning, re-planning, visits and their progress, the board's data, job
+completion.
+"""

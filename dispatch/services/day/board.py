@@ -1,0 +1,64 @@
+"""What the coordinator board draws for a day: bases, routes with sites, unassigned visits
+with their reasons in Japanese, moved calls and the same-day cutoff (read-only)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from dispatch import clock
+from dispatch.domain.cutoff import cutoff_on
+from dispatch.domain.support_hours import STANDARD
+from dispatch.extensions import db
+from dispatch.models import Plan, ServiceBase, Technician, Visit
+from dispatch.services.day.result import iso
+
+# Unassigned reasons shown to coordinators (rule codes of docs/rules.md → Japanese first).
+REASONS_JA = {
+    "CANNOT_ARRIVE_IN_HOURS": "対応時間内に到着できないため翌対応日へ移動",
+    "NO_SKILLED_TECHNICIAN": "対応できる技術者（シリーズ）がいないため翌対応日へ移動",
+    "NO_CAPACITY": "当日の技術者の空きがないため翌対応日へ移動",
+}
+
+
+
+def _site(visit: Visit) -> dict[str, Any]:
+    site = visit.call.device.site
+    return {"visit_id": visit.id, "call_id": visit.call_id, "lat": site.lat, "lon": site.lon,
+            "site": site.name, "address": site.address, "symptom": visit.call.symptom,
+            "status": visit.status, "eta": iso(visit.eta), "start": iso(visit.start_at),
+            "end": iso(visit.end_at), "pinned": visit.pinned, "codes": visit.drop_codes,
+            "decision": visit.call.decision}
+
+
+def board_data(day: date) -> dict[str, Any]:
+    """Everything the board draws for one day."""
+    bases = db.session.scalars(select(ServiceBase).order_by(ServiceBase.code)).all()
+    techs = db.session.scalars(select(Technician).where(Technician.is_active.is_(True))
+                               .order_by(Technician.id)).all()
+    visits = db.session.scalars(select(Visit).where(
+        Visit.service_date == day, Visit.status != "cancelled")
+        .order_by(Visit.technician_id, Visit.sequence, Visit.id)).all()
+    routes = {t.id: {"technician_id": t.id, "name": t.name, "base_code": t.base.code,
+                     "start": [t.base.lat, t.base.lon], "stops": []} for t in techs}
+    unassigned = []
+    for visit in visits:
+        if visit.technician_id in routes:
+            routes[visit.technician_id]["stops"].append(_site(visit))
+        else:
+            item = _site(visit)
+            item["reasons"] = [REASONS_JA.get(c, c) for c in visit.drop_codes] or ["未計画"]
+            unassigned.append(item)
+    current = db.session.scalar(select(Plan).where(
+        Plan.service_date == day, Plan.is_current.is_(True)))
+    moved = (current.solution.get("moved", []) if current else [])
+    cutoff = cutoff_on(STANDARD, day)
+    return {"date": day.isoformat(), "plan_id": current.id if current else None,
+            "cutoff_at": iso(cutoff) if cutoff else None, "now": iso(clock.now()),
+            "bases": [{"code": b.code, "name": b.name, "lat": b.lat, "lon": b.lon}
+                      for b in bases],
+            "routes": list(routes.values()), "unassigned": unassigned,
+            "moved": [{**m, "reasons": [REASONS_JA.get(m["reason"], m["reason"])]}
+                      for m in moved]}

@@ -1,0 +1,194 @@
+"""The day's plan (rules.md §6): build the routing problem from the rows, solve, store, write back.
+
+Each public function is one transaction. A Plan row keeps the exact problem (values, pins,
+recorded travel matrix, solver options) and the answer, so a plan can be re-solved.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.orm.exc import StaleDataError
+
+from dispatch import clock
+from dispatch.errors import Conflict, NotFound
+from dispatch.extensions import db
+from dispatch.models import Plan
+from dispatch.services.day.moves import apply_plan
+from dispatch.services.day.problem import (
+    bounded_problem,
+    changed_since_load,
+    load_day,
+    problem_from_json,
+    problem_json,
+)
+from dispatch.services.day.result import plan_result
+from dispatch.services.day.travel import RecordedTravel, travel_from_config
+from dispatch.services.trust.audit import Actor, record
+from routing import DroppedVisit, DropReason, RoutePlan, RoutingProblem, SolveOptions, solve
+from routing.regions import merge, repair, split_by_base
+
+PLAN_ATTEMPTS = 2
+# Below this many visits one search over all technicians beats splitting by base.
+REGION_THRESHOLD = 300
+# The default solve budget never exceeds this, however large the day (a web worker waits).
+MAX_PLAN_SECONDS = 20.0
+
+
+def plan_day(service_date: date, actor: Actor, *, time_limit_s: float | None = None,
+             solution_limit: int | None = None) -> dict[str, Any]:
+    """Plan every onsite visit of `service_date`; returns the §9.1 plan payload."""
+    # Solving takes seconds; visits changed meanwhile keep their change (changed_since_load
+    # locks the rest on PostgreSQL). SQLite cannot lock rows: a change between that check
+    # and the writes makes the answer stale; plan again once on fresh rows, then tell.
+    for _ in range(PLAN_ATTEMPTS):
+        try:
+            return _plan_day_once(service_date, actor, time_limit_s, solution_limit)
+        except StaleDataError:
+            db.session.rollback()
+    raise Conflict("visits of this day changed while it was being planned; plan again")
+
+
+def _plan_day_once(service_date: date, actor: Actor, time_limit_s: float | None,
+                   solution_limit: int | None) -> dict[str, Any]:
+    config = current_app.config
+    # A solution limit makes a run reproducible whatever the machine load (tests, replay).
+    solution_limit = solution_limit or _int_or_none(config.get("DISPATCH_SOLUTION_LIMIT"))
+    rows = load_day(service_date)
+    travel = travel_from_config(config)
+    cut = bounded_problem(rows, travel, config)
+    problem = cut.problem
+    # Unless configured, the budget grows with the (bounded) day: 2 s plus 1 s per 100
+    # visits, <= 20 s (a coordinator waits for it on the board).
+    limit = float(time_limit_s or config.get("DISPATCH_PLAN_SECONDS")
+                  or min(MAX_PLAN_SECONDS, 2.0 + len(problem.visits) / 100))
+    options = {"time_limit_s": limit, "solution_limit": solution_limit}
+    answer = with_excess(solve_problem(problem, options), cut.excess)
+    changed = changed_since_load(rows)
+    plan = store_plan(service_date, problem, travel, options, answer, "solve")
+    moved = apply_plan(rows, answer, plan, actor, changed)
+    plan.solution = {**plan.solution, "moved": moved, "changed_meanwhile": len(changed)}
+    record(actor, "plan.create", "plan", plan.id, after={
+        "service_date": service_date, "routes": sum(1 for r in answer.routes if r.stops),
+        "dropped": len(answer.dropped), "moved": len(moved), "status": answer.status})
+    db.session.commit()
+    return plan_result(service_date)
+
+
+def with_excess(answer: RoutePlan, excess: tuple[str, ...]) -> RoutePlan:
+    """The answer with the visits left out by the capacity bound as NO_CAPACITY drops."""
+    over = tuple(DroppedVisit(key, DropReason.NO_CAPACITY) for key in excess)
+    return replace(answer, dropped=answer.dropped + over)
+
+
+def _int_or_none(value: Any) -> int | None:
+    return int(value) if value not in (None, "") else None
+
+
+def solve_problem(problem: RoutingProblem, options: dict[str, Any],
+                  previous: RoutePlan | None = None) -> RoutePlan:
+    """Solve in one search, or base by base on every core for a national day."""
+    opts = SolveOptions(time_limit_s=options["time_limit_s"],
+                        solution_limit=options.get("solution_limit"))
+    bases = {t.start for t in problem.technicians}
+    if len(bases) <= 1 or len(problem.visits) < REGION_THRESHOLD or previous is not None:
+        return solve(problem, opts, previous=previous)
+    return _solve_by_region(problem, opts)
+
+
+def _solve_by_region(problem: RoutingProblem, opts: SolveOptions) -> RoutePlan:
+    started = time.monotonic()
+    travel = problem.travel
+    assert isinstance(travel, RecordedTravel)
+    regions = []
+    for region in split_by_base(problem):
+        locations = [loc for t in region.technicians for loc in (t.start, t.end)]
+        locations += [v.location for v in region.visits]
+        # Workers get only their region's pairs; the parent keeps the whole record.
+        regions.append(replace(region, travel=travel.subset(locations)))
+    workers = max(1, min(os.cpu_count() or 1, 8))
+    per_region = max(1.0, 0.6 * opts.time_limit_s * workers / max(1, len(regions)))
+    region_opts = replace(opts, time_limit_s=min(opts.time_limit_s, per_region), parallel=False)
+    context = multiprocessing.get_context("spawn")  # the caller may be a threaded server
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        plans = list(pool.map(solve, regions, [region_opts] * len(regions)))
+    merged = merge(problem, plans, time.monotonic() - started)
+    deadline = time.monotonic() + max(1.0, 0.15 * opts.time_limit_s)
+    return repair(problem, merged, started, deadline)
+
+
+def store_plan(service_date: date, problem: RoutingProblem, travel: RecordedTravel,
+               options: dict[str, Any], answer: RoutePlan, method: str) -> Plan:
+    """Add the new current Plan row (the previous one stays, no longer current)."""
+    db.session.execute(update(Plan).where(Plan.service_date == service_date,
+                                          Plan.is_current.is_(True)).values(is_current=False))
+    plan = Plan(service_date=service_date, created_at=clock.now(),
+                problem=problem_json(problem, travel, options),
+                solution={**solution_json(answer, method), "options": dict(options)},
+                is_current=True)
+    db.session.add(plan)
+    db.session.flush()
+    return plan
+
+
+def solution_json(answer: RoutePlan, method: str) -> dict[str, Any]:
+    """The routing answer as JSON."""
+    return {
+        "method": method,
+        "routes": [
+            {"technician_id": r.technician_id, "departure": r.departure,
+             "return_time": r.return_time, "distance_m": r.distance_m,
+             "duration_s": r.duration_s,
+             "stops": [[s.visit_id, s.arrival, s.service_start, s.service_end]
+                       for s in r.stops]}
+            for r in answer.routes
+        ],
+        "dropped": [[d.visit_id, d.reason.value] for d in answer.dropped],
+        "objective": answer.objective, "status": answer.status,
+        "wall_seconds": round(answer.wall_seconds, 3),
+    }
+
+
+def current_plan(service_date: date) -> Plan:
+    """The current Plan row of the date, or NotFound."""
+    plan = db.session.scalar(select(Plan).where(Plan.service_date == service_date,
+                                                Plan.is_current.is_(True)))
+    if plan is None:
+        raise NotFound(f"no plan for {service_date.isoformat()}")
+    return plan
+
+
+def get_plan(service_date: date) -> dict[str, Any]:
+    """The §9.1 payload of the current plan of the date."""
+    current_plan(service_date)
+    return plan_result(service_date)
+
+
+def replay(plan_id: int) -> dict[str, Any]:
+    """Re-solve a stored plan from its stored problem only; nothing is written."""
+    plan = db.session.get(Plan, plan_id)
+    if plan is None:
+        raise NotFound(f"no plan {plan_id}")
+    problem = problem_from_json(plan.problem)
+    answer = solve_problem(problem, plan.problem["options"])
+    again = solution_json(answer, "replay")
+    stored = plan.solution
+    # Visits over the day's capacity never were in the stored problem: compare the rest.
+    solved = {v["id"] for v in plan.problem["visits"]}
+    stored_drops = [tuple(d) for d in stored["dropped"] if d[0] in solved]
+    same = (_routes_key(again) == _routes_key(stored)
+            and sorted(map(tuple, again["dropped"])) == sorted(stored_drops))
+    return {"plan_id": plan.id, "identical": same, "stored": stored, "replayed": again}
+
+
+def _routes_key(solution: dict[str, Any]) -> list[tuple[str, tuple[str, ...]]]:
+    return sorted((r["technician_id"], tuple(s[0] for s in r["stops"]))
+                  for r in solution["routes"])

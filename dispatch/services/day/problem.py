@@ -1,0 +1,245 @@
+"""DB rows → routing.RoutingProblem for one service date, and the problem as JSON (rules.md §6).
+
+Decisions where the rules are silent:
+- Lunch: 45 minutes starting between 12:00 and 13:00 (DISPATCH_LUNCH_MINUTES), only for
+  shifts that span it.
+- Service duration: the model's service_minutes; a symptom keyword in
+  DISPATCH_SERVICE_MINUTES_BY_KEYWORD ("紙詰まり=30,交換=90") overrides it.
+- Visits already en route, arrived or done are pinned to their technician, in their order,
+  at their start time; a coordinator's pin keeps the technician (and the start if set).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from dispatch.clock import TOKYO
+from dispatch.domain.support_hours import STANDARD, SupportHours, hours_on
+from dispatch.extensions import db
+from dispatch.models import Device, Pack, RepairCall, Technician, Visit
+from dispatch.services.day.travel import RecordedTravel
+from routing import Break, Pin, Priority, RoutingProblem, TimeWindow
+from routing import Technician as RTech
+from routing import Visit as RVisit
+from routing.capacity import CapacityCut, select_within_capacity
+
+STARTED = ("en_route", "arrived", "done")
+ONSITE = ("same_day", "next_business_day")
+
+
+def midnight(day: date) -> datetime:
+    """Midnight Asia/Tokyo of the service day: the routing epoch."""
+    return datetime.combine(day, time(0), tzinfo=TOKYO)
+
+
+def to_seconds(day: date, at: datetime) -> int:
+    """Seconds since the routing epoch."""
+    return int((at - midnight(day)).total_seconds())
+
+
+def at_seconds(day: date, seconds: int) -> datetime:
+    """Aware datetime (Asia/Tokyo) of a routing time."""
+    return midnight(day) + timedelta(seconds=seconds)
+
+
+def _clock_seconds(t: time) -> int:
+    return t.hour * 3600 + t.minute * 60
+
+
+def pack_hours(call: RepairCall, packs: Mapping[int, Pack] | None = None) -> SupportHours:
+    """The support hours of the call's pack (the standard certificate when unknown)."""
+    if call.pack_id is None:
+        return STANDARD
+    pack = packs.get(call.pack_id) if packs is not None else db.session.get(Pack, call.pack_id)
+    return SupportHours.from_payload(pack.support_hours) if pack else STANDARD
+
+
+@dataclass
+class DayRows:
+    """What the problem was built from, to write the answer back."""
+
+    service_date: date
+    visits: dict[str, Visit]
+    technicians: dict[str, Technician]
+    hours: dict[str, SupportHours]
+    closed: list[str]  # visits whose pack has no support on that day
+    no_location: list[str]
+
+
+def load_day(service_date: date) -> DayRows:
+    """Every onsite visit of the date that is not cancelled, and the active technicians."""
+    visits = db.session.scalars(
+        select(Visit).join(RepairCall, Visit.call_id == RepairCall.id)
+        .where(Visit.service_date == service_date, Visit.status != "cancelled",
+               RepairCall.decision.in_(ONSITE), RepairCall.status != "cancelled")
+        .options(selectinload(Visit.call).selectinload(RepairCall.device)
+                 .options(selectinload(Device.site), selectinload(Device.model)))
+        .order_by(Visit.id)
+    ).unique().all()
+    techs = db.session.scalars(
+        select(Technician).where(Technician.is_active.is_(True))
+        .options(joinedload(Technician.base)).order_by(Technician.id)
+    ).all()
+    rows = DayRows(service_date, {}, {str(t.id): t for t in techs}, {}, [], [])
+    pack_ids = {v.call.pack_id for v in visits if v.call.pack_id}
+    packs = {p.id: p for p in db.session.scalars(select(Pack).where(Pack.id.in_(pack_ids)))}
+    for visit in visits:
+        key = str(visit.id)
+        rows.visits[key] = visit
+        rows.hours[key] = pack_hours(visit.call, packs)
+        site = visit.call.device.site if visit.call.device else None
+        if site is None or site.lat is None or site.lon is None:
+            rows.no_location.append(key)
+        elif hours_on(rows.hours[key], service_date) is None and visit.status not in STARTED:
+            rows.closed.append(key)
+    return rows
+
+
+def changed_since_load(rows: DayRows) -> set[str]:
+    """Keys of the visits that another transaction changed (visit or call) since load_day.
+
+    On PostgreSQL the rows are locked (FOR UPDATE) until the commit, calls before visits
+    and each in id order, the order every writer flushes them in; so the visits found
+    unchanged here can be written without a version conflict, whatever else goes on.
+    """
+    loaded_calls = {v.call_id: v.call.version for v in rows.visits.values()}
+    calls = dict(db.session.execute(  # type: ignore[arg-type]
+        select(RepairCall.id, RepairCall.version).where(RepairCall.id.in_(loaded_calls))
+        .order_by(RepairCall.id).with_for_update()).all())
+    visits = dict(db.session.execute(  # type: ignore[arg-type]
+        select(Visit.id, Visit.version).where(Visit.id.in_([v.id for v in rows.visits.values()]))
+        .order_by(Visit.id).with_for_update()).all())
+    return {key for key, v in rows.visits.items()
+            if visits.get(v.id) != v.version or calls.get(v.call_id) != loaded_calls[v.call_id]}
+
+
+def build_problem(rows: DayRows, travel: RecordedTravel,
+                  config: Mapping[str, Any]) -> RoutingProblem:
+    """The routing problem of the day's rows."""
+    lunch_minutes = int(config.get("DISPATCH_LUNCH_MINUTES") or 45)
+    techs = tuple(_tech(t, lunch_minutes) for t in rows.technicians.values())
+    keywords = _keywords(config.get("DISPATCH_SERVICE_MINUTES_BY_KEYWORD"))
+    visits, pins = [], []
+    skip = set(rows.closed) | set(rows.no_location)
+    for key, visit in rows.visits.items():
+        if key in skip:
+            continue
+        visits.append(_visit(rows, key, visit, keywords))
+        pin = _pin(rows, visit)
+        if pin is not None:
+            pins.append(pin)
+    return RoutingProblem(techs, tuple(visits), travel, tuple(pins))
+
+
+def bounded_problem(rows: DayRows, travel: RecordedTravel, config: Mapping[str, Any],
+                    keep: tuple[str, ...] = ()) -> CapacityCut:
+    """The day's problem holding only what its technicians could serve (routing.capacity).
+
+    Same-day promises first, then the oldest calls; the excess never reaches the travel
+    matrix or the solver, so building and solving stay bounded however large the day grew.
+    """
+    received = {key: visit.call.received_at for key, visit in rows.visits.items()}
+    return select_within_capacity(build_problem(rows, travel, config), received, keep)
+
+
+def _tech(t: Technician, lunch_minutes: int) -> RTech:
+    start, end = _clock_seconds(t.shift_start), _clock_seconds(t.shift_end)
+    lunch = None
+    if start <= 12 * 3600 and end >= 13 * 3600 + lunch_minutes * 60:
+        lunch = Break(12 * 3600, 13 * 3600, lunch_minutes * 60)
+    base = (t.base.lat, t.base.lon)
+    return RTech(str(t.id), base, base, start, end, frozenset(t.skills or ()), lunch)
+
+
+def _keywords(raw: Any) -> dict[str, int]:
+    if not raw:
+        return {}
+    pairs = (item.split("=", 1) for item in str(raw).split(",") if "=" in item)
+    return {k.strip(): int(v) for k, v in pairs}
+
+
+def service_minutes(visit: Visit, keywords: Mapping[str, int]) -> int:
+    """Minutes on site: a symptom keyword's duration, else the model's."""
+    for word, minutes in keywords.items():
+        if word and word in (visit.call.symptom or ""):
+            return minutes
+    return visit.call.device.model.service_minutes
+
+
+def _visit(rows: DayRows, key: str, visit: Visit, keywords: Mapping[str, int]) -> RVisit:
+    site = visit.call.device.site
+    window = hours_on(rows.hours[key], rows.service_date)
+    if window is None:  # a started visit on a closed day keeps its actual time
+        assert visit.start_at is not None
+        start = to_seconds(rows.service_date, visit.start_at)
+        bounds = TimeWindow(start, start)
+    else:
+        bounds = TimeWindow(to_seconds(rows.service_date, window[0]),
+                            to_seconds(rows.service_date, window[1]))
+    priority = Priority.SAME_DAY if visit.call.decision == "same_day" else Priority.NEXT_DAY
+    return RVisit(key, (site.lat, site.lon), (bounds,),
+                  service_minutes(visit, keywords) * 60,
+                  visit.call.device.model.series, priority)
+
+
+def _pin(rows: DayRows, visit: Visit) -> Pin | None:
+    if visit.technician_id is None or str(visit.technician_id) not in rows.technicians:
+        return None
+    tech = str(visit.technician_id)
+    start = to_seconds(rows.service_date, visit.start_at) if visit.start_at else None
+    if visit.status in STARTED:
+        started = sorted(
+            (v for v in rows.visits.values()
+             if v.technician_id == visit.technician_id and v.status in STARTED),
+            key=lambda v: (v.sequence or 0, v.id),
+        )
+        return Pin(str(visit.id), tech, started.index(visit), start)
+    if visit.pinned:
+        return Pin(str(visit.id), tech, None, start)
+    return None
+
+
+def problem_json(problem: RoutingProblem, travel: RecordedTravel,
+                 options: Mapping[str, Any]) -> dict[str, Any]:
+    """Everything needed to solve the problem again: values, pins, travel, options."""
+    return {
+        "technicians": [
+            {"id": t.id, "start": list(t.start), "end": list(t.end), "shift_start": t.shift_start,
+             "shift_end": t.shift_end, "skills": sorted(t.skills), "max_visits": t.max_visits,
+             "lunch": [t.lunch.earliest_start, t.lunch.latest_start, t.lunch.duration]
+             if t.lunch else None}
+            for t in problem.technicians
+        ],
+        "visits": [
+            {"id": v.id, "location": list(v.location), "windows": [[w.start, w.end]
+                                                                    for w in v.windows],
+             "service_seconds": v.service_seconds, "skill": v.skill, "priority": v.priority.value}
+            for v in problem.visits
+        ],
+        "pins": [[p.visit_id, p.technician_id, p.position, p.start_time] for p in problem.pins],
+        "travel": travel.to_json(),
+        "options": dict(options),
+    }
+
+
+def problem_from_json(data: Mapping[str, Any]) -> RoutingProblem:
+    """Inverse of problem_json; travel answers only from the recorded matrix."""
+    techs = tuple(
+        RTech(t["id"], tuple(t["start"]), tuple(t["end"]), t["shift_start"], t["shift_end"],
+              frozenset(t["skills"]), Break(*t["lunch"]) if t["lunch"] else None,
+              t["max_visits"])
+        for t in data["technicians"]
+    )
+    visits = tuple(
+        RVisit(v["id"], tuple(v["location"]), tuple(TimeWindow(*w) for w in v["windows"]),
+               v["service_seconds"], v["skill"], Priority(v["priority"]))
+        for v in data["visits"]
+    )
+    pins = tuple(Pin(*p) for p in data["pins"])
+    return RoutingProblem(techs, visits, RecordedTravel.from_json(data["travel"]), pins)

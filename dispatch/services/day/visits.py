@@ -1,0 +1,121 @@
+"""A visit's progress reported by its technician, and a coordinator's manual pin or move
+(rules.md §6 "safely under concurrent edits").
+
+Both take the version the caller saw: a stale version is a 409, never a silent overwrite,
+and the row's version column makes two simultaneous writers collide at the UPDATE itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from dispatch.errors import Conflict, Forbidden, NotFound
+from dispatch.extensions import db
+from dispatch.models import Technician, User, Visit
+from dispatch.services.day.problem import STARTED, midnight
+from dispatch.services.trust.audit import Actor, record, snapshot
+
+# Which status each report may follow (the work report, not this, normally closes a visit).
+NEXT_STATUS = {"en_route": ("planned",), "arrived": ("planned", "en_route"),
+               "done": ("arrived",)}
+FIELDS = ("status", "technician_id", "sequence", "eta", "start_at", "end_at", "pinned")
+
+
+def _load(visit_id: int, version: int) -> Visit:
+    visit = db.session.get(Visit, visit_id)
+    if visit is None:
+        raise NotFound(f"no visit {visit_id}")
+    if visit.version != version:
+        raise Conflict(f"visit {visit_id} was changed by someone else (now version "
+                       f"{visit.version}, you sent {version}); reload and try again")
+    return visit
+
+
+@contextmanager
+def _one_writer(visit_id: int) -> Iterator[None]:
+    """Turn the version column's collision (at any flush or the commit) into a 409."""
+    try:
+        yield
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise Conflict(f"visit {visit_id} was changed by someone else at the same time; "
+                       "reload and try again") from None
+
+
+def technician_of(user: User) -> Technician | None:
+    """The technician record of a technician's login (same e-mail)."""
+    return db.session.scalar(select(Technician).where(Technician.email == user.email))
+
+
+def set_status(visit_id: int, status: str, version: int, user: User, actor: Actor,
+               now: datetime) -> Visit:
+    """Record en_route / arrived / done for the visit's own technician."""
+    visit = _load(visit_id, version)
+    if user.role == "technician":
+        tech = technician_of(user)
+        if tech is None or visit.technician_id != tech.id:
+            raise Forbidden("this visit is on another technician's route")
+    if visit.status not in NEXT_STATUS[status]:
+        raise Conflict(f"a visit that is {visit.status} cannot become {status}")
+    before = snapshot(visit, FIELDS)
+    visit.status = status
+    if status == "arrived":
+        # The actual start: later plans pin the visit here (rules.md §6, not moved once started).
+        duration = (visit.end_at - visit.start_at) if visit.end_at and visit.start_at else None
+        visit.start_at = now
+        visit.end_at = now + (duration or timedelta(hours=1))
+    elif status == "done":
+        visit.end_at = now
+    with _one_writer(visit_id):
+        record(actor, f"visit.{status}", "visit", visit.id, before, snapshot(visit, FIELDS))
+    return visit
+
+
+def assign(visit_id: int, data: dict[str, Any], actor: Actor) -> Visit:
+    """A coordinator pins a visit to a technician (optionally at a start time) or moves it."""
+    visit = _load(visit_id, data["version"])
+    if visit.status in STARTED:
+        raise Conflict(f"visit {visit_id} is already {visit.status} and cannot be moved")
+    tech = db.session.get(Technician, data["technician_id"])
+    if tech is None or not tech.is_active:
+        raise NotFound(f"no active technician {data['technician_id']}")
+    with _one_writer(visit_id):
+        _move(visit, tech, data, actor)
+    return visit
+
+
+def _move(visit: Visit, tech: Technician, data: dict[str, Any], actor: Actor) -> None:
+    before = snapshot(visit, FIELDS)
+    moved = visit.technician_id != tech.id
+    visit.technician_id, visit.pinned, visit.status = tech.id, data["pinned"], "planned"
+    visit.drop_codes = []
+    start: time | None = data.get("start")
+    if start is not None:
+        length = (visit.end_at - visit.start_at) if visit.end_at and visit.start_at else None
+        visit.start_at = visit.eta = midnight(visit.service_date) + timedelta(
+            hours=start.hour, minutes=start.minute)
+        visit.end_at = visit.start_at + (length or timedelta(hours=1))
+    elif moved:
+        # Times on another route are unknown until the next re-plan, which keeps the pin.
+        visit.eta = visit.start_at = visit.end_at = None
+    _resequence(tech.id, visit)
+    record(actor, "visit.assign", "visit", visit.id, before, snapshot(visit, FIELDS))
+
+
+def _resequence(tech_id: int, visit: Visit) -> None:
+    """Order the technician's visits of the day by start time (unknown times last)."""
+    others = db.session.scalars(select(Visit).where(
+        Visit.technician_id == tech_id, Visit.service_date == visit.service_date,
+        Visit.status != "cancelled", Visit.id != visit.id)).all()
+    far = midnight(visit.service_date) + timedelta(days=1)
+    ordered = sorted([*others, visit], key=lambda v: (v.start_at or far, v.sequence or 99, v.id))
+    for n, v in enumerate(ordered, start=1):
+        if v.sequence != n:
+            v.sequence = n

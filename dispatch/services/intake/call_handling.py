@@ -1,0 +1,103 @@
+"""What a coordinator does with a call after taking it: resolve it by phone, or override a
+phone-only decision with a reason (rules.md §5)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm.exc import StaleDataError
+
+from dispatch.domain.call_decision import (
+    Area,
+    AreaVerdict,
+    CoverageVerdict,
+    Decision,
+    decide_call,
+)
+from dispatch.domain.codes import RuleCode
+from dispatch.errors import Conflict, InvalidInput
+from dispatch.extensions import db
+from dispatch.models import Pack, RepairCall, Visit
+from dispatch.services.intake.calls import CALL_FIELDS, area_of, call_by_id, visits_of
+from dispatch.services.registration.coverage_facts import support_hours_of
+from dispatch.services.trust.audit import Actor, record, snapshot
+
+# A technician already on the way or on site cannot be called back by a phone fix.
+_CANCELLABLE_VISITS = ("unassigned", "planned")
+_OPEN = ("open", "scheduled")
+
+
+def resolve_by_phone(call_id: int, actor: Actor) -> RepairCall:
+    """Close a covered call by telephone diagnosis; its pending visit is cancelled (§5)."""
+    call = call_by_id(call_id)
+    if call.status == "resolved_by_phone":
+        return call  # pressing the button twice is harmless
+    if call.decision == Decision.NOT_COVERED.value:
+        raise Conflict("a call that is not covered cannot be resolved under the pack",
+                       codes=call.codes)
+    if call.status not in _OPEN:
+        raise Conflict(f"the call is already {call.status}")
+    before = snapshot(call, CALL_FIELDS)
+    visits = visits_of(call)
+    busy = [v for v in visits if v.status not in (*_CANCELLABLE_VISITS, "cancelled")]
+    if busy:
+        raise Conflict(f"visit {busy[0].id} is already {busy[0].status}")
+    for visit in visits:
+        if visit.status in _CANCELLABLE_VISITS:
+            visit.status = "cancelled"
+    call.status = "resolved_by_phone"
+    record(actor, "call.resolve_by_phone", "repair_call", call.id, before=before,
+           after=snapshot(call, CALL_FIELDS))
+    _commit()
+    return call
+
+
+def override_phone_only(call_id: int, reason: str, now: datetime, actor: Actor) -> RepairCall:
+    """Send a phone-only call onsite on the next support day, with the reason (§5)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("an override needs a reason", errors={"reason": ["required"]})
+    call = call_by_id(call_id)
+    if call.decision != Decision.PHONE_ONLY.value or call.status not in _OPEN:
+        raise Conflict("only an open phone-only call can be overridden", codes=call.codes)
+    pack = db.session.get(Pack, call.pack_id) if call.pack_id else None
+    if pack is None or call.device is None:
+        raise Conflict("the call has no pack to serve it under")
+    before = snapshot(call, CALL_FIELDS)
+    area = _phone_only_area(call)
+    coverage_codes = tuple(RuleCode(c) for c in call.codes if RuleCode(c) not in _AREA_CODES)
+    # The override is decided when it is made: a call overridden days later is served
+    # on the support day after the override, never on a day already past.
+    decided = decide_call(CoverageVerdict(True, coverage_codes),
+                          AreaVerdict(area, override_reason=reason), call.parts_required,
+                          support_hours_of(pack), max(call.received_at, now))
+    call.decision = decided.decision.value
+    call.service_date = decided.service_date
+    call.cutoff_at = decided.cutoff_at
+    call.codes = [c.value for c in decided.codes]
+    call.override_reason = reason
+    db.session.add(Visit(call_id=call.id, service_date=decided.service_date, status="unassigned"))
+    record(actor, "call.override_phone_only", "repair_call", call.id, before=before,
+           after=snapshot(call, CALL_FIELDS))
+    _commit()
+    return call
+
+
+def _commit() -> None:
+    # Two coordinators acting on one call at once: the second sees a 409, not a 500.
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise Conflict("the call was changed by someone else meanwhile; reload it") from None
+
+
+_AREA_CODES = (RuleCode.REMOTE_ISLAND, RuleCode.OUTSIDE_SERVICE_AREA)
+
+
+def _phone_only_area(call: RepairCall) -> Area:
+    if RuleCode.REMOTE_ISLAND.value in call.codes:
+        return Area.REMOTE_ISLAND
+    if RuleCode.OUTSIDE_SERVICE_AREA.value in call.codes:
+        return Area.OUTSIDE_SERVICE_AREA
+    return area_of(call.device.site).area  # pragma: no cover - phone_only always has a code

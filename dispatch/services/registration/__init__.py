@@ -1,0 +1,3 @@
+"""Support packs and their registration lifecycle: recording, applications, inquiries, completion,
+daily jobs, coverage questions.
+"""

@@ -1,0 +1,3 @@
+"""Work reports: drafting, signing and sealing, refusal, verification, signing links and keys,
+PDFs.
+"""

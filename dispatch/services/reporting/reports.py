@@ -1,0 +1,214 @@
+"""Work reports: draft, sign (seal + complete the job), refuse (rules.md §7, §9.1).
+
+Every public function is one transaction. Signing appends to one hash chain; the chain
+head is read under a lock (a PostgreSQL advisory lock; SQLite serialises writers, and the
+unique chain_index/seal_hash columns refuse a fork on any database).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from dispatch import clock
+from dispatch.errors import Conflict, InvalidInput
+from dispatch.extensions import db
+from dispatch.models import ReportSubmission, Visit
+from dispatch.models import WorkReport as ReportRow
+from dispatch.services.day.completion import complete_job
+from dispatch.services.reporting import access, signing_keys
+from dispatch.services.reporting.values import (
+    commitments_json,
+    report_value,
+    stored_content,
+    visit_context,
+)
+from dispatch.services.trust.audit import Actor, record
+from reports.document import InvalidReport, report_from_payload
+from reports.sealing import GENESIS_HASH, seal_report
+
+CHAIN_LOCK_KEY = 7_070_707  # pg_advisory_xact_lock id of the report chain
+DATA_URL_PREFIX = "data:image/png;base64,"
+MAX_IMAGE_BYTES = 2_000_000
+
+
+def _replayed(key: str | None, action: str, actor: Actor) -> dict[str, Any] | None:
+    if not key:
+        return None
+    done = db.session.scalar(
+        select(ReportSubmission).where(ReportSubmission.idempotency_key == key))
+    if done is None:
+        return None
+    if done.action != action or done.user_id != actor.user_id:
+        raise Conflict("this Idempotency-Key was already used for another request")
+    return dict(done.response)
+
+
+def _commit(key: str | None, action: str, actor: Actor, response: dict[str, Any]) -> dict:
+    """Remember the answer under its Idempotency-Key and commit; a racing twin gets it too."""
+    if key:
+        db.session.add(ReportSubmission(idempotency_key=key, user_id=actor.user_id,
+                                        action=action, response=response,
+                                        created_at=clock.now()))
+    try:
+        db.session.commit()
+    except (IntegrityError, StaleDataError):
+        db.session.rollback()
+        again = _replayed(key, action, actor)
+        if again is None:
+            raise Conflict("the report changed at the same moment; reload and retry") from None
+        return again
+    return response
+
+
+def _refuse_if_signed(row: ReportRow) -> None:
+    if row.status == "signed":
+        raise Conflict(f"report {row.id} is signed and can no longer change")
+
+
+def save_report(visit_id: int, payload: dict[str, Any], actor: Actor,
+                idempotency_key: str | None = None) -> dict[str, Any]:
+    """PUT /visits/{id}/report: create or replace the draft → {id, status: "draft"}."""
+    if (done := _replayed(idempotency_key, "report", actor)) is not None:
+        return done
+    visit = access.visit_for_writing(visit_id, actor)
+    row = db.session.scalar(select(ReportRow).where(ReportRow.visit_id == visit.id))
+    if row is not None:
+        _refuse_if_signed(row)
+    now = clock.now()
+    if row is None:
+        row = ReportRow(visit_id=visit.id, status="draft", content={}, personal={},
+                        updated_at=now)
+        db.session.add(row)
+        db.session.flush()
+    try:
+        value = report_from_payload(payload, **visit_context(visit, row.id))
+    except InvalidReport as exc:
+        db.session.rollback()
+        raise InvalidInput("the report is incomplete or invalid",
+                           errors={k: [v] for k, v in exc.errors.items()}) from None
+    before = {"status": row.status}
+    row.content, row.status, row.updated_at = stored_content(value), "draft", now
+    row.refusal_reason = None
+    record(actor, "report.saved", "work_report", row.id, before, {"status": "draft"})
+    return _commit(idempotency_key, "report", actor, {"id": row.id, "status": "draft"})
+
+
+def decode_signature_image(image: str) -> bytes:
+    """The PNG bytes of a `data:image/png;base64,…` URL; InvalidInput otherwise."""
+    if not isinstance(image, str) or not image.startswith(DATA_URL_PREFIX):
+        raise InvalidInput("bad image", errors={"image": ["must be data:image/png;base64,…"]})
+    try:
+        data = base64.b64decode(image[len(DATA_URL_PREFIX):], validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidInput("bad image", errors={"image": ["is not valid base64"]}) from None
+    if len(data) > MAX_IMAGE_BYTES:
+        raise InvalidInput("bad image", errors={"image": ["is too large"]})
+    return data
+
+
+def begin_write() -> None:
+    """SQLite only: take the write lock before reading anything.
+
+    In WAL mode a transaction that read first and writes later fails at once ("database is
+    locked") when another signer committed in between; taking the lock first makes
+    concurrent signers wait their turn (busy_timeout). PostgreSQL uses the advisory lock.
+    """
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.commit()  # ends the read-only transaction of the login lookup, if any
+        db.session.execute(text("UPDATE signing_keys SET id = id WHERE 1 = 0"))
+
+
+def _lock_chain() -> None:
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
+
+
+def _chain_head() -> tuple[int, str]:
+    head = db.session.scalar(select(ReportRow).where(ReportRow.chain_index.is_not(None))
+                             .order_by(ReportRow.chain_index.desc()).limit(1))
+    if head is None:
+        return 0, GENESIS_HASH
+    return head.chain_index or 0, head.seal_hash or GENESIS_HASH
+
+
+def seal_and_complete(row: ReportRow, signer_name: str, png: bytes, actor: Actor) -> None:
+    """Seal the row at the end of the chain and complete its job (no commit)."""
+    _refuse_if_signed(row)
+    if not isinstance(signer_name, str) or not signer_name.strip():
+        raise InvalidInput("signer missing", errors={"signer_name": ["is required"]})
+    now = clock.now().replace(microsecond=0)
+    key = signing_keys.current_key()
+    _lock_chain()  # before registering the key too: concurrent first signers race there
+    signing_keys.ensure_registered(key, now)
+    index, prev_hash = _chain_head()
+    try:
+        content, seal = seal_report(report_value(row), signer_name.strip(), png, key,
+                                    prev_hash, now)
+    except ValueError as exc:
+        raise InvalidInput(str(exc), errors={"image": [str(exc)]}) from None
+    row.personal, row.signer_name, row.signature_png = commitments_json(content), \
+        content.signer_name, png
+    row.signed_at, row.seal, row.seal_hash = now, seal.to_dict(), seal.seal_hash
+    row.chain_index, row.status, row.updated_at = index + 1, "signed", now
+    follow_up = complete_job(row.visit, row.content["result"], now)
+    record(actor, "report.signed", "work_report", row.id, {"status": "draft"},
+           {"status": "signed", "seal_hash": seal.seal_hash, "chain_index": index + 1,
+            "follow_up_visit_id": follow_up.id if follow_up else None})
+
+
+def sign_report(report_id: int, signer_name: str, image: str, actor: Actor,
+                idempotency_key: str | None = None) -> dict[str, Any]:
+    """POST /reports/{id}/signature → {id, status: "signed"}; completes the job."""
+    begin_write()
+    if (done := _replayed(idempotency_key, "signature", actor)) is not None:
+        return done
+    row = access.report_for_signing(report_id, actor)
+    _refuse_if_signed(row)
+    if row.status != "draft":
+        raise Conflict(f"report {row.id} was refused; save it again before signing")
+    seal_and_complete(row, signer_name, decode_signature_image(image), actor)
+    return _commit(idempotency_key, "signature", actor, {"id": row.id, "status": "signed"})
+
+
+def refuse(row: ReportRow, signer_name: str, reason: str, actor: Actor) -> None:
+    """Record a refusal to sign; the job stays open (no commit)."""
+    _refuse_if_signed(row)
+    errors = {k: ["is required"] for k, v in (("signer_name", signer_name), ("reason", reason))
+              if not isinstance(v, str) or not v.strip()}
+    if errors:
+        raise InvalidInput("signer and reason are required", errors=errors)
+    row.status, row.signer_name, row.refusal_reason = "refused", signer_name.strip(), \
+        reason.strip()
+    row.updated_at = clock.now()
+    record(actor, "report.refused", "work_report", row.id, {"status": "draft"},
+           {"status": "refused", "reason": row.refusal_reason})
+
+
+def refuse_report(report_id: int, signer_name: str, reason: str, actor: Actor,
+                  idempotency_key: str | None = None) -> dict[str, Any]:
+    """POST /reports/{id}/refusal → {id, status: "refused"}; the job stays open."""
+    if (done := _replayed(idempotency_key, "refusal", actor)) is not None:
+        return done
+    row = access.report_for_signing(report_id, actor)
+    refuse(row, signer_name, reason, actor)
+    return _commit(idempotency_key, "refusal", actor, {"id": row.id, "status": "refused"})
+
+
+def report_for_visit(visit_id: int, actor: Actor) -> ReportRow | None:
+    """The visit's report if the actor may see the visit (None when not written yet)."""
+    visit = db.session.get(Visit, visit_id)
+    if visit is None or not access.can_see_visit(actor, visit):
+        return None
+    return db.session.scalar(select(ReportRow).where(ReportRow.visit_id == visit_id))
+
+
+def signed_at_iso(value: datetime | None) -> str | None:
+    """ISO 8601 text of a timestamp, for JSON answers."""
+    return value.isoformat() if value else None

@@ -1,0 +1,1 @@
+"""Trust: the audit log, personal-information requests, retention and termination."""

@@ -1,0 +1,1 @@
+"""Administrators' pages: audit log, users, tokens, island registry, privacy requests."""

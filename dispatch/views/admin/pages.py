@@ -1,0 +1,149 @@
+"""Administrators' pages: the audit viewer, users, API tokens and the island registry."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, Response, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from dispatch.errors import InvalidInput
+from dispatch.extensions import db
+from dispatch.models import User
+from dispatch.models.account import ROLES
+from dispatch.services.accounts import admin
+from dispatch.services.accounts import users as accounts
+from dispatch.services.trust import audit_query
+from dispatch.views.access import current_actor, role_required
+from dispatch.views.admin import i18n  # noqa: F401  (registers the messages)
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+ADMIN = ("admin",)
+
+
+
+def _date(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def _filter() -> audit_query.AuditFilter:
+    args = request.args
+    return audit_query.AuditFilter(
+        entity_type=args.get("entity_type") or None, entity_id=args.get("entity_id") or None,
+        actor=args.get("actor") or None, action=args.get("action") or None,
+        date_from=_date("date_from"), date_to=_date("date_to"))
+
+
+@bp.get("/audit")
+@role_required(*ADMIN)
+def audit() -> str:
+    number = request.args.get("page", 1, type=int) or 1
+    events, total = audit_query.page(_filter(), number)
+    params = {k: v for k, v in request.args.items() if k != "page" and v}
+    last = max((total + audit_query.PAGE_SIZE - 1) // audit_query.PAGE_SIZE, 1)
+    return render_template("admin/audit.html", events=events, total=total, number=number,
+                           last=last, params=params)
+
+
+@bp.get("/audit.csv")
+@role_required(*ADMIN)
+def audit_csv() -> Response:
+    body = audit_query.to_csv(audit_query.rows(_filter()))
+    return Response(body, mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": "attachment; filename=audit.csv"})
+
+
+@bp.get("/audit.json")
+@role_required(*ADMIN)
+def audit_json() -> Response:
+    body = json.dumps(audit_query.rows(_filter()), ensure_ascii=False, indent=1)
+    return Response(body, mimetype="application/json",
+                    headers={"Content-Disposition": "attachment; filename=audit.json"})
+
+
+@bp.get("/users")
+@role_required(*ADMIN)
+def users() -> str:
+    rows = db.session.scalars(select(User).order_by(User.id)).all()
+    return render_template("admin/users.html", users=rows, roles=ROLES)
+
+
+@bp.post("/users")
+@role_required(*ADMIN)
+def add_user() -> Any:
+    form = request.form
+    accounts.add_user(form.get("email", ""), form.get("role", ""), form.get("password", ""),
+                      current_actor(), name=form.get("name") or None)
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/enabled")
+@role_required(*ADMIN)
+def set_enabled(user_id: int) -> Any:
+    admin.set_enabled(user_id, request.form.get("enabled") == "1", current_actor())
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/role")
+@role_required(*ADMIN)
+def set_role(user_id: int) -> Any:
+    admin.set_role(user_id, request.form.get("role", ""), current_actor())
+    return redirect(url_for("admin.users"))
+
+
+@bp.get("/tokens")
+@role_required(*ADMIN)
+def tokens() -> str:
+    return render_template("admin/tokens.html", tokens=admin.tokens())
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@role_required(*ADMIN)
+def revoke_token(token_id: int) -> Any:
+    accounts.revoke_token(token_id, current_actor())
+    return redirect(url_for("admin.tokens"))
+
+
+@bp.get("/islands")
+@role_required(*ADMIN)
+def islands() -> str:
+    return render_template("admin/islands.html", areas=admin.island_areas())
+
+
+@bp.post("/islands/import")
+@role_required(*ADMIN)
+def import_islands() -> Any:
+    admin.import_packaged_islands(current_actor())
+    return redirect(url_for("admin.islands"))
+
+
+@bp.route("/islands/<int:area_id>", methods=["GET", "POST"])
+@role_required(*ADMIN)
+def edit_island(area_id: int) -> Any:
+    area = next((a for a in admin.island_areas() if a.id == area_id), None)
+    if area is None:
+        return render_template("error.html", status=404), 404
+    text = json.dumps(area.geometry, ensure_ascii=False, indent=2)
+    error = None
+    if request.method == "POST":
+        text = request.form.get("geometry", "")
+        try:
+            admin.edit_island_geometry(area_id, admin.parse_geometry(text), current_actor())
+            return redirect(url_for("admin.islands"))
+        except InvalidInput as exc:
+            db.session.rollback()
+            error = exc.errors.get("geometry", [exc.detail])[0]
+    status = 422 if error else 200
+    return render_template("admin/island_edit.html", area=area, text=text, error=error), status
+
+
+@bp.post("/islands/<int:area_id>/deactivate")
+@role_required(*ADMIN)
+def deactivate_island(area_id: int) -> Any:
+    admin.deactivate_island(area_id, current_actor())
+    return redirect(url_for("admin.islands"))

@@ -1,0 +1,72 @@
+"""The coordinator's board (rules.md §6): map, timelines, unassigned visits, plan on demand."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, render_template, request
+from sqlalchemy import select
+
+from dispatch import clock
+from dispatch.errors import InvalidInput
+from dispatch.extensions import db
+from dispatch.i18n import add_messages
+from dispatch.models import ServiceBase
+from dispatch.services.day import planning, replanning
+from dispatch.services.day.board import board_data
+from dispatch.views.access import current_actor, role_required
+
+bp = Blueprint("board", __name__, url_prefix="/board")
+
+add_messages({
+    "board.title": ("配車ボード", "Dispatch board"),
+    "board.plan": ("計画を作成／再計画", "Plan / re-plan"),
+    "board.planning": ("計画を計算中です…（数秒かかります）", "Planning… (takes a few seconds)"),
+    "board.all_bases": ("全拠点", "All bases"),
+    "board.base": ("拠点", "Base"),
+    "board.map": ("地図", "Map"),
+    "board.timeline": ("技術者タイムライン", "Technician timeline"),
+    "board.unassigned": ("未割当の訪問", "Unassigned visits"),
+    "board.none_unassigned": ("未割当の訪問はありません", "No unassigned visits"),
+    "board.cutoff": ("当日対応の受付締切（標準）まで", "Until the same-day cutoff (standard)"),
+    "board.no_plan": ("まだ計画がありません。「計画を作成」を押してください。",
+                      "No plan yet. Press “Plan”."),
+})
+
+
+def _day() -> date:
+    raw = request.args.get("date") or (request.get_json(silent=True) or {}).get("date")
+    try:
+        return date.fromisoformat(raw) if raw else clock.today_tokyo()
+    except ValueError:
+        raise InvalidInput("date must be YYYY-MM-DD") from None
+
+
+@bp.get("")
+@role_required("coordinator", "admin")
+def board() -> Any:
+    bases = db.session.scalars(select(ServiceBase).order_by(ServiceBase.code)).all()
+    return render_template("board/board.html", day=_day(), bases=bases,
+                           tile_url=current_app.config.get("DISPATCH_TILE_URL") or "")
+
+
+@bp.get("/data.json")
+@role_required("coordinator", "admin")
+def data() -> Any:
+    return jsonify(board_data(_day()))
+
+
+@bp.post("/plan")
+@role_required("coordinator", "admin")
+def plan() -> Any:
+    day = _day()
+    planning.plan_day(day, current_actor())
+    return jsonify(board_data(day))
+
+
+@bp.post("/insert/<int:visit_id>")
+@role_required("coordinator", "admin")
+def insert(visit_id: int) -> Any:
+    replanning.insert_call(visit_id, current_actor())
+    return jsonify(board_data(_day()))

@@ -1,0 +1,75 @@
+"""Customer portal for site managers: their sites, devices with coverage, signed reports
+(rules.md §8: a site manager sees only their own sites, devices and reports)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from dispatch import clock
+from dispatch.errors import NotFound
+from dispatch.extensions import db
+from dispatch.i18n import add_messages
+from dispatch.models import Device, RepairCall, Site, Visit
+from dispatch.models import WorkReport as ReportRow
+from dispatch.services.registration.coverage_facts import device_coverage
+from dispatch.services.reporting.documents import report_pdf
+from dispatch.views.access import role_required
+
+bp = Blueprint("customer", __name__, url_prefix="/customer")
+
+add_messages({
+    "customer.title": ("お客様ポータル", "Customer portal"),
+    "customer.coverage": ("保守対象", "Coverage"),
+    "customer.covered": ("対象（〜{end}）", "Covered (until {end})"),
+    "customer.not_covered": ("対象外", "Not covered"),
+    "customer.reports": ("署名済みの作業報告票", "Signed work reports"),
+    "customer.no_reports": ("署名済みの作業報告票はまだありません。", "No signed reports yet."),
+    "customer.no_devices": ("この設置場所に機器はありません。", "No devices at this site."),
+    "customer.signed_at": ("署名日時", "Signed at"),
+    "customer.portal_link": ("お客様ポータルを開く", "Open the customer portal"),
+})
+
+
+def _own_sites() -> list[Site]:
+    return list(db.session.scalars(select(Site).where(Site.managed_by(current_user.email))
+                                   .order_by(Site.id)))
+
+
+def _own_reports(site_ids: list[int]) -> list[ReportRow]:
+    if not site_ids:
+        return []
+    return list(db.session.scalars(
+        select(ReportRow).join(Visit, ReportRow.visit_id == Visit.id)
+        .join(RepairCall, Visit.call_id == RepairCall.id)
+        .join(Device, RepairCall.device_id == Device.id)
+        .where(Device.site_id.in_(site_ids), ReportRow.status == "signed")
+        .order_by(ReportRow.signed_at.desc())))
+
+
+@bp.get("/")
+@role_required("site_manager")
+def portal() -> str:
+    sites = _own_sites()
+    today = clock.today_tokyo()
+    devices = list(db.session.scalars(select(Device).where(
+        Device.site_id.in_([s.id for s in sites])).order_by(Device.serial))) if sites else []
+    coverage = {d.id: device_coverage(d, today) for d in devices}
+    return render_template("customer/portal.html", sites=sites, devices=devices,
+                           coverage=coverage, reports=_own_reports([s.id for s in sites]),
+                           today=today)
+
+
+@bp.get("/reports/<int:report_id>.pdf")
+@role_required("site_manager")
+def report_pdf_download(report_id: int) -> Any:
+    reports = {r.id: r for r in _own_reports([s.id for s in _own_sites()])}
+    row = reports.get(report_id)
+    if row is None:
+        raise NotFound(f"no report {report_id}")
+    verify = url_for("reports.get_verify", report_id=row.id, _external=True)
+    return Response(report_pdf(row, verify), mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="report-{row.id}.pdf"'})

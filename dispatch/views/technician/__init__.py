@@ -1,0 +1,1 @@
+"""The technician's tablet pages: today's stops and the work report with signing."""

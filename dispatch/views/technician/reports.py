@@ -1,0 +1,137 @@
+"""Tablet pages of the work report: the form, the signing step, the done page, and the
+public one-time signing link (rules.md §7). JSON endpoints here use the page session and
+CSRF (X-CSRFToken header), and accept an Idempotency-Key so the offline queue of
+dispatch/static/js/reports.js is applied exactly once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
+from sqlalchemy import select
+
+from dispatch.errors import DispatchError, NotFound
+from dispatch.extensions import db
+from dispatch.models import WorkReport as ReportRow
+from dispatch.services.reporting import access, signing_links
+from dispatch.services.reporting import reports as reporting
+from dispatch.services.reporting.documents import report_pdf
+from dispatch.services.reporting.values import payload_of
+from dispatch.services.reporting.verify import verify_report
+from dispatch.views.access import current_actor, role_required
+from dispatch.views.api.problems import from_dispatch_error
+from dispatch.views.technician import reports_i18n  # noqa: F401  (registers the messages)
+from reports.document import EXCLUSION_CAUSE_LABELS
+
+bp = Blueprint("report_pages", __name__)
+
+WRITERS = ("admin", "coordinator", "technician")
+READERS = (*WRITERS, "site_manager")
+
+
+
+def _key() -> str | None:
+    return request.headers.get("Idempotency-Key") or None
+
+
+def _json_body() -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        abort(400)
+    return body
+
+
+@bp.get("/visits/<int:visit_id>/report")
+@role_required(*WRITERS)
+def report_form(visit_id: int) -> str:
+    visit = access.visit_for_writing(visit_id, current_actor())
+    row = db.session.scalar(select(ReportRow).where(ReportRow.visit_id == visit.id))
+    if row is not None and row.status == "signed":
+        return render_template("reports/done.html", row=row, check=verify_report(row))
+    payload = payload_of(row) if row is not None else {}
+    site = visit.call.device.site if visit.call.device else None
+    return render_template("reports/form.html", visit=visit, row=row, payload=payload,
+                           site=site, causes=EXCLUSION_CAUSE_LABELS)
+
+
+@bp.put("/tablet/visits/<int:visit_id>/report")
+@role_required(*WRITERS)
+def save_json(visit_id: int) -> Response:
+    return jsonify(reporting.save_report(visit_id, _json_body(), current_actor(), _key()))
+
+
+def _report_id_of_visit(visit_id: int) -> int:
+    row = reporting.report_for_visit(visit_id, current_actor())
+    if row is None:
+        raise NotFound(f"visit {visit_id} has no report yet")
+    return row.id
+
+
+@bp.post("/tablet/visits/<int:visit_id>/signature")
+@role_required(*WRITERS)
+def sign_json(visit_id: int) -> Response:
+    body = _json_body()
+    return jsonify(reporting.sign_report(_report_id_of_visit(visit_id), body.get("signer_name"),
+                                         body.get("image"), current_actor(), _key()))
+
+
+@bp.post("/tablet/visits/<int:visit_id>/refusal")
+@role_required(*WRITERS)
+def refuse_json(visit_id: int) -> Response:
+    body = _json_body()
+    return jsonify(reporting.refuse_report(_report_id_of_visit(visit_id),
+                                           body.get("signer_name"), body.get("reason"),
+                                           current_actor(), _key()))
+
+
+@bp.get("/reports/<int:report_id>/done")
+@role_required(*READERS)
+def done(report_id: int) -> str:
+    row = access.report_for_reading(report_id, current_actor())
+    return render_template("reports/done.html", row=row, check=verify_report(row))
+
+
+@bp.get("/reports/<int:report_id>/report.pdf")
+@role_required(*READERS)
+def pdf(report_id: int) -> Response:
+    row = access.report_for_reading(report_id, current_actor())
+    verify = url_for("reports.get_verify", report_id=row.id, _external=True)
+    return Response(report_pdf(row, verify), mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="report-{row.id}.pdf"'})
+
+
+@bp.post("/reports/<int:report_id>/signing-link")
+@role_required(*WRITERS)
+def create_link(report_id: int) -> str:
+    token = signing_links.create_link(report_id, current_actor())
+    return render_template("reports/link.html", report_id=report_id,
+                           url=url_for("report_pages.remote_sign", token=token, _external=True))
+
+
+@bp.get("/sign/<token>")
+def remote_sign(token: str) -> str:
+    row = signing_links.report_for_token(token)
+    return render_template("reports/remote_sign.html", row=row, payload=payload_of(row),
+                           token=token, causes=EXCLUSION_CAUSE_LABELS)
+
+
+@bp.post("/sign/<token>/signature")
+def remote_signature(token: str) -> Response:
+    body = _json_body()
+    return jsonify(signing_links.sign_by_link(token, body.get("signer_name"), body.get("image")))
+
+
+@bp.post("/sign/<token>/refusal")
+def remote_refusal(token: str) -> Response:
+    body = _json_body()
+    return jsonify(signing_links.refuse_by_link(token, body.get("signer_name"),
+                                                body.get("reason")))
+
+
+@bp.errorhandler(DispatchError)
+def _error(error: DispatchError) -> Any:
+    # The tablet's JSON calls get problem+json; the pages get the friendly error page.
+    if request.method != "GET":
+        return from_dispatch_error(error)
+    return render_template("error.html", status=error.status, detail=error.detail), error.status

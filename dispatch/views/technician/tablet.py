@@ -1,0 +1,76 @@
+"""The technician's tablet page (rules.md §6): today's stops in order, status buttons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from dispatch import clock
+from dispatch.errors import DispatchError
+from dispatch.extensions import db
+from dispatch.i18n import add_messages
+from dispatch.models import Pack, Visit
+from dispatch.services.day import visits as visit_control
+from dispatch.views.access import current_actor, role_required
+
+bp = Blueprint("tablet", __name__, url_prefix="/tablet")
+
+add_messages({
+    "tablet.title": ("本日の訪問", "Today's visits"),
+    "tablet.none": ("本日の訪問はありません", "No visits today"),
+    "tablet.no_tech": ("技術者として登録されていません", "You are not registered as a technician"),
+    "tablet.open_map": ("地図アプリで開く", "Open in maps"),
+    "tablet.google": ("Google マップ", "Google Maps"),
+    "tablet.en_route": ("移動開始", "En route"),
+    "tablet.arrived": ("到着", "Arrived"),
+    "tablet.done": ("作業完了", "Done"),
+    "tablet.report": ("作業報告書", "Work report"),
+    "tablet.symptom": ("症状", "Symptom"),
+    "tablet.device": ("機器", "Device"),
+    "tablet.coverage": ("保守", "Coverage"),
+    "tablet.status.planned": ("予定", "Planned"),
+    "tablet.status.en_route": ("移動中", "En route"),
+    "tablet.status.arrived": ("作業中", "On site"),
+    "tablet.status.done": ("完了", "Done"),
+    "tablet.current": ("現在の訪問", "Current visit"),
+})
+
+NEXT_ACTIONS = {"planned": ("en_route", "arrived"), "en_route": ("arrived",), "arrived": ("done",)}
+
+
+@bp.get("")
+@role_required("technician")
+def today() -> Any:
+    tech = visit_control.technician_of(current_user)
+    day = clock.today_tokyo()
+    visits = []
+    if tech is not None:
+        visits = db.session.scalars(select(Visit).where(
+            Visit.technician_id == tech.id, Visit.service_date == day,
+            Visit.status != "cancelled").order_by(Visit.sequence, Visit.id)).all()
+    packs = {p.id: p for p in db.session.scalars(select(Pack).where(
+        Pack.id.in_([v.call.pack_id for v in visits if v.call.pack_id])))} if visits else {}
+    current = next((v for v in visits if v.status != "done"), None)
+    return render_template("technician/today.html", day=day, tech=tech, visits=visits,
+                           packs=packs, current=current, actions=NEXT_ACTIONS,
+                           error=request.args.get("error"))
+
+
+@bp.post("/visits/<int:visit_id>/status")
+@role_required("technician")
+def status(visit_id: int) -> Any:
+    new = request.form.get("status", "")
+    if new not in visit_control.NEXT_STATUS:
+        abort(400)
+    actor = current_actor()
+    try:
+        visit_control.set_status(visit_id, new, int(request.form.get("version", "0")),
+                                 current_user, actor, clock.now())
+    except DispatchError as error:
+        if error.status == 403:
+            abort(403)
+        return redirect(url_for("tablet.today", error=error.detail))
+    return redirect(url_for("tablet.today") + f"#visit-{visit_id}")
