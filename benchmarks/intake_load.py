@@ -1,7 +1,7 @@
 """Load benchmark of POST /calls: gunicorn on loopback, PostgreSQL, 20 concurrent clients.
 
 Run (uses and resets nothing but the database you give it):
-  PYTHONPATH=. /work/venv/bin/python benchmarks/intake_load.py \
+  PYTHONPATH=. python benchmarks/intake_load.py \
       --database-url postgresql+psycopg://postgres@127.0.0.1:5432/intake_bench
 Target: p95 ≤ 50 ms. It migrates the database, seeds devices with registered packs (once),
 makes a coordinator token, starts gunicorn (-w 4) on 127.0.0.1, runs a bounded number of

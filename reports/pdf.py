@@ -1,7 +1,8 @@
 """The work report (作業報告票) as an A4 PDF in Japanese, with the font embedded.
 
 The PDF embeds the vendored IPAex Gothic (reports/fonts, IPA Font License) so it reads the
-same on any viewer; reportlab's built-in CID fonts are not embedded (STACK.md §3). Every
+same on any viewer; reportlab's built-in CID fonts are not embedded, so their Japanese
+glyphs depend on the viewer's fonts (blank where none is installed). Every
 text from the report is XML-escaped before it reaches a Paragraph, so markup typed into a
 report (an <img src="file:..."> or a link) is printed, never fetched: the only file the
 renderer reads is the font.

@@ -1,6 +1,6 @@
 """Japanese national holidays and OXT's business calendar (rules.md §2).
 
-Holidays come from the maintained `holidays` library (STACK.md §2), never a hand-written
+Holidays come from the maintained `holidays` library, never a hand-written
 list; it includes 振替休日 (substitute holidays) and 国民の休日. Every lookup is cached
 per year, because the coverage and call decisions ask about the same few years over and
 over (the coverage benchmark needs ≥ 50,000 decisions/s).
@@ -34,7 +34,7 @@ HELPDESK_HOURS: tuple[tuple[time, time], ...] = (
 
 def to_tokyo(at: datetime) -> datetime:
     """Return `at` converted to Asia/Tokyo; raise ValueError if it is naive."""
-    # STYLE.md: datetimes are timezone-aware. A naive one would silently mean the
+    # Datetimes are timezone-aware throughout. A naive one would silently mean the
     # server's zone, so refuse it rather than guess.
     if at.tzinfo is None or at.utcoffset() is None:
         raise ValueError(f"datetime must be timezone-aware, got naive {at.isoformat()}")
@@ -44,7 +44,7 @@ def to_tokyo(at: datetime) -> datetime:
 @lru_cache(maxsize=256)
 def japanese_holidays(year: int) -> Mapping[date, str]:
     """Return the national holidays of `year` as a read-only {date: Japanese name} map."""
-    # language="ja": otherwise the names follow $LANG (STACK.md §2 gotcha).
+    # The holidays library names follow $LANG (English under C.UTF-8), so pass language="ja".
     found = holidays.country_holidays("JP", years=year, language="ja")
     return MappingProxyType(dict(found))
 

@@ -89,7 +89,7 @@ def test_next_oxt_business_day_is_strictly_after(day, expected):
     ("day", "n", "expected"),
     [
         # May 1 is an OXT closure (§2), so day 1 is 5/7 and day 5 is 5/13. Counting May 1
-        # as a working day (national holidays only, as numpy in STACK.md §2) would give 5/12.
+        # as a working day (national holidays only, as numpy.busday_offset does) would give 5/12.
         (date(2026, 4, 30), 5, date(2026, 5, 13)),
         (date(2026, 4, 30), 4, date(2026, 5, 12)),  # 5/7, 5/8, 5/11, 5/12
         (date(2026, 11, 26), 0, date(2026, 11, 26)),  # 0 on a business day → itself
