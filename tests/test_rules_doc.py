@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "docs" / "rules.md"
 # Everything that may cite the document as "rules.md §<number>".
 CITING = ("dispatch", "routing", "reports", "tests", "templates", "migrations", "benchmarks",
-          "dev", "README.md")
+          "docs", "dev", "README.md", "CONTRIBUTING.md")
 TEXT_SUFFIXES = {".py", ".html", ".js", ".md", ".txt", ".toml", ".cfg", ".ini", ".sh", ""}
 SKIPPED_DIRS = {"__pycache__", ".venv", "node_modules", "vendor", "results"}
 
