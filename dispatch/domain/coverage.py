@@ -53,10 +53,12 @@ def pack_period(
         start, continuous = day_after(current_end), True
     else:
         # Coverage had lapsed (or never existed): the extension runs from its own purchase
-        # date (seed line 1432: 本「延長パック」のご購入日から…所定の期間経過後に終了).
+        # date (seed: 延長パック サービス仕様書 §4(1) 本サービスの提供期間: 本「延長パック」の
+        # ご購入日から…所定の期間経過後に終了).
         start, continuous = purchased_on, False
     uncapped = period_last_day(start, years=product.years)
-    # Seed lines 35–38: the maximum service period is always purchase date + lifetime.
+    # Seed: ご購入条件、ご注意事項 (「装置寿命」日までを最大の提供期間): the maximum service
+    # period is always purchase date + lifetime.
     end = uncapped if uncapped <= lifetime_end else lifetime_end
     return PackPeriod(start=start, end=end, uncapped_end=uncapped, continuous=continuous)
 
@@ -124,9 +126,10 @@ def current_coverage_end(
 
 
 def _capped_warranty_end(terms: ModelTerms, purchase: date, life_end: date) -> date | None:
-    # The free warranty is what an extension extends when no standard pack is held (rules.md §4.2,
-    # seed line 39); once a standard pack is held, extensions follow the packs (seed figures
-    # 2 and 3: COREFIDO "初年度1年パック＋延長" although its free warranty is 5 or 7 years).
+    # The free warranty is what an extension extends when no standard pack is held (rules.md §4.2;
+    # seed: ご購入条件、ご注意事項 「無償保証期間」終了後…延長); once a standard pack is
+    # held, extensions follow the packs (seed figures 2 and 3: COREFIDO "初年度1年パック＋延長"
+    # although its free warranty is 5 or 7 years).
     end = warranty_end(purchase, terms.warranty_months)
     if end is None:
         return None

@@ -23,7 +23,8 @@ from dispatch.domain.products import (
     PackRecord,
 )
 
-# rules.md §4.1 / seed line 26: standard packs within 6 months counted from the device purchase.
+# rules.md §4.1 / seed: ご購入条件、ご注意事項 (ご購入日から起算して6ヶ月以内にご購入が条件):
+# standard packs within 6 months counted from the device purchase.
 STANDARD_PACK_WINDOW_MONTHS = 6
 
 
@@ -117,7 +118,8 @@ def _purchase_window_codes(
         if on > period_last_day(purchase, months=STANDARD_PACK_WINDOW_MONTHS):
             codes.append(RuleCode.STANDARD_PACK_WINDOW_CLOSED)
         return codes
-    # §4.2 / seed line 34: never after a 7-year pack already bought.
+    # §4.2 / seed: ご購入条件、ご注意事項 (既に「7年サポートパック」をご購入頂いている場合には
+    # ご購入できません): never after a 7-year pack already bought.
     if any(p.product is PackProduct.STD7 and p.is_held for p in packs):
         codes.append(RuleCode.EXTENSION_AFTER_STD7)
     # §4.3: nothing left to extend once coverage reaches the lifetime end.
@@ -138,7 +140,8 @@ def _add_lifetime_codes(
         codes.append(RuleCode.LIFETIME_EXCEEDED)  # §4.6, seed ①
     if period.uncapped_end > life_end:
         # §4.4: advised against before the sale (seed ②); once bought, kept but capped
-        # (seed lines 35–38, no refund of the unused part).
+        # (seed: 延長パック サービス仕様書 §4(3) 「装置寿命」日までを最大サービス提供期間, no
+        # refund of the unused part).
         if mode is EligibilityMode.ADVICE:
             codes.append(RuleCode.EXCEEDS_LIFETIME)
         else:
@@ -185,8 +188,9 @@ def _check_option(
 def _parent_holds_match(
     parent: ParentDevice | None, product: PackProduct, support_hours: Hashable
 ) -> bool:
-    # Seed lines 574–576 and 1385–1387: an option pack needs the parent to hold the same pack
-    # (same years, same kind: standard↔standard, extension↔extension) with the same service.
+    # Seed: サービス仕様書 §2(2) of both packs (同年数同期間・同サービス): an option pack
+    # needs the parent to hold the same pack (same years, same kind: standard↔standard,
+    # extension↔extension) with the same service.
     # Without support hours (advice before a sale) only the product is compared.
     if parent is None:
         return False

@@ -21,7 +21,8 @@ from dispatch.domain.products import PackStatus
 
 # Seed 3-1(2) / 3-2(2): apply within 10 days after the pack arrives (届いてから10日以内).
 APPLICATION_DAYS = 10
-# Seed line 49: no application within 1 year counted from the pack purchase → void.
+# Seed: サービス仕様書 §9(2) (ご購入日から1年間を過ぎても…無効): no application within 1 year
+# counted from the pack purchase → void.
 VOID_AFTER_YEARS = 1
 # Seed 3-1(3) / 3-2(3): OXT registers within about 7 business days (約7営業日以内).
 REGISTRATION_BUSINESS_DAYS = 7
@@ -83,8 +84,9 @@ def consent_codes(
     *, service_spec: bool, privacy: bool, antisocial_declaration: bool
 ) -> tuple[RuleCode, ...]:
     """CONSENT_REQUIRED unless all three consents of an application were given (rules.md §4)."""
-    # Seed lines 8–11: the service specification, personal-information handling and the
-    # anti-social-forces declaration are all conditions of registration.
+    # Seed: はじめに「ご注意！」 (…に同意し、登録申請を行って頂くことが条件): the service
+    # specification, personal-information handling and the anti-social-forces declaration
+    # are all conditions of registration.
     if service_spec and privacy and antisocial_declaration:
         return ()
     return (RuleCode.CONSENT_REQUIRED,)
@@ -113,7 +115,7 @@ def lifecycle_step(
 ) -> LifecycleStep | None:
     """The status change due on `on` for a pack in `status`, or None when nothing is due."""
     if status in _AWAITING_APPLICATION and is_void_on(purchased_on, on):
-        # Seed line 49: void after 1 year without application, no refund.
+        # Seed: サービス仕様書 §9(2): void after 1 year without application, no refund.
         return LifecycleStep(PackStatus.VOID, RuleCode.NOT_REGISTERED_WITHIN_1_YEAR)
     if (
         status is PackStatus.INQUIRY

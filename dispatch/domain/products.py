@@ -27,7 +27,7 @@ class DeviceKind(StrEnum):
 
 
 class PackProduct(StrEnum):
-    """The eight pack products of rules.md §3 / seed lines 18–23."""
+    """The eight pack products of rules.md §3 (seed: はじめに「ご注意！」(1)(2))."""
 
     STD1 = "std1"
     STD3 = "std3"
@@ -78,8 +78,9 @@ class PackStatus(StrEnum):
 
 # Packs the customer still holds. A cancelled application can be re-applied by web (seed
 # 3-1 "再申請はwebによる登録申請をお願いします"), but the spec gives `cancelled` as the
-# pack's status until then; void packs are lost (seed line 49) and refused packs are refunded
-# and "not stored as valid" (rules.md §4.6). So only these four extend or block coverage.
+# pack's status until then; void packs are lost (seed: サービス仕様書 §9(2)) and refused
+# packs are refunded and "not stored as valid" (rules.md §4.6). So only these four extend
+# or block coverage.
 HELD_STATUSES = frozenset(
     {PackStatus.PURCHASED, PackStatus.APPLIED, PackStatus.INQUIRY, PackStatus.REGISTERED}
 )

@@ -215,7 +215,8 @@ def parent_with(*packs):
          [C.OPTION_PARENT_PACK_MISMATCH]),
         # no parent known at all
         (None, P.STD3, "weekday", [C.OPTION_PARENT_PACK_MISMATCH]),
-        # seed line 1386: an extension option needs the same extension on the parent
+        # seed: 延長パック サービス仕様書 §2(2): an extension option needs the same
+        # extension on the parent
         (parent_with(held(10, P.STD1), held(11, P.EXT2, date(2025, 1, 1))), P.EXT2, "weekday",
          []),
         (parent_with(held(10, P.STD1)), P.EXT2, "weekday", [C.OPTION_PARENT_PACK_MISMATCH]),
