@@ -39,7 +39,7 @@ class PartCondition(StrEnum):
 
 
 class ExclusionCause(StrEnum):
-    """Out-of-scope causes (seed §12 items 1-7); any of them makes the work chargeable."""
+    """Out-of-scope causes (seed: サービス仕様書 §10, items 1-7): each makes the work chargeable."""
 
     UNAUTHORIZED_WORK = "unauthorized_work"
     CUSTOMER_FAULT_OR_ENVIRONMENT = "customer_fault_or_environment"

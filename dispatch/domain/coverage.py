@@ -244,7 +244,7 @@ def _status_from_packs(
     if hit is not None:
         return True, [], hit
     if pending:
-        # A pack that would cover the day is bought but not registered (seed §2(1)).
+        # A pack that would cover the day is bought but not registered (seed: サービス仕様書 §3(1)).
         return False, [RuleCode.NOT_REGISTERED], None
     if upcoming is not None:
         return False, [RuleCode.NOT_STARTED], upcoming
