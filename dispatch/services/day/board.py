@@ -11,6 +11,7 @@ from sqlalchemy import select
 from dispatch import clock
 from dispatch.domain.cutoff import cutoff_on
 from dispatch.domain.support_hours import STANDARD
+from dispatch.domain.visit_status import VisitStatus
 from dispatch.extensions import db
 from dispatch.models import Plan, ServiceBase, Technician, Visit
 from dispatch.services.day.result import iso
@@ -39,7 +40,7 @@ def board_data(day: date) -> dict[str, Any]:
     techs = db.session.scalars(select(Technician).where(Technician.is_active.is_(True))
                                .order_by(Technician.id)).all()
     visits = db.session.scalars(select(Visit).where(
-        Visit.service_date == day, Visit.status != "cancelled")
+        Visit.service_date == day, Visit.status != VisitStatus.CANCELLED)
         .order_by(Visit.technician_id, Visit.sequence, Visit.id)).all()
     routes = {t.id: {"technician_id": t.id, "name": t.name, "base_code": t.base.code,
                      "start": [t.base.lat, t.base.lon], "stops": []} for t in techs}

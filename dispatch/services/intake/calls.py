@@ -27,8 +27,10 @@ from dispatch.domain.call_decision import (
     Decision,
     decide_call,
 )
+from dispatch.domain.call_status import CallStatus
 from dispatch.domain.codes import RuleCode
 from dispatch.domain.coverage import CoverageStatus, coverage_on
+from dispatch.domain.visit_status import VisitStatus
 from dispatch.errors import Conflict, InvalidInput, NotFound
 from dispatch.extensions import db
 from dispatch.models import Device, Pack, RepairCall, Site, Visit
@@ -129,7 +131,8 @@ def _store_call(data: dict[str, Any], key: str | None, print_: str, actor: Actor
         service_date=decision.service_date, cutoff_at=decision.cutoff_at,
         codes=[c.value for c in decision.codes],
         # A refused call needs nothing more from anyone: it is closed as it is taken.
-        status="cancelled" if decision.decision is Decision.NOT_COVERED else "open",
+        status=(CallStatus.CANCELLED if decision.decision is Decision.NOT_COVERED
+                else CallStatus.OPEN),
         created_at=clock.now(),
     )
     db.session.add(call)
@@ -144,7 +147,7 @@ def _open_visit(call: RepairCall) -> None:
     # An onsite decision waits for the planner (§6) as an unassigned visit of its date.
     if call.decision in ONSITE and call.service_date is not None:
         db.session.add(Visit(call_id=call.id, service_date=call.service_date,
-                             status="unassigned"))
+                             status=VisitStatus.UNASSIGNED))
 
 
 def _refused(code: RuleCode, device: Device | None = None, pack: Pack | None = None) -> _Facts:

@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 from sqlalchemy import select
 
 from dispatch import clock
+from dispatch.domain.roles import Role
 from dispatch.errors import InvalidInput
 from dispatch.extensions import db
 from dispatch.i18n import add_messages
@@ -44,7 +45,7 @@ def _day() -> date:
 
 
 @bp.get("")
-@role_required("coordinator", "admin")
+@role_required(Role.COORDINATOR, Role.ADMIN)
 def board() -> Any:
     bases = db.session.scalars(select(ServiceBase).order_by(ServiceBase.code)).all()
     return render_template("board/board.html", day=_day(), bases=bases,
@@ -52,13 +53,13 @@ def board() -> Any:
 
 
 @bp.get("/data.json")
-@role_required("coordinator", "admin")
+@role_required(Role.COORDINATOR, Role.ADMIN)
 def data() -> Any:
     return jsonify(board_data(_day()))
 
 
 @bp.post("/plan")
-@role_required("coordinator", "admin")
+@role_required(Role.COORDINATOR, Role.ADMIN)
 def plan() -> Any:
     day = _day()
     planning.plan_day(day, current_actor())
@@ -66,7 +67,7 @@ def plan() -> Any:
 
 
 @bp.post("/insert/<int:visit_id>")
-@role_required("coordinator", "admin")
+@role_required(Role.COORDINATOR, Role.ADMIN)
 def insert(visit_id: int) -> Any:
     replanning.insert_call(visit_id, current_actor())
     return jsonify(board_data(_day()))
