@@ -29,7 +29,7 @@ add_messages({
     "tablet.en_route": ("移動開始", "En route"),
     "tablet.arrived": ("到着", "Arrived"),
     "tablet.done": ("作業完了", "Done"),
-    "tablet.report": ("作業報告書", "Work report"),
+    "tablet.report": ("作業報告票", "Work report"),
     "tablet.symptom": ("症状", "Symptom"),
     "tablet.device": ("機器", "Device"),
     "tablet.coverage": ("保守", "Coverage"),

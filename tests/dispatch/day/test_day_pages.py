@@ -29,7 +29,7 @@ def test_board_json_lists_routes_and_unassigned_with_japanese_reasons(day, clien
     assert page.status_code == 200 and b'id="map"' in page.data
     assert b"<script>" not in page.data  # no inline scripts (CSP)
     data = client.get("/board/data.json?date=2026-11-26").get_json()
-    assert data["moved"][0]["reasons"] == ["対応時間内に到着できないため翌対応日へ移動"]
+    assert data["moved"][0]["reasons"] == ["対応時間内に到着できないため翌営業日へ移動"]
     assert data["bases"][0]["code"] == "TKY"
 
 
