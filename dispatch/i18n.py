@@ -37,7 +37,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "home.no_applications": ("処理待ちの登録申請はありません。", "No applications waiting."),
     "home.visits_today": ("本日の訪問予定", "Today's visits"),
     "home.no_visits": ("本日の訪問予定はありません。", "No visits planned for today."),
-    "home.my_sites": ("設置場所と対象機器", "Your sites and devices"),
+    "home.my_sites": ("設置場所と対象製品", "Your sites and devices"),
     "home.no_sites": ("登録された設置場所はありません。", "No sites registered for you."),
     "home.users": ("利用者", "Users"),
     "home.audit": ("最近の変更履歴", "Recent changes"),

@@ -60,7 +60,7 @@ CODE_LABELS: dict[RuleCode, tuple[str, str]] = {
         "The inquiry went unanswered for 2 weeks; please re-apply by web."),
     # §5 repair calls
     RuleCode.SUPPORT_PACK_ID_MISMATCH: (
-        "サポートパックIDがこの機器のシリアル番号と一致しません。",
+        "サポートパックIDがこの製品のシリアル番号と一致しません。",
         "The support pack ID does not belong to this device."),
     RuleCode.UNKNOWN_SERIAL: (
         "シリアル番号が登録されていません。", "Unknown serial number."),
@@ -71,7 +71,7 @@ CODE_LABELS: dict[RuleCode, tuple[str, str]] = {
     RuleCode.EXPIRED: (
         "サービス提供期間が終了しています。", "Coverage has ended."),
     RuleCode.AFTER_CUTOFF: (
-        "当日対応の受付締切（対応終了の2時間30分前）を過ぎています。",
+        "当日受付の締切（終了2時間30分前）を過ぎています。",
         "Received after the same-day cutoff (2 h 30 min before closing)."),
     RuleCode.PARTS_REQUIRED: (
         "部品の手配が必要です。", "Parts must be ordered."),

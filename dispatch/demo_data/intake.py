@@ -30,7 +30,7 @@ CALLS = [
     (2, time(10, 15), "定着器から異音、交換部品が必要", True, False),  # parts → next day
     (5, time(10, 40), "電源が入らない（電話で復旧）", False, True),  # resolved by phone
     (6, time(11, 0), "紙詰まりが解消しない", False, False),  # Sado → phone only
-    (None, time(13, 20), "シリアル不明の問い合わせ", False, False),  # → not covered
+    (None, time(13, 20), "シリアル番号不明の問い合わせ", False, False),  # → not covered
     (1, time(15, 30), "トナーが認識されない", False, False),  # after the cutoff → next day
 ]
 

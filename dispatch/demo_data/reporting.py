@@ -23,6 +23,7 @@ from dispatch.extensions import db
 from dispatch.models import Device, Pack, RepairCall, Technician, Visit, WorkReport
 from dispatch.services.reporting import reports as reporting
 from dispatch.services.trust.audit import Actor
+from reports.document import Result
 
 DEMO = Actor(label="demo", role=Role.COORDINATOR)
 
@@ -98,7 +99,7 @@ def load(today: date) -> None:
     for index, visit in enumerate(visits):
         site = visit.call.device.site if visit.call.device else None
         attendee = site.manager_name if site else "ご担当者"
-        saved = reporting.save_report(visit.id, _payload(today, attendee, "resolved"), DEMO)
+        saved = reporting.save_report(visit.id, _payload(today, attendee, Result.RESOLVED), DEMO)
         if index == 0:
             image = "data:image/png;base64," + base64.b64encode(signature_png()).decode()
             reporting.sign_report(saved["id"], attendee, image, DEMO)

@@ -101,7 +101,7 @@ def _coordinator_home(today: Any) -> str:
         select(RepairCall).where(RepairCall.service_date == today).order_by(RepairCall.received_at)
     ).all()
     queue = db.session.scalars(
-        select(Application).where(Application.status.in_(("applied", "inquiry")))
+        select(Application).where(Application.status.in_((PackStatus.APPLIED, PackStatus.INQUIRY)))
         .order_by(Application.applied_on).limit(50)
     ).all()
     return render_template("coordinator/home.html", today=today, calls=calls, queue=queue)

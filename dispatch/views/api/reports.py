@@ -8,12 +8,14 @@ from flask import Response, request, url_for
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from dispatch.domain.report_status import ReportStatus
 from dispatch.domain.roles import STAFF, Role
 from dispatch.services.reporting import access, signing_links
 from dispatch.services.reporting import reports as reporting
 from dispatch.services.reporting.documents import report_json, report_pdf
 from dispatch.services.reporting.verify import verify_report
 from dispatch.views.api.auth import api_actor, roles
+from reports.document import Result
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1",
                 description="Work reports, signatures and seals")
@@ -27,7 +29,7 @@ class ReportIn(Schema):
     arrived_at = fields.Raw(metadata=DT)
     departed_at = fields.Raw(metadata=DT)
     work_done = fields.Raw(metadata={"type": "string"})
-    result = fields.Raw(metadata={"enum": ["resolved", "follow_up", "unresolved"]})
+    result = fields.Raw(metadata={"enum": [r.value for r in Result]})
     parts = fields.Raw(metadata={"type": "array", "items": {"type": "object"}})
     technical_changes = fields.Raw(metadata={"type": "array", "items": {"type": "string"}})
     data_initialized = fields.Raw(metadata={"type": "boolean"})
@@ -40,7 +42,7 @@ class ReportOut(ReportIn):
     id = fields.Integer()
     visit_id = fields.Integer()
     call_id = fields.Integer()
-    status = fields.String(metadata={"enum": ["draft", "signed", "refused"]})
+    status = fields.String(metadata={"enum": [s.value for s in ReportStatus]})
     chargeable = fields.Boolean()
     device_serial = fields.String()
     device_model = fields.String()

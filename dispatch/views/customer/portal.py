@@ -30,7 +30,7 @@ add_messages({
     "customer.not_covered": ("対象外", "Not covered"),
     "customer.reports": ("署名済みの作業報告票", "Signed work reports"),
     "customer.no_reports": ("署名済みの作業報告票はまだありません。", "No signed reports yet."),
-    "customer.no_devices": ("この設置場所に機器はありません。", "No devices at this site."),
+    "customer.no_devices": ("この設置場所に対象製品はありません。", "No devices at this site."),
     "customer.signed_at": ("署名日時", "Signed at"),
     "customer.portal_link": ("お客様ポータルを開く", "Open the customer portal"),
 })

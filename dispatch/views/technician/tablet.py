@@ -31,7 +31,7 @@ add_messages({
     "tablet.done": ("作業完了", "Done"),
     "tablet.report": ("作業報告票", "Work report"),
     "tablet.symptom": ("症状", "Symptom"),
-    "tablet.device": ("機器", "Device"),
+    "tablet.device": ("対象製品", "Device"),
     "tablet.coverage": ("保守", "Coverage"),
     "tablet.status.planned": ("予定", "Planned"),
     "tablet.status.en_route": ("移動中", "En route"),
