@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from dispatch.clock import TOKYO
-from dispatch.domain.call_decision import Decision
+from dispatch.domain.call_decision import ONSITE, Decision
 from dispatch.domain.call_status import CallStatus
 from dispatch.domain.support_hours import STANDARD, SupportHours, hours_on
 from dispatch.domain.visit_status import STARTED, VisitStatus
@@ -31,8 +31,6 @@ from routing import Break, Pin, Priority, RoutingProblem, TimeWindow
 from routing import Technician as RTech
 from routing import Visit as RVisit
 from routing.capacity import CapacityCut, select_within_capacity
-
-ONSITE = (Decision.SAME_DAY, Decision.NEXT_BUSINESS_DAY)
 
 
 def midnight(day: date) -> datetime:

@@ -34,7 +34,7 @@ def resolve_by_phone(call_id: int, actor: Actor) -> RepairCall:
     call = call_by_id(call_id)
     if call.status == CallStatus.RESOLVED_BY_PHONE:
         return call  # pressing the button twice is harmless
-    if call.decision == Decision.NOT_COVERED.value:
+    if call.decision == Decision.NOT_COVERED:
         raise Conflict("a call that is not covered cannot be resolved under the pack",
                        codes=call.codes)
     if call.status not in _OPEN:
@@ -60,7 +60,7 @@ def override_phone_only(call_id: int, reason: str, now: datetime, actor: Actor) 
     if not reason:
         raise InvalidInput("an override needs a reason", errors={"reason": ["required"]})
     call = call_by_id(call_id)
-    if call.decision != Decision.PHONE_ONLY.value or call.status not in _OPEN:
+    if call.decision != Decision.PHONE_ONLY or call.status not in _OPEN:
         raise Conflict("only an open phone-only call can be overridden", codes=call.codes)
     pack = db.session.get(Pack, call.pack_id) if call.pack_id else None
     if pack is None or call.device is None:
@@ -73,7 +73,7 @@ def override_phone_only(call_id: int, reason: str, now: datetime, actor: Actor) 
     decided = decide_call(CoverageVerdict(True, coverage_codes),
                           AreaVerdict(area, override_reason=reason), call.parts_required,
                           support_hours_of(pack), max(call.received_at, now))
-    call.decision = decided.decision.value
+    call.decision = decided.decision
     call.service_date = decided.service_date
     call.cutoff_at = decided.cutoff_at
     call.codes = [c.value for c in decided.codes]

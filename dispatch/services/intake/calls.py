@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from dispatch import clock
 from dispatch.domain.call_decision import (
+    ONSITE,
     Area,
     AreaVerdict,
     CallDecision,
@@ -48,7 +49,6 @@ from dispatch.services.trust.audit import Actor, record, snapshot
 CALL_FIELDS = ("serial", "support_pack_id", "received_at", "decision", "service_date",
                "cutoff_at", "codes", "status", "override_reason")
 MAX_KEY_LENGTH = 200  # repair_calls.idempotency_key
-ONSITE = (Decision.SAME_DAY.value, Decision.NEXT_BUSINESS_DAY.value)
 _AREAS = {
     RuleCode.REMOTE_ISLAND: Area.REMOTE_ISLAND,
     RuleCode.OUTSIDE_SERVICE_AREA: Area.OUTSIDE_SERVICE_AREA,
@@ -127,7 +127,7 @@ def _store_call(data: dict[str, Any], key: str | None, print_: str, actor: Actor
         pack_id=facts.pack.id if facts.pack else None,
         serial=data["serial"], support_pack_id=data["support_pack_id"],
         received_at=received_at, symptom=data["symptom"], print_count=data.get("print_count"),
-        parts_required=bool(data.get("parts_required")), decision=decision.decision.value,
+        parts_required=bool(data.get("parts_required")), decision=decision.decision,
         service_date=decision.service_date, cutoff_at=decision.cutoff_at,
         codes=[c.value for c in decision.codes],
         # A refused call needs nothing more from anyone: it is closed as it is taken.
