@@ -67,9 +67,7 @@ class EnumText(TypeDecorator[E]):
         return self.enum(value)
 
 
-def one_of(
-    column: str, values: tuple[str, ...] | list[str] | type[StrEnum], name: str
-) -> CheckConstraint:
+def one_of(column: str, values: tuple[str, ...] | list[str], name: str) -> CheckConstraint:
     """A CHECK constraint keeping an enum-like text column inside its allowed values."""
     allowed = ", ".join(f"'{v}'" for v in values)
     return CheckConstraint(f"{column} IN ({allowed})", name=name)
