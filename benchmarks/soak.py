@@ -326,7 +326,7 @@ def main() -> None:
     server = intake_load.start_server(args.database_url, args.port, 4, 1, ("--timeout", "120"))
     for n in range(args.technicians):  # TKY is the seeded base
         status, answer, _ = _request(args.port, token, "POST", "/technicians", {
-            "name": f"技術員{n}", "email": f"soak{n}-{uuid.uuid4().hex[:6]}@oxt.example.jp",
+            "name": f"技術者{n}", "email": f"soak{n}-{uuid.uuid4().hex[:6]}@oxt.example.jp",
             "base_code": "TKY", "shift_start": "08:30", "shift_end": "17:30",
             "skills": ["COREFIDO"]})
         assert status == 201, answer

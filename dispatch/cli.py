@@ -12,6 +12,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from dispatch import ROOT, create_app
 from dispatch.config import ConfigError
+from dispatch.domain.roles import Role
 from dispatch.errors import DispatchError
 from dispatch.services.accounts import users as accounts
 from dispatch.services.trust.audit import Actor
@@ -49,7 +50,7 @@ def user() -> None:
 
 @user.command("add")
 @click.option("--role", required=True, type=click.Choice(
-    ["admin", "coordinator", "technician", "site_manager"]))
+    [role.value for role in Role]))
 @click.option("--email", required=True)
 @click.option("--password", required=True)
 @click.option("--name", default=None)

@@ -14,6 +14,7 @@ from dispatch.demo_data import intake as demo_intake
 from dispatch.demo_data import registration as demo_registration
 from dispatch.demo_data import reporting as demo_reporting
 from dispatch.demo_data import trust as demo_trust
+from dispatch.domain.roles import Role
 from dispatch.extensions import db
 from dispatch.models import User
 from dispatch.services.accounts import users
@@ -120,15 +121,15 @@ def _load_catalogue() -> None:
 
 
 def _load_people() -> None:
-    users.add_user("admin@oxt.example.jp", "admin", DEMO_PASSWORD, DEMO, name="管理者")
-    users.add_user("coordinator@oxt.example.jp", "coordinator", DEMO_PASSWORD, DEMO,
+    users.add_user("admin@oxt.example.jp", Role.ADMIN, DEMO_PASSWORD, DEMO, name="管理者")
+    users.add_user("coordinator@oxt.example.jp", Role.COORDINATOR, DEMO_PASSWORD, DEMO,
                       name="受付 太郎")
     for name, local, base, skills in TECHNICIANS:
         email = f"{local}@oxt.example.jp"
         records.create_technician({"name": name, "email": email, "base_code": base,
                                    "shift_start": time(8, 30), "shift_end": time(17, 30),
                                    "skills": skills.split()}, DEMO)
-        users.add_user(email, "technician", DEMO_PASSWORD, DEMO, name=name)
+        users.add_user(email, Role.TECHNICIAN, DEMO_PASSWORD, DEMO, name=name)
 
 
 def _load_installed_base(today: date) -> None:
@@ -141,7 +142,7 @@ def _load_installed_base(today: date) -> None:
                                     "lon": lon, "manager_name": manager,
                                     "manager_email": manager_email}, DEMO)
         if i < 2:
-            users.add_user(manager_email, "site_manager", DEMO_PASSWORD, DEMO, name=manager)
+            users.add_user(manager_email, Role.SITE_MANAGER, DEMO_PASSWORD, DEMO, name=manager)
         records.create_device({"serial": f"AK{2026000 + i:08d}", "model_code":
                                model_codes[i % len(model_codes)], "site_id": site.id,
                                "purchase_date": today - timedelta(days=40 + 90 * i),

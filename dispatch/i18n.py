@@ -27,7 +27,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "Too many failed logins; please wait a while."),
     "role.admin": ("管理者", "Administrator"),
     "role.coordinator": ("受付・手配担当", "Dispatch coordinator"),
-    "role.technician": ("技術員", "Technician"),
+    "role.technician": ("技術者", "Technician"),
     "role.site_manager": ("設置場所の責任者", "Site manager"),
     "home.coordinator": ("受付・手配", "Dispatch desk"),
     "home.today": ("本日", "Today"),
@@ -37,12 +37,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "home.no_applications": ("処理待ちの登録申請はありません。", "No applications waiting."),
     "home.visits_today": ("本日の訪問予定", "Today's visits"),
     "home.no_visits": ("本日の訪問予定はありません。", "No visits planned for today."),
-    "home.my_sites": ("設置場所と対象機器", "Your sites and devices"),
+    "home.my_sites": ("設置場所と対象製品", "Your sites and devices"),
     "home.no_sites": ("登録された設置場所はありません。", "No sites registered for you."),
     "home.users": ("利用者", "Users"),
     "home.audit": ("最近の変更履歴", "Recent changes"),
     "home.no_audit": ("変更履歴はまだありません。", "No changes recorded yet."),
-    "col.serial": ("シリアル", "Serial"),
+    "col.serial": ("シリアル番号", "Serial"),
     "col.model": ("機種", "Model"),
     "col.site": ("設置場所", "Site"),
     "col.address": ("住所", "Address"),
@@ -97,6 +97,7 @@ def translate(key: str) -> str:
 
 def init_i18n(app: Flask) -> None:
     """Expose `t()` and the locale to templates."""
+    from dispatch import messages_codes  # noqa: F401  (registers the code.* labels, one table)
 
     @app.before_request
     def _pick_locale() -> None:

@@ -68,7 +68,7 @@ CONDITION_LABELS: Mapping[PartCondition, str] = {
 
 # Worded after the seed's list of causes the service does not cover.
 EXCLUSION_CAUSE_LABELS: Mapping[ExclusionCause, str] = {
-    ExclusionCause.UNAUTHORIZED_WORK: "OXT技術員以外による修理・保守・改造",
+    ExclusionCause.UNAUTHORIZED_WORK: "OXT技術者以外による修理・保守・改造",
     ExclusionCause.CUSTOMER_FAULT_OR_ENVIRONMENT: "お客様の過失・誤操作・動作環境に起因する障害",
     ExclusionCause.NATURAL_DISASTER: "天災等の外部要因による障害",
     ExclusionCause.WEAR_AND_CONSUMABLES: "消耗品・メンテナンス品の自然消耗・劣化",

@@ -167,7 +167,7 @@ def _work_rows(report: WorkReport, overflow: list[Flowable], width: float) -> li
     return [
         ["到着日時", para(format_datetime_ja(arrived)), "退出日時",
          para(format_datetime_ja(departed))],
-        ["作業時間", para(format_duration(arrived, departed)), "担当技術員",
+        ["作業時間", para(format_duration(arrived, departed)), "担当技術者",
          para(_or_erased(report.technician_name))],
         ["作業内容", para(_overflowing("作業内容", report.work_done, overflow, width)), "", ""],
         ["結果", para(report.result.label), "立会者", para(_or_erased(report.attendee_name))],

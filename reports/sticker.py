@@ -78,7 +78,7 @@ def _notice(c: Canvas, n: RegistrationNotice) -> None:
         ("サポートパックID", n.support_pack_id),
         ("サービス提供期間", f"{date_ja(n.coverage_start)} 〜 {date_ja(n.coverage_end)}"),
         ("対応時間", n.support_hours_label),
-        ("対象製品", f"{n.model_name}（製造番号 {n.serial}）"),
+        ("対象製品", f"{n.model_name}（シリアル番号 {n.serial}）"),
         ("設置場所", n.site_name),
         ("サポートパック", n.product_label),
         ("故障コール先", n.repair_line),
@@ -113,7 +113,7 @@ def _sticker(c: Canvas, n: RegistrationNotice) -> None:
     _text(c, x + 4 * mm, y + h - 37 * mm,
           f"サービス提供期間　{date_ja(n.coverage_start)}〜{date_ja(n.coverage_end)}", 9.5)
     _text(c, x + 4 * mm, y + h - 44 * mm, f"対応時間　{n.support_hours_label}", 9.5)
-    _text(c, x + 4 * mm, y + h - 51 * mm, f"製造番号　{n.serial}", 9.5)
+    _text(c, x + 4 * mm, y + h - 51 * mm, f"シリアル番号　{n.serial}", 9.5)
     _text(c, x + 4 * mm, y + 3 * mm, "お電話の際はサポートパックIDをお知らせください。", 8, MUTED)
 
 

@@ -12,7 +12,9 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 
 from dispatch import clock
+from dispatch.domain.call_status import CallStatus
 from dispatch.domain.periods import period_last_day
+from dispatch.domain.products import PackStatus
 from dispatch.domain.support_hours import STANDARD
 from dispatch.extensions import db
 from dispatch.models import Device, Pack
@@ -28,7 +30,7 @@ CALLS = [
     (2, time(10, 15), "定着器から異音、交換部品が必要", True, False),  # parts → next day
     (5, time(10, 40), "電源が入らない（電話で復旧）", False, True),  # resolved by phone
     (6, time(11, 0), "紙詰まりが解消しない", False, False),  # Sado → phone only
-    (None, time(13, 20), "シリアル不明の問い合わせ", False, False),  # → not covered
+    (None, time(13, 20), "シリアル番号不明の問い合わせ", False, False),  # → not covered
     (1, time(15, 30), "トナーが認識されない", False, False),  # after the cutoff → next day
 ]
 
@@ -49,7 +51,7 @@ def load(today: date) -> None:
             "received_at": datetime.combine(today, at, tzinfo=clock.TOKYO),
             "symptom": symptom, "print_count": None, "parts_required": parts,
         }, f"demo-intake-{today.isoformat()}-{n}", DEMO)
-        if resolve and call.status == "open":
+        if resolve and call.status == CallStatus.OPEN:
             call_handling.resolve_by_phone(call.id, DEMO)
 
 
@@ -57,7 +59,8 @@ def _pack_id_of(device: Device | None) -> str | None:
     if device is None:
         return None
     return db.session.scalar(select(Pack.support_pack_id).where(
-        Pack.device_id == device.id, Pack.status == "registered").order_by(Pack.id).limit(1))
+        Pack.device_id == device.id, Pack.status == PackStatus.REGISTERED)
+        .order_by(Pack.id).limit(1))
 
 
 def _ensure_registered_pack(device: Device, today: date) -> None:
@@ -68,7 +71,7 @@ def _ensure_registered_pack(device: Device, today: date) -> None:
     completed = min(start + timedelta(days=14), today)
     db.session.add(Pack(
         device_id=device.id, product="std3", purchased_on=start, received_on=start,
-        support_hours=STANDARD.to_payload(), status="registered",
+        support_hours=STANDARD.to_payload(), status=PackStatus.REGISTERED,
         support_pack_id=f"SP-{device.serial}", nominal_start=start, uncapped_end=end,
         continuous=False, coverage_start=completed, coverage_end=end,
         status_changed_on=completed, created_at=clock.now(),

@@ -15,12 +15,17 @@ from sqlalchemy import select
 
 from dispatch import clock
 from dispatch.domain.calendar import TOKYO
+from dispatch.domain.call_decision import Decision
+from dispatch.domain.call_status import CallStatus
+from dispatch.domain.roles import Role
+from dispatch.domain.visit_status import VisitStatus
 from dispatch.extensions import db
 from dispatch.models import Device, Pack, RepairCall, Technician, Visit, WorkReport
 from dispatch.services.reporting import reports as reporting
 from dispatch.services.trust.audit import Actor
+from reports.document import Result
 
-DEMO = Actor(label="demo", role="coordinator")
+DEMO = Actor(label="demo", role=Role.COORDINATOR)
 
 
 def signature_png(width: int = 240, height: int = 80) -> bytes:
@@ -61,12 +66,13 @@ def _demo_visits(today: date) -> list[Visit]:
                           serial=device.serial,
                           support_pack_id=pack.support_pack_id if pack else "DEMO",
                           received_at=now, symptom="印刷がかすれる（デモ）",
-                          decision="same_day", service_date=today, status="scheduled",
+                          decision=Decision.SAME_DAY, service_date=today,
+                          status=CallStatus.SCHEDULED,
                           created_at=now, codes=[])
         db.session.add(call)
         db.session.flush()
         visits.append(Visit(call_id=call.id, service_date=today, technician_id=tech.id,
-                            sequence=len(visits) + 1, status="arrived", drop_codes=[]))
+                            sequence=len(visits) + 1, status=VisitStatus.ARRIVED, drop_codes=[]))
         db.session.add(visits[-1])
     db.session.commit()
     return visits
@@ -93,7 +99,7 @@ def load(today: date) -> None:
     for index, visit in enumerate(visits):
         site = visit.call.device.site if visit.call.device else None
         attendee = site.manager_name if site else "ご担当者"
-        saved = reporting.save_report(visit.id, _payload(today, attendee, "resolved"), DEMO)
+        saved = reporting.save_report(visit.id, _payload(today, attendee, Result.RESOLVED), DEMO)
         if index == 0:
             image = "data:image/png;base64," + base64.b64encode(signature_png()).decode()
             reporting.sign_report(saved["id"], attendee, image, DEMO)

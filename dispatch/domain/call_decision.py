@@ -38,6 +38,10 @@ class Decision(StrEnum):
     NOT_COVERED = "not_covered"
 
 
+# The decisions that send a technician (a visit waits for the planner, rules.md §6).
+ONSITE: tuple[Decision, ...] = (Decision.SAME_DAY, Decision.NEXT_BUSINESS_DAY)
+
+
 class Area(StrEnum):
     """Where the site lies relative to the service bases (§5)."""
 

@@ -102,7 +102,7 @@ class LifecycleStep:
 
 # Packs waiting for (re-)application: a cancelled application must be made again by web
 # (seed 3-1 "再申請はwebによる登録申請"), so it is as unapplied as a fresh purchase.
-_AWAITING_APPLICATION = frozenset({PackStatus.PURCHASED, PackStatus.CANCELLED})
+AWAITING_APPLICATION: tuple[PackStatus, ...] = (PackStatus.PURCHASED, PackStatus.CANCELLED)
 
 
 def lifecycle_step(
@@ -114,7 +114,7 @@ def lifecycle_step(
     inquiry_answered_on: date | None = None,
 ) -> LifecycleStep | None:
     """The status change due on `on` for a pack in `status`, or None when nothing is due."""
-    if status in _AWAITING_APPLICATION and is_void_on(purchased_on, on):
+    if status in AWAITING_APPLICATION and is_void_on(purchased_on, on):
         # Seed: サービス仕様書 §9(2): void after 1 year without application, no refund.
         return LifecycleStep(PackStatus.VOID, RuleCode.NOT_REGISTERED_WITHIN_1_YEAR)
     if (

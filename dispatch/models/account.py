@@ -8,10 +8,11 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from dispatch.domain.roles import Role
 from dispatch.extensions import db
-from dispatch.models.types import UTCDateTime, one_of
+from dispatch.models.types import EnumText, UTCDateTime, one_of
 
-ROLES = ("admin", "coordinator", "technician", "site_manager")
+ROLES = tuple(Role)
 
 
 class User(UserMixin, db.Model):
@@ -21,7 +22,7 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(20))
+    role: Mapped[Role] = mapped_column(EnumText(Role, 20))
     display_name: Mapped[str | None] = mapped_column(String(120))
     locale: Mapped[str] = mapped_column(String(5), default="ja")
     is_enabled: Mapped[bool] = mapped_column(default=True)

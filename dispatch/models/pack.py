@@ -8,12 +8,13 @@ from typing import Any
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from dispatch.domain.products import PackStatus
 from dispatch.extensions import db
 from dispatch.models.catalog import PACK_PRODUCTS
 from dispatch.models.device import Device
-from dispatch.models.types import JsonType, UTCDateTime, one_of
+from dispatch.models.types import EnumText, JsonType, UTCDateTime, one_of
 
-PACK_STATUSES = ("purchased", "applied", "inquiry", "registered", "cancelled", "void", "refused")
+PACK_STATUSES = tuple(PackStatus)
 CHANNELS = ("web", "mail")
 
 
@@ -34,7 +35,8 @@ class Pack(db.Model):
     purchased_on: Mapped[date] = mapped_column(Date)
     received_on: Mapped[date | None] = mapped_column(Date)
     support_hours: Mapped[dict[str, Any]] = mapped_column(JsonType)
-    status: Mapped[str] = mapped_column(String(12), default="purchased", index=True)
+    status: Mapped[PackStatus] = mapped_column(
+        EnumText(PackStatus, 12), default=PackStatus.PURCHASED, index=True)
     support_pack_id: Mapped[str | None] = mapped_column(String(20), unique=True)
     # The period the coverage engine computed when the pack was recorded (rules.md §4).
     nominal_start: Mapped[date | None] = mapped_column(Date)
@@ -71,7 +73,8 @@ class Application(db.Model):
     consent_service_spec: Mapped[bool]
     consent_privacy: Mapped[bool]
     consent_antisocial_declaration: Mapped[bool]
-    status: Mapped[str] = mapped_column(String(12), default="applied")
+    status: Mapped[PackStatus] = mapped_column(
+        EnumText(PackStatus, 12), default=PackStatus.APPLIED)
     completed_on: Mapped[date | None] = mapped_column(Date)
     cancelled_on: Mapped[date | None] = mapped_column(Date)
     # Set by the daily job when the 7-business-day processing SLA is missed (rules.md §4).

@@ -7,12 +7,14 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from dispatch.domain.call_decision import Decision
+from dispatch.domain.call_status import CallStatus
 from dispatch.extensions import db
 from dispatch.models.device import Device
-from dispatch.models.types import JsonType, UTCDateTime, one_of
+from dispatch.models.types import EnumText, JsonType, UTCDateTime, one_of
 
-DECISIONS = ("same_day", "next_business_day", "phone_only", "not_covered")
-CALL_STATUSES = ("open", "scheduled", "resolved_by_phone", "done", "cancelled")
+DECISIONS = tuple(Decision)
+CALL_STATUSES = tuple(CallStatus)
 
 
 class RepairCall(db.Model):
@@ -33,11 +35,12 @@ class RepairCall(db.Model):
     symptom: Mapped[str] = mapped_column(Text)
     print_count: Mapped[int | None]
     parts_required: Mapped[bool] = mapped_column(default=False)
-    decision: Mapped[str] = mapped_column(String(20))
+    decision: Mapped[Decision] = mapped_column(EnumText(Decision, 20))
     service_date: Mapped[date | None] = mapped_column(Date, index=True)
     cutoff_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     codes: Mapped[list[str]] = mapped_column(JsonType, default=list)
-    status: Mapped[str] = mapped_column(String(20), default="open")
+    status: Mapped[CallStatus] = mapped_column(
+        EnumText(CallStatus, 20), default=CallStatus.OPEN)
     override_reason: Mapped[str | None] = mapped_column(Text)
     after_hours_consent: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -5,15 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, String
+from sqlalchemy import Date, ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from dispatch.domain.visit_status import VisitStatus
 from dispatch.extensions import db
 from dispatch.models.repair_call import RepairCall
 from dispatch.models.technician import Technician
-from dispatch.models.types import JsonType, UTCDateTime, one_of
+from dispatch.models.types import EnumText, JsonType, UTCDateTime, one_of
 
-VISIT_STATUSES = ("unassigned", "planned", "en_route", "arrived", "done", "cancelled")
+VISIT_STATUSES = tuple(VisitStatus)
 
 
 class Plan(db.Model):
@@ -42,7 +43,8 @@ class Visit(db.Model):
     eta: Mapped[datetime | None] = mapped_column(UTCDateTime())
     start_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     end_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    status: Mapped[str] = mapped_column(String(12), default="unassigned")
+    status: Mapped[VisitStatus] = mapped_column(
+        EnumText(VisitStatus, 12), default=VisitStatus.UNASSIGNED)
     pinned: Mapped[bool] = mapped_column(default=False)
     drop_codes: Mapped[list[str]] = mapped_column(JsonType, default=list)
     follow_up_of_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"))

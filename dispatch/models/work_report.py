@@ -8,11 +8,12 @@ from typing import Any
 from sqlalchemy import ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from dispatch.domain.report_status import ReportStatus
 from dispatch.extensions import db
-from dispatch.models.types import JsonType, UTCDateTime, one_of
+from dispatch.models.types import EnumText, JsonType, UTCDateTime, one_of
 from dispatch.models.visit import Visit
 
-REPORT_STATUSES = ("draft", "signed", "refused")
+REPORT_STATUSES = tuple(ReportStatus)
 
 
 class WorkReport(db.Model):
@@ -21,7 +22,8 @@ class WorkReport(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"), unique=True)
-    status: Mapped[str] = mapped_column(String(10), default="draft")
+    status: Mapped[ReportStatus] = mapped_column(
+        EnumText(ReportStatus, 10), default=ReportStatus.DRAFT)
     content: Mapped[dict[str, Any]] = mapped_column(JsonType)
     # Salts for the personal fields committed as digests in the seal (erasable, rules.md §8).
     personal: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)

@@ -18,6 +18,12 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from dispatch import clock
+from dispatch.domain.call_decision import Decision
+from dispatch.domain.call_status import CallStatus
+from dispatch.domain.products import PackStatus
+from dispatch.domain.report_status import ReportStatus
+from dispatch.domain.roles import Role
+from dispatch.domain.visit_status import VisitStatus
 from dispatch.extensions import db, login_manager
 from dispatch.forms import LoginForm
 from dispatch.i18n import LOCALES
@@ -35,6 +41,7 @@ from dispatch.views.admin import privacy
 from dispatch.views.coordinator import board, intake, registration
 from dispatch.views.customer import portal
 from dispatch.views.technician import reports, tablet
+from reports.document import Result
 
 bp = Blueprint("pages", __name__)
 
@@ -80,11 +87,11 @@ def set_language(code: str) -> Any:
 def home() -> Any:
     today = clock.today_tokyo()
     role = current_user.role
-    if role == "coordinator":
+    if role == Role.COORDINATOR:
         return _coordinator_home(today)
-    if role == "technician":
+    if role == Role.TECHNICIAN:
         return _technician_home(today)
-    if role == "site_manager":
+    if role == Role.SITE_MANAGER:
         return _site_manager_home()
     return _admin_home()
 
@@ -94,7 +101,7 @@ def _coordinator_home(today: Any) -> str:
         select(RepairCall).where(RepairCall.service_date == today).order_by(RepairCall.received_at)
     ).all()
     queue = db.session.scalars(
-        select(Application).where(Application.status.in_(("applied", "inquiry")))
+        select(Application).where(Application.status.in_((PackStatus.APPLIED, PackStatus.INQUIRY)))
         .order_by(Application.applied_on).limit(50)
     ).all()
     return render_template("coordinator/home.html", today=today, calls=calls, queue=queue)
@@ -138,3 +145,8 @@ def init_pages(app: Flask) -> None:
     @app.template_filter("tokyo")
     def _tokyo(value: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
         return clock.to_tokyo(value).strftime(fmt) if value else ""
+
+    # Templates compare statuses with these members, never with string literals.
+    app.jinja_env.globals.update(
+        CallStatus=CallStatus, Decision=Decision, PackStatus=PackStatus,
+        ReportStatus=ReportStatus, Result=Result, Role=Role, VisitStatus=VisitStatus)

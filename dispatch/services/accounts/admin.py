@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from dispatch.domain.island_registry import read_packaged_document
 from dispatch.domain.islands import area_from_dict
+from dispatch.domain.roles import Role
 from dispatch.errors import Conflict, InvalidInput, NotFound
 from dispatch.extensions import db
 from dispatch.models import ApiToken, IslandArea, User
@@ -42,7 +43,7 @@ def set_role(user_id: int, role: str, actor: Actor) -> User:
     if role not in ROLES:
         raise InvalidInput(f"unknown role '{role}'", errors={"role": ["unknown role"]})
     user = _user(user_id)
-    if user.id == actor.user_id and role != "admin":
+    if user.id == actor.user_id and role != Role.ADMIN:
         raise Conflict("administrators cannot remove their own admin role")
     if user.role != role:
         record(actor, "user.role", "user", user.id, before={"role": user.role},

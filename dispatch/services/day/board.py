@@ -1,5 +1,5 @@
 """What the coordinator board draws for a day: bases, routes with sites, unassigned visits
-with their reasons in Japanese, moved calls and the same-day cutoff (read-only)."""
+with their rule codes, moved calls and the same-day cutoff (read-only)."""
 
 from __future__ import annotations
 
@@ -11,17 +11,10 @@ from sqlalchemy import select
 from dispatch import clock
 from dispatch.domain.cutoff import cutoff_on
 from dispatch.domain.support_hours import STANDARD
+from dispatch.domain.visit_status import VisitStatus
 from dispatch.extensions import db
 from dispatch.models import Plan, ServiceBase, Technician, Visit
 from dispatch.services.day.result import iso
-
-# Unassigned reasons shown to coordinators (rule codes of docs/rules.md → Japanese first).
-REASONS_JA = {
-    "CANNOT_ARRIVE_IN_HOURS": "対応時間内に到着できないため翌対応日へ移動",
-    "NO_SKILLED_TECHNICIAN": "対応できる技術者（シリーズ）がいないため翌対応日へ移動",
-    "NO_CAPACITY": "当日の技術者の空きがないため翌対応日へ移動",
-}
-
 
 
 def _site(visit: Visit) -> dict[str, Any]:
@@ -39,7 +32,7 @@ def board_data(day: date) -> dict[str, Any]:
     techs = db.session.scalars(select(Technician).where(Technician.is_active.is_(True))
                                .order_by(Technician.id)).all()
     visits = db.session.scalars(select(Visit).where(
-        Visit.service_date == day, Visit.status != "cancelled")
+        Visit.service_date == day, Visit.status != VisitStatus.CANCELLED)
         .order_by(Visit.technician_id, Visit.sequence, Visit.id)).all()
     routes = {t.id: {"technician_id": t.id, "name": t.name, "base_code": t.base.code,
                      "start": [t.base.lat, t.base.lon], "stops": []} for t in techs}
@@ -48,9 +41,7 @@ def board_data(day: date) -> dict[str, Any]:
         if visit.technician_id in routes:
             routes[visit.technician_id]["stops"].append(_site(visit))
         else:
-            item = _site(visit)
-            item["reasons"] = [REASONS_JA.get(c, c) for c in visit.drop_codes] or ["未計画"]
-            unassigned.append(item)
+            unassigned.append(_site(visit))
     current = db.session.scalar(select(Plan).where(
         Plan.service_date == day, Plan.is_current.is_(True)))
     moved = (current.solution.get("moved", []) if current else [])
@@ -60,5 +51,4 @@ def board_data(day: date) -> dict[str, Any]:
             "bases": [{"code": b.code, "name": b.name, "lat": b.lat, "lon": b.lon}
                       for b in bases],
             "routes": list(routes.values()), "unassigned": unassigned,
-            "moved": [{**m, "reasons": [REASONS_JA.get(m["reason"], m["reason"])]}
-                      for m in moved]}
+            "moved": moved}

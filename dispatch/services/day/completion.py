@@ -6,10 +6,13 @@ from datetime import date, datetime
 
 from dispatch import clock
 from dispatch.domain.calendar import next_oxt_business_day
+from dispatch.domain.call_status import CallStatus
 from dispatch.domain.support_hours import next_support_day
+from dispatch.domain.visit_status import VisitStatus
 from dispatch.extensions import db
 from dispatch.models import Pack, Visit
 from dispatch.services.registration.coverage_facts import support_hours_of
+from reports.document import Result
 
 
 def follow_up_day(visit: Visit, signed_on: date) -> date:
@@ -24,18 +27,18 @@ def follow_up_day(visit: Visit, signed_on: date) -> date:
     return next_oxt_business_day(after)
 
 
-def complete_job(visit: Visit, result: str, now: datetime) -> Visit | None:
+def complete_job(visit: Visit, result: Result | str, now: datetime) -> Visit | None:
     """Mark the visit done; close the call, or plan the follow-up visit (result follow_up)."""
-    visit.status = "done"
+    visit.status = VisitStatus.DONE
     call = visit.call
-    if result != "follow_up":
-        call.status = "done"
+    if Result(result) is not Result.FOLLOW_UP:
+        call.status = CallStatus.DONE
         return None
     day = follow_up_day(visit, clock.to_tokyo(now).date())
-    nxt = Visit(call_id=call.id, service_date=day, status="unassigned",
+    nxt = Visit(call_id=call.id, service_date=day, status=VisitStatus.UNASSIGNED,
                 technician_id=None, follow_up_of_id=visit.id, drop_codes=[])
     db.session.add(nxt)
     # The job stays open on a new day: the call is scheduled again, not done.
-    call.status, call.service_date = "scheduled", day
+    call.status, call.service_date = CallStatus.SCHEDULED, day
     db.session.flush()
     return nxt

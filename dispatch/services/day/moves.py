@@ -20,8 +20,9 @@ from dispatch.domain.call_decision import (
     move_to_next_support_day,
 )
 from dispatch.domain.codes import RuleCode
+from dispatch.domain.visit_status import STARTED, VisitStatus
 from dispatch.models import Plan, Visit
-from dispatch.services.day.problem import STARTED, DayRows, at_seconds
+from dispatch.services.day.problem import DayRows, at_seconds
 from dispatch.services.trust.audit import Actor, record, snapshot
 from routing import DropReason, RoutePlan
 
@@ -38,7 +39,7 @@ def write_route(day: date, visit: Visit, tech_id: int, sequence: int,
         # Reality (an arrival already reported) wins over the estimate.
         visit.eta, visit.start_at = at_seconds(day, arrival), at_seconds(day, start)
         visit.end_at = at_seconds(day, end)
-        visit.status = "planned"
+        visit.status = VisitStatus.PLANNED
     if plan is not None and (visit.status not in STARTED or visit.plan_id is None):
         # A visit under way keeps the plan that sent the technician: rewriting it would
         # bump its version under the technician's report and signature for nothing.
@@ -80,7 +81,7 @@ def unassign(visit: Visit, codes: list[str]) -> None:
     """Take a visit off every route, keeping why."""
     visit.technician_id = visit.sequence = None
     visit.eta = visit.start_at = visit.end_at = None
-    visit.status, visit.plan_id, visit.pinned = "unassigned", None, False
+    visit.status, visit.plan_id, visit.pinned = VisitStatus.UNASSIGNED, None, False
     visit.drop_codes = codes
 
 
@@ -90,7 +91,7 @@ def move_visit(visit: Visit, hours: Any, reason: DropReason, day: date,
     call = visit.call
     was = call.decision
     before = snapshot(call, CALL_FIELDS) | {"visit_service_date": visit.service_date}
-    decision = CallDecision(Decision(call.decision), visit.service_date or day, call.cutoff_at,
+    decision = CallDecision(call.decision, visit.service_date or day, call.cutoff_at,
                             tuple(call.codes or ()))
     if reason == DropReason.NO_SKILLED_TECHNICIAN:
         codes = list(decision.codes)
@@ -105,7 +106,7 @@ def move_visit(visit: Visit, hours: Any, reason: DropReason, day: date,
             # §5's CANNOT_ARRIVE_IN_HOURS says the day could not take it; the §6 drop reason
             # says why (the day's technicians are full), as NO_SKILLED_TECHNICIAN does.
             decision = replace(decision, codes=(*decision.codes, RuleCode.NO_CAPACITY))
-    call.decision = decision.decision.value
+    call.decision = decision.decision
     call.service_date = decision.service_date
     call.codes = [str(c) for c in decision.codes]
     unassign(visit, [reason.value])

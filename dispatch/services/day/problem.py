@@ -20,7 +20,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from dispatch.clock import TOKYO
+from dispatch.domain.call_decision import ONSITE, Decision
+from dispatch.domain.call_status import CallStatus
 from dispatch.domain.support_hours import STANDARD, SupportHours, hours_on
+from dispatch.domain.visit_status import STARTED, VisitStatus
 from dispatch.extensions import db
 from dispatch.models import Device, Pack, RepairCall, Technician, Visit
 from dispatch.services.day.travel import RecordedTravel
@@ -28,9 +31,6 @@ from routing import Break, Pin, Priority, RoutingProblem, TimeWindow
 from routing import Technician as RTech
 from routing import Visit as RVisit
 from routing.capacity import CapacityCut, select_within_capacity
-
-STARTED = ("en_route", "arrived", "done")
-ONSITE = ("same_day", "next_business_day")
 
 
 def midnight(day: date) -> datetime:
@@ -76,8 +76,8 @@ def load_day(service_date: date) -> DayRows:
     """Every onsite visit of the date that is not cancelled, and the active technicians."""
     visits = db.session.scalars(
         select(Visit).join(RepairCall, Visit.call_id == RepairCall.id)
-        .where(Visit.service_date == service_date, Visit.status != "cancelled",
-               RepairCall.decision.in_(ONSITE), RepairCall.status != "cancelled")
+        .where(Visit.service_date == service_date, Visit.status != VisitStatus.CANCELLED,
+               RepairCall.decision.in_(ONSITE), RepairCall.status != CallStatus.CANCELLED)
         .options(selectinload(Visit.call).selectinload(RepairCall.device)
                  .options(selectinload(Device.site), selectinload(Device.model)))
         .order_by(Visit.id)
@@ -182,7 +182,7 @@ def _visit(rows: DayRows, key: str, visit: Visit, keywords: Mapping[str, int]) -
     else:
         bounds = TimeWindow(to_seconds(rows.service_date, window[0]),
                             to_seconds(rows.service_date, window[1]))
-    priority = Priority.SAME_DAY if visit.call.decision == "same_day" else Priority.NEXT_DAY
+    priority = Priority.SAME_DAY if visit.call.decision == Decision.SAME_DAY else Priority.NEXT_DAY
     return RVisit(key, (site.lat, site.lon), (bounds,),
                   service_minutes(visit, keywords) * 60,
                   visit.call.device.model.series, priority)

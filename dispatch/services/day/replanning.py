@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import defer
 from sqlalchemy.orm.exc import StaleDataError
 
+from dispatch.domain.visit_status import VisitStatus
 from dispatch.errors import Conflict, NotFound
 from dispatch.extensions import db
 from dispatch.models import Plan, Visit
@@ -166,7 +167,7 @@ def resolve_region(problem: RoutingProblem, current: RoutePlan, key: str,
 def replan_after_new_call(call_id: int, actor: Actor) -> list[dict[str, Any]]:
     """Insert the call's unplanned visits into their day's plan, if that day is planned."""
     visits = db.session.scalars(select(Visit).where(
-        Visit.call_id == call_id, Visit.status == "unassigned")).all()
+        Visit.call_id == call_id, Visit.status == VisitStatus.UNASSIGNED)).all()
     results = []
     for visit in visits:
         if _current(visit.service_date) is not None:
@@ -179,5 +180,5 @@ def unplanned_visits(day: date) -> list[int]:
     if _current(day) is None:
         return []
     visits = db.session.scalars(select(Visit).where(
-        Visit.service_date == day, Visit.status == "unassigned")).all()
+        Visit.service_date == day, Visit.status == VisitStatus.UNASSIGNED)).all()
     return [v.id for v in visits if not v.drop_codes]

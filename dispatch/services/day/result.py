@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from dispatch.clock import to_tokyo
+from dispatch.domain.visit_status import VisitStatus
 from dispatch.extensions import db
 from dispatch.models import Plan, Technician, Visit
 
@@ -28,7 +29,8 @@ def plan_result(service_date: date) -> dict[str, Any]:
     techs = {str(t.id): t for t in db.session.scalars(
         select(Technician).options(joinedload(Technician.base)))}
     visits = db.session.scalars(
-        select(Visit).where(Visit.service_date == service_date, Visit.status != "cancelled")
+        select(Visit)
+        .where(Visit.service_date == service_date, Visit.status != VisitStatus.CANCELLED)
         .order_by(Visit.technician_id, Visit.sequence, Visit.id)
     ).all()
     stops: dict[str, list[dict[str, Any]]] = {}

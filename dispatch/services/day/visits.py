@@ -15,15 +15,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
+from dispatch.domain.roles import Role
+from dispatch.domain.visit_status import STARTED, VisitStatus, can_move
 from dispatch.errors import Conflict, Forbidden, NotFound
 from dispatch.extensions import db
 from dispatch.models import Technician, User, Visit
-from dispatch.services.day.problem import STARTED, midnight
+from dispatch.services.day.problem import midnight
 from dispatch.services.trust.audit import Actor, record, snapshot
 
-# Which status each report may follow (the work report, not this, normally closes a visit).
-NEXT_STATUS = {"en_route": ("planned",), "arrived": ("planned", "en_route"),
-               "done": ("arrived",)}
 FIELDS = ("status", "technician_id", "sequence", "eta", "start_at", "end_at", "pinned")
 
 
@@ -54,24 +53,25 @@ def technician_of(user: User) -> Technician | None:
     return db.session.scalar(select(Technician).where(Technician.email == user.email))
 
 
-def set_status(visit_id: int, status: str, version: int, user: User, actor: Actor,
+def set_status(visit_id: int, status: VisitStatus | str, version: int, user: User, actor: Actor,
                now: datetime) -> Visit:
-    """Record en_route / arrived / done for the visit's own technician."""
+    """Record en_route / arrived / done for the visit's own technician (domain/visit_status)."""
+    status = VisitStatus(status)
     visit = _load(visit_id, version)
-    if user.role == "technician":
+    if user.role == Role.TECHNICIAN:
         tech = technician_of(user)
         if tech is None or visit.technician_id != tech.id:
             raise Forbidden("this visit is on another technician's route")
-    if visit.status not in NEXT_STATUS[status]:
+    if not can_move(visit.status, status):
         raise Conflict(f"a visit that is {visit.status} cannot become {status}")
     before = snapshot(visit, FIELDS)
     visit.status = status
-    if status == "arrived":
+    if status is VisitStatus.ARRIVED:
         # The actual start: later plans pin the visit here (rules.md §6, not moved once started).
         duration = (visit.end_at - visit.start_at) if visit.end_at and visit.start_at else None
         visit.start_at = now
         visit.end_at = now + (duration or timedelta(hours=1))
-    elif status == "done":
+    elif status is VisitStatus.DONE:
         visit.end_at = now
     with _one_writer(visit_id):
         record(actor, f"visit.{status}", "visit", visit.id, before, snapshot(visit, FIELDS))
@@ -94,7 +94,8 @@ def assign(visit_id: int, data: dict[str, Any], actor: Actor) -> Visit:
 def _move(visit: Visit, tech: Technician, data: dict[str, Any], actor: Actor) -> None:
     before = snapshot(visit, FIELDS)
     moved = visit.technician_id != tech.id
-    visit.technician_id, visit.pinned, visit.status = tech.id, data["pinned"], "planned"
+    visit.technician_id, visit.pinned = tech.id, data["pinned"]
+    visit.status = VisitStatus.PLANNED
     visit.drop_codes = []
     start: time | None = data.get("start")
     if start is not None:
@@ -113,7 +114,7 @@ def _resequence(tech_id: int, visit: Visit) -> None:
     """Order the technician's visits of the day by start time (unknown times last)."""
     others = db.session.scalars(select(Visit).where(
         Visit.technician_id == tech_id, Visit.service_date == visit.service_date,
-        Visit.status != "cancelled", Visit.id != visit.id)).all()
+        Visit.status != VisitStatus.CANCELLED, Visit.id != visit.id)).all()
     far = midnight(visit.service_date) + timedelta(days=1)
     ordered = sorted([*others, visit], key=lambda v: (v.start_at or far, v.sequence or 99, v.id))
     for n, v in enumerate(ordered, start=1):

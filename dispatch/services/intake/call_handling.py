@@ -14,7 +14,9 @@ from dispatch.domain.call_decision import (
     Decision,
     decide_call,
 )
+from dispatch.domain.call_status import CallStatus
 from dispatch.domain.codes import RuleCode
+from dispatch.domain.visit_status import VisitStatus
 from dispatch.errors import Conflict, InvalidInput
 from dispatch.extensions import db
 from dispatch.models import Pack, RepairCall, Visit
@@ -23,29 +25,29 @@ from dispatch.services.registration.coverage_facts import support_hours_of
 from dispatch.services.trust.audit import Actor, record, snapshot
 
 # A technician already on the way or on site cannot be called back by a phone fix.
-_CANCELLABLE_VISITS = ("unassigned", "planned")
-_OPEN = ("open", "scheduled")
+_CANCELLABLE_VISITS = (VisitStatus.UNASSIGNED, VisitStatus.PLANNED)
+_OPEN = (CallStatus.OPEN, CallStatus.SCHEDULED)
 
 
 def resolve_by_phone(call_id: int, actor: Actor) -> RepairCall:
     """Close a covered call by telephone diagnosis; its pending visit is cancelled (§5)."""
     call = call_by_id(call_id)
-    if call.status == "resolved_by_phone":
+    if call.status == CallStatus.RESOLVED_BY_PHONE:
         return call  # pressing the button twice is harmless
-    if call.decision == Decision.NOT_COVERED.value:
+    if call.decision == Decision.NOT_COVERED:
         raise Conflict("a call that is not covered cannot be resolved under the pack",
                        codes=call.codes)
     if call.status not in _OPEN:
         raise Conflict(f"the call is already {call.status}")
     before = snapshot(call, CALL_FIELDS)
     visits = visits_of(call)
-    busy = [v for v in visits if v.status not in (*_CANCELLABLE_VISITS, "cancelled")]
+    busy = [v for v in visits if v.status not in (*_CANCELLABLE_VISITS, VisitStatus.CANCELLED)]
     if busy:
         raise Conflict(f"visit {busy[0].id} is already {busy[0].status}")
     for visit in visits:
         if visit.status in _CANCELLABLE_VISITS:
-            visit.status = "cancelled"
-    call.status = "resolved_by_phone"
+            visit.status = VisitStatus.CANCELLED
+    call.status = CallStatus.RESOLVED_BY_PHONE
     record(actor, "call.resolve_by_phone", "repair_call", call.id, before=before,
            after=snapshot(call, CALL_FIELDS))
     _commit()
@@ -58,7 +60,7 @@ def override_phone_only(call_id: int, reason: str, now: datetime, actor: Actor) 
     if not reason:
         raise InvalidInput("an override needs a reason", errors={"reason": ["required"]})
     call = call_by_id(call_id)
-    if call.decision != Decision.PHONE_ONLY.value or call.status not in _OPEN:
+    if call.decision != Decision.PHONE_ONLY or call.status not in _OPEN:
         raise Conflict("only an open phone-only call can be overridden", codes=call.codes)
     pack = db.session.get(Pack, call.pack_id) if call.pack_id else None
     if pack is None or call.device is None:
@@ -71,12 +73,13 @@ def override_phone_only(call_id: int, reason: str, now: datetime, actor: Actor) 
     decided = decide_call(CoverageVerdict(True, coverage_codes),
                           AreaVerdict(area, override_reason=reason), call.parts_required,
                           support_hours_of(pack), max(call.received_at, now))
-    call.decision = decided.decision.value
+    call.decision = decided.decision
     call.service_date = decided.service_date
     call.cutoff_at = decided.cutoff_at
     call.codes = [c.value for c in decided.codes]
     call.override_reason = reason
-    db.session.add(Visit(call_id=call.id, service_date=decided.service_date, status="unassigned"))
+    db.session.add(Visit(call_id=call.id, service_date=decided.service_date,
+                         status=VisitStatus.UNASSIGNED))
     record(actor, "call.override_phone_only", "repair_call", call.id, before=before,
            after=snapshot(call, CALL_FIELDS))
     _commit()

@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from dispatch import clock
 from dispatch.domain.call_decision import (
+    ONSITE,
     Area,
     AreaVerdict,
     CallDecision,
@@ -27,8 +28,10 @@ from dispatch.domain.call_decision import (
     Decision,
     decide_call,
 )
+from dispatch.domain.call_status import CallStatus
 from dispatch.domain.codes import RuleCode
 from dispatch.domain.coverage import CoverageStatus, coverage_on
+from dispatch.domain.visit_status import VisitStatus
 from dispatch.errors import Conflict, InvalidInput, NotFound
 from dispatch.extensions import db
 from dispatch.models import Device, Pack, RepairCall, Site, Visit
@@ -46,7 +49,6 @@ from dispatch.services.trust.audit import Actor, record, snapshot
 CALL_FIELDS = ("serial", "support_pack_id", "received_at", "decision", "service_date",
                "cutoff_at", "codes", "status", "override_reason")
 MAX_KEY_LENGTH = 200  # repair_calls.idempotency_key
-ONSITE = (Decision.SAME_DAY.value, Decision.NEXT_BUSINESS_DAY.value)
 _AREAS = {
     RuleCode.REMOTE_ISLAND: Area.REMOTE_ISLAND,
     RuleCode.OUTSIDE_SERVICE_AREA: Area.OUTSIDE_SERVICE_AREA,
@@ -125,11 +127,12 @@ def _store_call(data: dict[str, Any], key: str | None, print_: str, actor: Actor
         pack_id=facts.pack.id if facts.pack else None,
         serial=data["serial"], support_pack_id=data["support_pack_id"],
         received_at=received_at, symptom=data["symptom"], print_count=data.get("print_count"),
-        parts_required=bool(data.get("parts_required")), decision=decision.decision.value,
+        parts_required=bool(data.get("parts_required")), decision=decision.decision,
         service_date=decision.service_date, cutoff_at=decision.cutoff_at,
         codes=[c.value for c in decision.codes],
         # A refused call needs nothing more from anyone: it is closed as it is taken.
-        status="cancelled" if decision.decision is Decision.NOT_COVERED else "open",
+        status=(CallStatus.CANCELLED if decision.decision is Decision.NOT_COVERED
+                else CallStatus.OPEN),
         created_at=clock.now(),
     )
     db.session.add(call)
@@ -144,7 +147,7 @@ def _open_visit(call: RepairCall) -> None:
     # An onsite decision waits for the planner (§6) as an unassigned visit of its date.
     if call.decision in ONSITE and call.service_date is not None:
         db.session.add(Visit(call_id=call.id, service_date=call.service_date,
-                             status="unassigned"))
+                             status=VisitStatus.UNASSIGNED))
 
 
 def _refused(code: RuleCode, device: Device | None = None, pack: Pack | None = None) -> _Facts:

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from dispatch import clock
 from dispatch.domain import lifecycle
 from dispatch.domain.codes import RuleCode
-from dispatch.domain.products import PackPeriod
+from dispatch.domain.products import PackPeriod, PackStatus
 from dispatch.domain.support_pack_id import make_id
 from dispatch.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from dispatch.extensions import db
@@ -30,10 +30,10 @@ def apply(pack_id: int, data: dict[str, Any], actor: Actor) -> Application:
     """The customer applies (web or mail) with all three consents; the pack becomes `applied`."""
     pack = pack_by_id(pack_id)
     applied_on, channel = data["applied_on"], data["channel"]
-    if pack.status == "cancelled" and channel != "web":
+    if pack.status == PackStatus.CANCELLED and channel != "web":
         # Seed 3-1: after a cancellation the customer re-applies by web.
         raise Conflict("a cancelled application can only be made again by web")
-    if pack.status not in ("purchased", "cancelled"):
+    if pack.status not in lifecycle.AWAITING_APPLICATION:
         raise _conflict("the pack", pack.status, "purchased (or cancelled, to re-apply)")
     if applied_on < pack.purchased_on:
         raise InvalidInput("an application cannot precede the purchase",
@@ -47,11 +47,11 @@ def apply(pack_id: int, data: dict[str, Any], actor: Actor) -> Application:
     application = Application(
         pack_id=pack.id, channel=channel, applied_on=applied_on,
         consent_service_spec=True, consent_privacy=True, consent_antisocial_declaration=True,
-        status="applied", created_at=clock.now(),
+        status=PackStatus.APPLIED, created_at=clock.now(),
     )
     db.session.add(application)
     before = pack.status
-    pack.status, pack.status_code, pack.status_changed_on = "applied", None, applied_on
+    pack.status, pack.status_code, pack.status_changed_on = PackStatus.APPLIED, None, applied_on
     db.session.flush()
     record(actor, "application.create", "application", application.id,
            before={"pack_status": before},
@@ -77,7 +77,7 @@ def _set_status(application: Application, status: str, on: date) -> None:
 def send_inquiry(application_id: int, data: dict[str, Any], actor: Actor) -> Inquiry:
     """OXT asks the customer a question; the application waits in `inquiry`."""
     application = application_by_id(application_id)
-    if application.status not in ("applied", "inquiry"):
+    if application.status not in (PackStatus.APPLIED, PackStatus.INQUIRY):
         raise _conflict("the application", application.status, "applied or inquiry")
     if data["sent_on"] < application.applied_on:
         raise InvalidInput("an inquiry cannot precede the application",
@@ -85,7 +85,7 @@ def send_inquiry(application_id: int, data: dict[str, Any], actor: Actor) -> Inq
     inquiry = Inquiry(application_id=application.id, sent_on=data["sent_on"],
                       question=data["question"])
     db.session.add(inquiry)
-    _set_status(application, "inquiry", data["sent_on"])
+    _set_status(application, PackStatus.INQUIRY, data["sent_on"])
     db.session.flush()
     record(actor, "inquiry.send", "application", application.id,
            after={"inquiry_id": inquiry.id, "sent_on": data["sent_on"].isoformat()})
@@ -102,8 +102,8 @@ def answer_inquiry(application_id: int, inquiry_id: int, answered_on: date,
         raise NotFound(f"no inquiry {inquiry_id} on application {application_id}")
     if inquiry.answered_on is not None:
         raise Conflict(f"inquiry {inquiry_id} was already answered on {inquiry.answered_on}")
-    if application.status != "inquiry":
-        raise _conflict("the application", application.status, "inquiry")
+    if application.status != PackStatus.INQUIRY:
+        raise _conflict("the application", application.status, PackStatus.INQUIRY)
     if answered_on < inquiry.sent_on:
         raise InvalidInput("an answer cannot precede its inquiry",
                            errors={"answered_on": ["must not be before sent_on"]})
@@ -113,7 +113,7 @@ def answer_inquiry(application_id: int, inquiry_id: int, answered_on: date,
                             codes=[RuleCode.INQUIRY_UNANSWERED])
     inquiry.answered_on = answered_on
     if all(i.answered_on is not None for i in application.inquiries):
-        _set_status(application, "applied", answered_on)
+        _set_status(application, PackStatus.APPLIED, answered_on)
     record(actor, "inquiry.answer", "application", application.id,
            after={"inquiry_id": inquiry.id, "answered_on": answered_on.isoformat()})
     db.session.commit()
@@ -129,7 +129,7 @@ def _period(pack: Pack) -> PackPeriod:
 def complete(application_id: int, completed_on: date, actor: Actor) -> Pack:
     """OXT completes registration: support pack ID issued, coverage starts (rules.md §4)."""
     application = application_by_id(application_id)
-    if application.status != "applied":
+    if application.status != PackStatus.APPLIED:
         raise _conflict("the application", application.status,
                         "applied (answer open inquiries first)")
     if completed_on < application.applied_on:
@@ -140,7 +140,7 @@ def complete(application_id: int, completed_on: date, actor: Actor) -> Pack:
     if start > pack.coverage_end:
         raise Conflict(f"the pack's coverage ended on {pack.coverage_end}; nothing to register")
     application.completed_on = completed_on
-    _set_status(application, "registered", completed_on)
+    _set_status(application, PackStatus.REGISTERED, completed_on)
     pack.coverage_start = start
     pack.support_pack_id = _issue_id(pack)
     record(actor, "application.complete", "application", application.id,

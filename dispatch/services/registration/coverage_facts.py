@@ -71,7 +71,7 @@ def pack_record(pack: Pack) -> PackRecord:
         product=PackProduct(pack.product),
         purchased_on=pack.purchased_on,
         status=PackStatus(pack.status),
-        completed_on=pack.coverage_start if pack.status == "registered" else None,
+        completed_on=pack.coverage_start if pack.status == PackStatus.REGISTERED else None,
         support_hours=support_hours_of(pack),
         period=period,
     )

@@ -21,6 +21,7 @@ from dispatch import clock
 from dispatch.domain import lifecycle
 from dispatch.domain.calendar import add_business_days
 from dispatch.domain.codes import RuleCode
+from dispatch.domain.products import HELD_STATUSES, PackStatus
 from dispatch.extensions import db
 from dispatch.models import Application, Inquiry, JobRun, Notice, Pack
 from dispatch.services.trust.audit import SYSTEM, Actor, record
@@ -28,7 +29,6 @@ from dispatch.services.trust.audit import SYSTEM, Actor, record
 AUDIT_IDS = 1000
 # Coverage-end reminder: sent once, from 60 days before the pack's coverage end.
 COVERAGE_END_NOTICE_DAYS = 60
-HELD = ("purchased", "applied", "inquiry", "registered")
 DAILY = "daily"
 
 
@@ -70,14 +70,14 @@ def cancel_lapsed_inquiries(day: date, actor: Actor = SYSTEM) -> int:
         Inquiry.application_id == Application.id, Inquiry.answered_on.is_(None),
         Inquiry.sent_on <= sent_by)
     app_ids = _ids(db.session.execute(
-        update(Application).where(Application.status == "inquiry", lapsed)
-        .values(status="cancelled", cancelled_on=day).returning(Application.id),
+        update(Application).where(Application.status == PackStatus.INQUIRY, lapsed)
+        .values(status=PackStatus.CANCELLED, cancelled_on=day).returning(Application.id),
         execution_options={"synchronize_session": False}))
     cancelled_apps = select(Application.pack_id).where(
-        Application.status == "cancelled", Application.cancelled_on == day)
+        Application.status == PackStatus.CANCELLED, Application.cancelled_on == day)
     db.session.execute(
-        update(Pack).where(Pack.status == "inquiry", Pack.id.in_(cancelled_apps))
-        .values(status="cancelled", status_code=str(RuleCode.INQUIRY_UNANSWERED),
+        update(Pack).where(Pack.status == PackStatus.INQUIRY, Pack.id.in_(cancelled_apps))
+        .values(status=PackStatus.CANCELLED, status_code=str(RuleCode.INQUIRY_UNANSWERED),
                 status_changed_on=day, version=Pack.version + 1),
         execution_options={"synchronize_session": False})
     _audit(actor, "cancel_lapsed_inquiries", day, app_ids)
@@ -87,9 +87,9 @@ def cancel_lapsed_inquiries(day: date, actor: Actor = SYSTEM) -> int:
 def void_unapplied(day: date, actor: Actor = SYSTEM) -> int:
     """Void packs with no application within 1 year of their purchase."""
     ids = _ids(db.session.execute(
-        update(Pack).where(Pack.status.in_(("purchased", "cancelled")),
+        update(Pack).where(Pack.status.in_(lifecycle.AWAITING_APPLICATION),
                            Pack.purchased_on <= void_threshold(day))
-        .values(status="void", status_code=str(RuleCode.NOT_REGISTERED_WITHIN_1_YEAR),
+        .values(status=PackStatus.VOID, status_code=str(RuleCode.NOT_REGISTERED_WITHIN_1_YEAR),
                 status_changed_on=day, version=Pack.version + 1).returning(Pack.id),
         execution_options={"synchronize_session": False}))
     _audit(actor, "void_unapplied", day, ids)
@@ -117,7 +117,7 @@ def remind_late_applications(day: date, actor: Actor = SYSTEM) -> int:
     """Remind once about packs still `purchased` later than received_on + 10 days."""
     received_by = day - timedelta(days=lifecycle.APPLICATION_DAYS + 1)
     ids = _notify("application_reminder", day, Pack.received_on, and_(
-        Pack.status == "purchased", Pack.received_on <= received_by))
+        Pack.status == PackStatus.PURCHASED, Pack.received_on <= received_by))
     _audit(actor, "remind_late_applications", day, ids)
     return len(ids)
 
@@ -125,7 +125,7 @@ def remind_late_applications(day: date, actor: Actor = SYSTEM) -> int:
 def flag_sla_breaches(day: date, actor: Actor = SYSTEM) -> int:
     """Flag applications not registered within about 7 business days for the queue."""
     ids = _ids(db.session.execute(
-        update(Application).where(Application.status == "applied",
+        update(Application).where(Application.status == PackStatus.APPLIED,
                                   Application.sla_breached_on.is_(None),
                                   Application.applied_on <= sla_threshold(day))
         .values(sla_breached_on=day).returning(Application.id),
@@ -138,10 +138,10 @@ def remind_coverage_end(day: date, actor: Actor = SYSTEM) -> int:
     """Remind once, from 60 days before, when a device's last registered pack ends."""
     other = Pack.__table__.alias("later_pack")
     superseded = exists().where(other.c.device_id == Pack.device_id,
-                                other.c.status.in_(HELD),
+                                other.c.status.in_(sorted(HELD_STATUSES)),
                                 other.c.coverage_end > Pack.coverage_end)
     ids = _notify("coverage_end_reminder", day, Pack.coverage_end, and_(
-        Pack.status == "registered", Pack.coverage_end >= day,
+        Pack.status == PackStatus.REGISTERED, Pack.coverage_end >= day,
         Pack.coverage_end <= day + timedelta(days=COVERAGE_END_NOTICE_DAYS), ~superseded))
     _audit(actor, "remind_coverage_end", day, ids)
     return len(ids)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 
+from dispatch.domain.products import PackStatus
 from dispatch.errors import Conflict
 from dispatch.models import Pack
 from dispatch.services.registration.coverage_facts import support_hours_of
@@ -19,7 +20,7 @@ PRODUCT_LABELS = {
 
 def registration_notice(pack: Pack) -> RegistrationNotice:
     """The plain values the notice prints; only a registered pack has them."""
-    if pack.status != "registered" or pack.support_pack_id is None:
+    if pack.status != PackStatus.REGISTERED or pack.support_pack_id is None:
         raise Conflict(f"pack {pack.id} is {pack.status}; the notice exists once registered")
     device = pack.device
     return RegistrationNotice(

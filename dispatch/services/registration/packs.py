@@ -11,7 +11,7 @@ from typing import Any
 from dispatch import clock
 from dispatch.domain.codes import RuleCode
 from dispatch.domain.eligibility import Eligibility, EligibilityMode, eligibility
-from dispatch.domain.products import PackProduct
+from dispatch.domain.products import PackProduct, PackStatus
 from dispatch.domain.support_hours import SupportHours
 from dispatch.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from dispatch.extensions import db
@@ -32,7 +32,7 @@ PACK_FIELDS = ("device_id", "product", "purchased_on", "received_on", "status",
 REFUSAL_CODES = (RuleCode.REFUSED_OTHER, RuleCode.LIFETIME_EXCEEDED,
                  RuleCode.PRINT_LIMIT_EXCEEDED, RuleCode.PRINT_LIMIT_PROJECTED)
 # Packs OXT can still refuse: bought or applied for, not yet registered (seed ⑤).
-REFUSABLE = ("purchased", "applied", "inquiry", "cancelled")
+REFUSABLE = (PackStatus.PURCHASED, PackStatus.APPLIED, PackStatus.INQUIRY, PackStatus.CANCELLED)
 
 
 def parse_support_hours(payload: dict[str, Any]) -> SupportHours:
@@ -82,7 +82,7 @@ def record_pack(data: dict[str, Any], actor: Actor) -> Pack:
     period = result.period
     pack = Pack(
         device_id=device.id, product=product.value, purchased_on=data["purchased_on"],
-        received_on=received_on, support_hours=hours.to_payload(), status="purchased",
+        received_on=received_on, support_hours=hours.to_payload(), status=PackStatus.PURCHASED,
         nominal_start=period.start, uncapped_end=period.uncapped_end,
         continuous=period.continuous, coverage_end=result.coverage_end,
         warnings=[str(w) for w in result.warnings], refusal_codes=[],
@@ -119,12 +119,12 @@ def refuse_pack(pack_id: int, note: str, codes: list[str] | None, on: date, acto
         str(c) for c in given if c is not RuleCode.REFUSED_OTHER
     ]
     pack.refusal_note = note.strip()
-    pack.status, pack.status_changed_on = "refused", on
+    pack.status, pack.status_changed_on = PackStatus.REFUSED, on
     for application in pack.applications:
-        if application.status in ("applied", "inquiry"):
-            application.status = "refused"
+        if application.status in (PackStatus.APPLIED, PackStatus.INQUIRY):
+            application.status = PackStatus.REFUSED
     record(actor, "pack.refuse", "pack", pack.id, before=before,
-           after={"status": "refused", "refusal_codes": pack.refusal_codes, "note": note})
+           after={"status": PackStatus.REFUSED, "refusal_codes": pack.refusal_codes, "note": note})
     db.session.commit()
     return pack
 

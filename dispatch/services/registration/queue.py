@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from dispatch.domain import lifecycle
 from dispatch.domain.calendar import add_business_days
+from dispatch.domain.products import PackStatus
 from dispatch.extensions import db
 from dispatch.models import Application, Inquiry, Notice, Pack
 from dispatch.services.registration.device_coverage import advice
@@ -33,18 +34,19 @@ class Queue:
 
 def queue(today: date) -> Queue:
     """Everything waiting on the coordinator on `today`."""
-    applied = db.session.scalars(select(Application).where(Application.status == "applied")
+    applied = db.session.scalars(select(Application).where(Application.status == PackStatus.APPLIED)
                                  .order_by(Application.applied_on).limit(LIMIT)).all()
     due = [(a, lifecycle.registration_due(a.applied_on, add_business_days)) for a in applied]
     breached = [(a, d) for a, d in due if a.applied_on <= sla_threshold(today)]
     open_inquiries = db.session.scalars(
-        select(Inquiry).join(Application).where(Application.status == "inquiry",
+        select(Inquiry).join(Application).where(Application.status == PackStatus.INQUIRY,
                                                 Inquiry.answered_on.is_(None),
                                                 Inquiry.sent_on >= today - timedelta(days=14))
         .order_by(Inquiry.sent_on).limit(LIMIT)).all()
     lapsing = [(i, lifecycle.inquiry_lapse_date(i.sent_on)) for i in open_inquiries
                if lifecycle.inquiry_lapse_date(i.sent_on) <= today + timedelta(days=SOON_DAYS)]
-    waiting = db.session.scalars(select(Pack).where(Pack.status.in_(("purchased", "cancelled")))
+    waiting = db.session.scalars(select(Pack)
+                                 .where(Pack.status.in_(lifecycle.AWAITING_APPLICATION))
                                  .order_by(Pack.purchased_on).limit(LIMIT)).all()
     void_soon = [(p, lifecycle.void_date(p.purchased_on)) for p in waiting
                  if lifecycle.void_date(p.purchased_on) <= today + timedelta(days=VOID_SOON_DAYS)]

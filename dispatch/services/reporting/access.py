@@ -10,13 +10,12 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from dispatch.domain.ownership import manages_site
+from dispatch.domain.roles import STAFF, Role
 from dispatch.errors import Forbidden, NotFound
 from dispatch.extensions import db
 from dispatch.models import Technician, Visit
 from dispatch.models import WorkReport as ReportRow
 from dispatch.services.trust.audit import Actor
-
-STAFF = ("admin", "coordinator")
 
 
 def _technician_id(email: str) -> int | None:
@@ -32,10 +31,10 @@ def can_see_visit(actor: Actor, visit: Visit) -> bool:
     """True when the actor may read the visit's report."""
     if actor.role in STAFF:
         return True
-    if actor.role == "technician":
+    if actor.role == Role.TECHNICIAN:
         return visit.technician_id is not None and visit.technician_id == _technician_id(
             actor.label)
-    if actor.role == "site_manager":
+    if actor.role == Role.SITE_MANAGER:
         return manages_site(_site_manager_email(visit), actor.label)
     return False
 
@@ -45,7 +44,7 @@ def visit_for_writing(visit_id: int, actor: Actor) -> Visit:
     visit = db.session.get(Visit, visit_id)
     if visit is None or not can_see_visit(actor, visit):
         raise NotFound(f"no visit {visit_id}")
-    if actor.role not in (*STAFF, "technician"):
+    if actor.role not in (*STAFF, Role.TECHNICIAN):
         raise Forbidden("only the visit's technician or the coordinators write its report")
     return visit
 

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from dispatch import clock
+from dispatch.domain.report_status import ReportStatus
 from dispatch.errors import Conflict, InvalidInput
 from dispatch.extensions import db
 from dispatch.models import ReportSubmission, Visit
@@ -68,7 +69,7 @@ def _commit(key: str | None, action: str, actor: Actor, response: dict[str, Any]
 
 
 def _refuse_if_signed(row: ReportRow) -> None:
-    if row.status == "signed":
+    if row.status == ReportStatus.SIGNED:
         raise Conflict(f"report {row.id} is signed and can no longer change")
 
 
@@ -83,7 +84,7 @@ def save_report(visit_id: int, payload: dict[str, Any], actor: Actor,
         _refuse_if_signed(row)
     now = clock.now()
     if row is None:
-        row = ReportRow(visit_id=visit.id, status="draft", content={}, personal={},
+        row = ReportRow(visit_id=visit.id, status=ReportStatus.DRAFT, content={}, personal={},
                         updated_at=now)
         db.session.add(row)
         db.session.flush()
@@ -94,10 +95,10 @@ def save_report(visit_id: int, payload: dict[str, Any], actor: Actor,
         raise InvalidInput("the report is incomplete or invalid",
                            errors={k: [v] for k, v in exc.errors.items()}) from None
     before = {"status": row.status}
-    row.content, row.status, row.updated_at = stored_content(value), "draft", now
+    row.content, row.status, row.updated_at = stored_content(value), ReportStatus.DRAFT, now
     row.refusal_reason = None
-    record(actor, "report.saved", "work_report", row.id, before, {"status": "draft"})
-    return _commit(idempotency_key, "report", actor, {"id": row.id, "status": "draft"})
+    record(actor, "report.saved", "work_report", row.id, before, {"status": ReportStatus.DRAFT})
+    return _commit(idempotency_key, "report", actor, {"id": row.id, "status": ReportStatus.DRAFT})
 
 
 def decode_signature_image(image: str) -> bytes:
@@ -156,10 +157,10 @@ def seal_and_complete(row: ReportRow, signer_name: str, png: bytes, actor: Actor
     row.personal, row.signer_name, row.signature_png = commitments_json(content), \
         content.signer_name, png
     row.signed_at, row.seal, row.seal_hash = now, seal.to_dict(), seal.seal_hash
-    row.chain_index, row.status, row.updated_at = index + 1, "signed", now
+    row.chain_index, row.status, row.updated_at = index + 1, ReportStatus.SIGNED, now
     follow_up = complete_job(row.visit, row.content["result"], now)
-    record(actor, "report.signed", "work_report", row.id, {"status": "draft"},
-           {"status": "signed", "seal_hash": seal.seal_hash, "chain_index": index + 1,
+    record(actor, "report.signed", "work_report", row.id, {"status": ReportStatus.DRAFT},
+           {"status": ReportStatus.SIGNED, "seal_hash": seal.seal_hash, "chain_index": index + 1,
             "follow_up_visit_id": follow_up.id if follow_up else None})
 
 
@@ -171,10 +172,11 @@ def sign_report(report_id: int, signer_name: str, image: str, actor: Actor,
         return done
     row = access.report_for_signing(report_id, actor)
     _refuse_if_signed(row)
-    if row.status != "draft":
+    if row.status != ReportStatus.DRAFT:
         raise Conflict(f"report {row.id} was refused; save it again before signing")
     seal_and_complete(row, signer_name, decode_signature_image(image), actor)
-    return _commit(idempotency_key, "signature", actor, {"id": row.id, "status": "signed"})
+    return _commit(idempotency_key, "signature", actor,
+                   {"id": row.id, "status": ReportStatus.SIGNED})
 
 
 def refuse(row: ReportRow, signer_name: str, reason: str, actor: Actor) -> None:
@@ -184,11 +186,11 @@ def refuse(row: ReportRow, signer_name: str, reason: str, actor: Actor) -> None:
               if not isinstance(v, str) or not v.strip()}
     if errors:
         raise InvalidInput("signer and reason are required", errors=errors)
-    row.status, row.signer_name, row.refusal_reason = "refused", signer_name.strip(), \
+    row.status, row.signer_name, row.refusal_reason = ReportStatus.REFUSED, signer_name.strip(), \
         reason.strip()
     row.updated_at = clock.now()
-    record(actor, "report.refused", "work_report", row.id, {"status": "draft"},
-           {"status": "refused", "reason": row.refusal_reason})
+    record(actor, "report.refused", "work_report", row.id, {"status": ReportStatus.DRAFT},
+           {"status": ReportStatus.REFUSED, "reason": row.refusal_reason})
 
 
 def refuse_report(report_id: int, signer_name: str, reason: str, actor: Actor,
@@ -198,7 +200,8 @@ def refuse_report(report_id: int, signer_name: str, reason: str, actor: Actor,
         return done
     row = access.report_for_signing(report_id, actor)
     refuse(row, signer_name, reason, actor)
-    return _commit(idempotency_key, "refusal", actor, {"id": row.id, "status": "refused"})
+    return _commit(idempotency_key, "refusal", actor,
+                   {"id": row.id, "status": ReportStatus.REFUSED})
 
 
 def report_for_visit(visit_id: int, actor: Actor) -> ReportRow | None:

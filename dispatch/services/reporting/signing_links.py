@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 
 from dispatch import clock
+from dispatch.domain.report_status import ReportStatus
 from dispatch.errors import Conflict, NotFound
 from dispatch.extensions import db
 from dispatch.models import SigningLink
@@ -31,7 +32,7 @@ def _hash(token: str) -> str:
 def create_link(report_id: int, actor: Actor) -> str:
     """A new signing token for a draft report (the caller builds the URL)."""
     row = access.report_for_reading(report_id, actor)
-    if row.status == "signed":
+    if row.status == ReportStatus.SIGNED:
         raise Conflict(f"report {row.id} is already signed")
     token = secrets.token_urlsafe(32)
     now = clock.now()
@@ -66,12 +67,12 @@ def sign_by_link(token: str, signer_name: str, image: str) -> dict[str, Any]:
     reports.begin_write()
     link = _live_link(token)
     png = reports.decode_signature_image(image)
-    if link.report.status != "draft":
+    if link.report.status != ReportStatus.DRAFT:
         raise Conflict("the report is not waiting for a signature")
     reports.seal_and_complete(link.report, signer_name, png, _link_actor(link))
     link.used_at = clock.now()
     db.session.commit()
-    return {"id": link.report_id, "status": "signed"}
+    return {"id": link.report_id, "status": ReportStatus.SIGNED}
 
 
 def refuse_by_link(token: str, signer_name: str, reason: str) -> dict[str, Any]:
@@ -80,4 +81,4 @@ def refuse_by_link(token: str, signer_name: str, reason: str) -> dict[str, Any]:
     reports.refuse(link.report, signer_name, reason, _link_actor(link))
     link.used_at = clock.now()
     db.session.commit()
-    return {"id": link.report_id, "status": "refused"}
+    return {"id": link.report_id, "status": ReportStatus.REFUSED}

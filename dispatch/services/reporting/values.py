@@ -12,6 +12,7 @@ import base64
 from dataclasses import replace
 from typing import Any
 
+from dispatch.domain.report_status import ReportStatus
 from dispatch.models import Visit
 from dispatch.models import WorkReport as ReportRow
 from reports.canonical import format_datetime
@@ -72,7 +73,7 @@ def report_value(row: ReportRow) -> WorkReport:
     """The WorkReport value of a stored row (erased names come back as None)."""
     content = row.content
     payload = {k: content.get(k) for k in PAYLOAD_FIELDS}
-    erased_attendee = payload["attendee_name"] is None and row.status == "signed"
+    erased_attendee = payload["attendee_name"] is None and row.status == ReportStatus.SIGNED
     if erased_attendee:  # validation wants a name; put the erasure back afterwards
         payload["attendee_name"] = ERASED_PLACEHOLDER
     if payload["counter_reading"] is None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from dispatch.domain.report_status import ReportStatus
 from dispatch.extensions import db
 from dispatch.models import WorkReport as ReportRow
 from dispatch.services.reporting import signing_keys
@@ -31,7 +32,7 @@ def _prev_hash(row: ReportRow) -> str | None:
 
 def _row_problems(row: ReportRow, seal_hash: str, sealed_at: Any) -> list[str]:
     problems = []
-    if row.status != "signed":
+    if row.status != ReportStatus.SIGNED:
         problems.append("status_altered")
     if row.seal_hash != seal_hash:
         problems.append("seal_hash_altered")

@@ -22,6 +22,7 @@ from sqlalchemy import delete, or_, select, update
 from werkzeug.security import generate_password_hash
 
 from dispatch import clock
+from dispatch.domain.report_status import ReportStatus
 from dispatch.errors import InvalidInput
 from dispatch.extensions import db
 from dispatch.models import (
@@ -160,7 +161,7 @@ def stop_use(customer_id: int, actor: Actor) -> dict[str, Any]:
 def erase_report_personal(row: WorkReport, now: datetime) -> None:
     """Drop the subject's names, their salts and the signature image; digests stay sealed."""
     content = dict(row.content or {})
-    if row.status == "signed":
+    if row.status == ReportStatus.SIGNED:
         personal = {}
         for name, item in (row.personal or {}).items():
             if name in REPORT_PERSONAL and item:

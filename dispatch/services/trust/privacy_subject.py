@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from dispatch.domain.roles import Role
 from dispatch.errors import NotFound
 from dispatch.extensions import db
 from dispatch.models import (
@@ -71,7 +72,7 @@ def manager_accounts(emails: set[str]) -> list[User]:
     """Site-manager users tied to these e-mails (rules.md §9: accounts are tied by e-mail)."""
     if not emails:
         return []
-    return _all(select(User).where(User.role == "site_manager", User.email.in_(emails))
+    return _all(select(User).where(User.role == Role.SITE_MANAGER, User.email.in_(emails))
                 .order_by(User.id))
 
 

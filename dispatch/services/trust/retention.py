@@ -17,6 +17,7 @@ from sqlalchemy.orm import aliased
 
 from dispatch import clock
 from dispatch.domain.periods import day_after, period_last_day
+from dispatch.domain.products import PackStatus
 from dispatch.extensions import db
 from dispatch.models import (
     Application,
@@ -33,7 +34,7 @@ from dispatch.models import (
 from dispatch.services.trust.audit import SYSTEM, Actor, record
 
 RETENTION_YEARS = 5
-PENDING = ("purchased", "applied", "inquiry")
+PENDING = (PackStatus.PURCHASED, PackStatus.APPLIED, PackStatus.INQUIRY)
 
 
 def retention_end(service_end: date) -> date:
@@ -83,7 +84,7 @@ def _due_devices(day: date) -> list[object]:
     # years: a device bought since (day - 5 years + 1 day) cannot be due yet.
     earliest = _years_before(day, RETENTION_YEARS) + timedelta(days=1)
     purchase = func.coalesce(Device.purchase_date, Device.factory_ship_date)
-    last_coverage_end = func.max(case((Pack.status == "registered", Pack.coverage_end)))
+    last_coverage_end = func.max(case((Pack.status == PackStatus.REGISTERED, Pack.coverage_end)))
     pending = func.sum(case((Pack.status.in_(PENDING), 1), else_=0))
     lifetimes = db.session.scalars(select(PrinterModel.lifetime_years).distinct()).all()
     # Without a registered pack the service ends with the device's lifetime: per lifetime

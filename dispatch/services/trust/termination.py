@@ -12,13 +12,15 @@ from typing import Any
 from sqlalchemy import select
 
 from dispatch import clock
+from dispatch.domain.call_status import CallStatus
+from dispatch.domain.visit_status import VisitStatus
 from dispatch.errors import Conflict, InvalidInput, NotFound
 from dispatch.extensions import db
 from dispatch.models import Customer, Device, RepairCall, Site, Visit
 from dispatch.services.trust.audit import Actor, record
 
-OPEN_CALL_STATUSES = ("open", "scheduled")
-CANCELLABLE_VISITS = ("unassigned", "planned", "en_route")
+OPEN_CALL_STATUSES = (CallStatus.OPEN, CallStatus.SCHEDULED)
+CANCELLABLE_VISITS = (VisitStatus.UNASSIGNED, VisitStatus.PLANNED, VisitStatus.EN_ROUTE)
 
 
 def is_service_terminated(device: Device) -> bool:
@@ -48,9 +50,9 @@ def terminate_customer(customer_id: int, reason: str, actor: Actor,
         RepairCall.device_id.in_(devices), Visit.service_date >= today,
         Visit.status.in_(CANCELLABLE_VISITS))).all()
     for call in calls:
-        call.status = "cancelled"
+        call.status = CallStatus.CANCELLED
     for visit in visits:
-        visit.status = "cancelled"
+        visit.status = VisitStatus.CANCELLED
     summary = {"terminated_at": now, "calls_cancelled": [c.id for c in calls],
                "visits_cancelled": [v.id for v in visits]}
     record(actor, "customer.terminate", "customer", customer_id,

@@ -9,6 +9,7 @@ from typing import Any
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from dispatch.domain.roles import Role
 from dispatch.errors import InvalidInput
 from dispatch.extensions import db
 from dispatch.models import User
@@ -20,7 +21,7 @@ from dispatch.views.access import current_actor, role_required
 from dispatch.views.admin import i18n  # noqa: F401  (registers the messages)
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-ADMIN = ("admin",)
+ADMIN = (Role.ADMIN,)
 
 
 

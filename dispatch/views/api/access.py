@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 from werkzeug.exceptions import Forbidden
 
 from dispatch.domain.ownership import manages_site
+from dispatch.domain.roles import Role
 from dispatch.errors import NotFound
 from dispatch.extensions import db
 from dispatch.models import Site
@@ -26,5 +27,5 @@ def get_or_404(model: type[T], ident: Any) -> T:
 def require_site_access(site: Site) -> None:
     """A site manager sees only the sites whose manager_email is theirs."""
     user = api_user()
-    if user.role == "site_manager" and not manages_site(site.manager_email, user.email):
+    if user.role == Role.SITE_MANAGER and not manages_site(site.manager_email, user.email):
         raise Forbidden("this site is managed by someone else")

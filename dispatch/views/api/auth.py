@@ -15,8 +15,6 @@ from dispatch.services.trust.audit import Actor
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-STAFF = ("admin", "coordinator")
-
 
 def load_api_user() -> None:
     """before_request of the API blueprints: every API call needs a live bearer token."""

@@ -10,10 +10,11 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from dispatch import clock
+from dispatch.domain.roles import STAFF
 from dispatch.models import RepairCall
 from dispatch.services.intake import call_handling
 from dispatch.services.intake import calls as intake
-from dispatch.views.api.auth import STAFF, api_actor, roles
+from dispatch.views.api.auth import api_actor, roles
 
 blp = Blueprint("calls", __name__, url_prefix="/api/v1", description="Repair calls")
 

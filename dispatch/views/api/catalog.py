@@ -7,11 +7,12 @@ from typing import Any
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
+from dispatch.domain.roles import STAFF, Role
 from dispatch.extensions import db
 from dispatch.models import Customer, Device, PrinterModel, ServiceBase, Site, Technician
 from dispatch.services.catalog import records as catalog
 from dispatch.views.api.access import get_or_404, require_site_access
-from dispatch.views.api.auth import STAFF, api_actor, roles
+from dispatch.views.api.auth import api_actor, roles
 from dispatch.views.api.schemas import (
     BaseIn,
     BaseOut,
@@ -42,7 +43,7 @@ def create_model(data: dict[str, Any]) -> PrinterModel:
 
 
 @blp.get("/models/<code>")
-@roles(*STAFF, "technician")
+@roles(*STAFF, Role.TECHNICIAN)
 @blp.response(200, ModelOut)
 def get_model(code: str) -> PrinterModel:
     return catalog.model_by_code(code)
@@ -57,7 +58,7 @@ def create_base(data: dict[str, Any]) -> ServiceBase:
 
 
 @blp.get("/bases/<code>")
-@roles(*STAFF, "technician")
+@roles(*STAFF, Role.TECHNICIAN)
 @blp.response(200, BaseOut)
 def get_base(code: str) -> ServiceBase:
     return catalog.base_by_code(code)
@@ -87,7 +88,7 @@ def create_site(data: dict[str, Any]) -> Site:
 
 
 @blp.get("/sites/<int:site_id>")
-@roles(*STAFF, "site_manager")
+@roles(*STAFF, Role.SITE_MANAGER)
 @blp.response(200, SiteOut)
 def get_site(site_id: int) -> Site:
     site = get_or_404(Site, site_id)
@@ -120,7 +121,7 @@ def create_device(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.get("/devices/<serial>")
-@roles(*STAFF, "site_manager")
+@roles(*STAFF, Role.SITE_MANAGER)
 @blp.response(200, DeviceOut)
 def get_device(serial: str) -> dict[str, Any]:
     device = catalog.device_by_serial(serial)

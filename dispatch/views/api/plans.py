@@ -9,12 +9,14 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from dispatch import clock
+from dispatch.domain.roles import STAFF, Role
+from dispatch.domain.visit_status import REPORTABLE
 from dispatch.errors import InvalidInput
 from dispatch.services.day import explain as plan_explain
 from dispatch.services.day import planning, replanning
 from dispatch.services.day import visits as visit_control
 from dispatch.services.day.result import iso
-from dispatch.views.api.auth import STAFF, api_actor, api_user, roles
+from dispatch.views.api.auth import api_actor, api_user, roles
 from dispatch.views.api.schemas import TimeHHMM
 
 blp = Blueprint("plans", __name__, url_prefix="/api/v1", description="Dispatch day")
@@ -34,7 +36,7 @@ class InsertIn(Schema):
 
 class StatusIn(Schema):
     status = fields.String(required=True,
-                           validate=validate.OneOf(list(visit_control.NEXT_STATUS)))
+                           validate=validate.OneOf(list(REPORTABLE)))
     version = fields.Integer(required=True)
 
 
@@ -101,7 +103,7 @@ def insert(data: dict[str, Any], day: str) -> dict[str, Any]:
 
 
 @blp.post("/visits/<int:visit_id>/status")
-@roles(*STAFF, "technician")
+@roles(*STAFF, Role.TECHNICIAN)
 @blp.arguments(StatusIn)
 @blp.response(200)
 def set_status(data: dict[str, Any], visit_id: int) -> dict[str, Any]:

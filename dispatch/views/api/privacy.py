@@ -8,6 +8,7 @@ from typing import Any
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from dispatch.domain.roles import Role
 from dispatch.services.trust import privacy, termination
 from dispatch.views.api.auth import api_actor, roles
 from dispatch.views.api.schemas import ID
@@ -77,14 +78,14 @@ class TerminationOut(Schema):
 
 
 @blp.get("/privacy/customers/<int:customer_id>/export")
-@roles("admin")
+@roles(Role.ADMIN)
 @blp.response(200, ExportOut)
 def export(customer_id: int) -> dict[str, Any]:
     return privacy.export_customer(customer_id, api_actor())
 
 
 @blp.post("/privacy/customers/<int:customer_id>/correction")
-@roles("admin")
+@roles(Role.ADMIN)
 @blp.arguments(CorrectionIn)
 @blp.response(200, CorrectionOut)
 def correction(data: dict[str, Any], customer_id: int) -> dict[str, Any]:
@@ -92,21 +93,21 @@ def correction(data: dict[str, Any], customer_id: int) -> dict[str, Any]:
 
 
 @blp.post("/privacy/customers/<int:customer_id>/stop-use")
-@roles("admin")
+@roles(Role.ADMIN)
 @blp.response(200, StopUseOut)
 def stop_use(customer_id: int) -> dict[str, Any]:
     return privacy.stop_use(customer_id, api_actor())
 
 
 @blp.post("/privacy/customers/<int:customer_id>/erasure")
-@roles("admin")
+@roles(Role.ADMIN)
 @blp.response(200, ErasureOut)
 def erasure(customer_id: int) -> dict[str, Any]:
     return privacy.erase_customer(customer_id, api_actor())
 
 
 @blp.post("/customers/<int:customer_id>/termination")
-@roles("admin")
+@roles(Role.ADMIN)
 @blp.arguments(TerminationIn)
 @blp.response(200, TerminationOut)
 def terminate(data: dict[str, Any], customer_id: int) -> dict[str, Any]:

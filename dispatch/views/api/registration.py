@@ -8,12 +8,13 @@ from flask import Response
 from flask_smorest import Blueprint
 
 from dispatch import clock
+from dispatch.domain.roles import STAFF, Role
 from dispatch.models import Application
 from dispatch.services.catalog.records import device_by_serial
 from dispatch.services.registration import applications, device_coverage
 from dispatch.services.registration import packs as registration
 from dispatch.views.api.access import require_site_access
-from dispatch.views.api.auth import STAFF, api_actor, roles
+from dispatch.views.api.auth import api_actor, roles
 from dispatch.views.api.registration_schemas import (
     AnswerIn,
     ApplicationIn,
@@ -46,7 +47,7 @@ def record_pack(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.get("/packs/<int:pack_id>")
-@roles(*STAFF, "site_manager")
+@roles(*STAFF, Role.SITE_MANAGER)
 @blp.response(200, PackOut)
 def get_pack(pack_id: int) -> dict[str, Any]:
     pack = registration.pack_by_id(pack_id)
@@ -65,7 +66,7 @@ def refuse_pack(data: dict[str, Any], pack_id: int) -> dict[str, Any]:
 
 
 @blp.get("/packs/<int:pack_id>/sticker.pdf")
-@roles(*STAFF, "site_manager")
+@roles(*STAFF, Role.SITE_MANAGER)
 def sticker_pdf(pack_id: int) -> Response:
     from dispatch.services.registration.notices import sticker_pdf_bytes
 
@@ -119,7 +120,7 @@ def complete(data: dict[str, Any], application_id: int) -> dict[str, Any]:
 
 
 @blp.get("/devices/<serial>/coverage")
-@roles(*STAFF, "site_manager", "technician")
+@roles(*STAFF, Role.SITE_MANAGER, Role.TECHNICIAN)
 @blp.arguments(CoverageQuery, location="query")
 @blp.response(200, CoverageOut)
 def get_coverage(query: dict[str, Any], serial: str) -> dict[str, Any]:

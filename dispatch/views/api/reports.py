@@ -8,16 +8,19 @@ from flask import Response, request, url_for
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from dispatch.domain.report_status import ReportStatus
+from dispatch.domain.roles import STAFF, Role
 from dispatch.services.reporting import access, signing_links
 from dispatch.services.reporting import reports as reporting
 from dispatch.services.reporting.documents import report_json, report_pdf
 from dispatch.services.reporting.verify import verify_report
-from dispatch.views.api.auth import STAFF, api_actor, roles
+from dispatch.views.api.auth import api_actor, roles
+from reports.document import Result
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1",
                 description="Work reports, signatures and seals")
 
-ALL_ROLES = (*STAFF, "technician", "site_manager")
+ALL_ROLES = (*STAFF, Role.TECHNICIAN, Role.SITE_MANAGER)
 DT = {"type": "string", "format": "date-time"}
 
 
@@ -26,7 +29,7 @@ class ReportIn(Schema):
     arrived_at = fields.Raw(metadata=DT)
     departed_at = fields.Raw(metadata=DT)
     work_done = fields.Raw(metadata={"type": "string"})
-    result = fields.Raw(metadata={"enum": ["resolved", "follow_up", "unresolved"]})
+    result = fields.Raw(metadata={"enum": [r.value for r in Result]})
     parts = fields.Raw(metadata={"type": "array", "items": {"type": "object"}})
     technical_changes = fields.Raw(metadata={"type": "array", "items": {"type": "string"}})
     data_initialized = fields.Raw(metadata={"type": "boolean"})
@@ -39,7 +42,7 @@ class ReportOut(ReportIn):
     id = fields.Integer()
     visit_id = fields.Integer()
     call_id = fields.Integer()
-    status = fields.String(metadata={"enum": ["draft", "signed", "refused"]})
+    status = fields.String(metadata={"enum": [s.value for s in ReportStatus]})
     chargeable = fields.Boolean()
     device_serial = fields.String()
     device_model = fields.String()
@@ -85,7 +88,7 @@ def _key() -> str | None:
 
 
 @blp.put("/visits/<int:visit_id>/report")
-@roles(*STAFF, "technician")
+@roles(*STAFF, Role.TECHNICIAN)
 @blp.arguments(ReportIn)
 @blp.response(200, StatusOut)
 def put_report(data: dict[str, Any], visit_id: int) -> dict[str, Any]:
@@ -134,7 +137,7 @@ def get_verify(report_id: int) -> dict[str, Any]:
 
 
 @blp.post("/reports/<int:report_id>/signing-link")
-@roles(*STAFF, "technician")
+@roles(*STAFF, Role.TECHNICIAN)
 @blp.response(201, LinkOut)
 def post_signing_link(report_id: int) -> dict[str, Any]:
     token = signing_links.create_link(report_id, api_actor())

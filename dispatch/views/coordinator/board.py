@@ -9,9 +9,10 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 from sqlalchemy import select
 
 from dispatch import clock
+from dispatch.domain.roles import Role
 from dispatch.errors import InvalidInput
 from dispatch.extensions import db
-from dispatch.i18n import add_messages
+from dispatch.i18n import add_messages, translate
 from dispatch.models import ServiceBase
 from dispatch.services.day import planning, replanning
 from dispatch.services.day.board import board_data
@@ -30,9 +31,19 @@ add_messages({
     "board.unassigned": ("未割当の訪問", "Unassigned visits"),
     "board.none_unassigned": ("未割当の訪問はありません", "No unassigned visits"),
     "board.cutoff": ("当日対応の受付締切（標準）まで", "Until the same-day cutoff (standard)"),
+    "board.unplanned": ("未計画", "Not planned yet"),
     "board.no_plan": ("まだ計画がありません。「計画を作成」を押してください。",
                       "No plan yet. Press “Plan”."),
 })
+
+
+def _with_reasons(data: dict[str, Any]) -> dict[str, Any]:
+    """The board data with each unassigned or moved visit's rule codes as labels."""
+    for item in data["unassigned"]:
+        item["reasons"] = ([translate(f"code.{c}") for c in item["codes"]]
+                           or [translate("board.unplanned")])
+    data["moved"] = [{**m, "reasons": [translate(f"code.{m['reason']}")]} for m in data["moved"]]
+    return data
 
 
 def _day() -> date:
@@ -44,7 +55,7 @@ def _day() -> date:
 
 
 @bp.get("")
-@role_required("coordinator", "admin")
+@role_required(Role.COORDINATOR, Role.ADMIN)
 def board() -> Any:
     bases = db.session.scalars(select(ServiceBase).order_by(ServiceBase.code)).all()
     return render_template("board/board.html", day=_day(), bases=bases,
@@ -52,21 +63,21 @@ def board() -> Any:
 
 
 @bp.get("/data.json")
-@role_required("coordinator", "admin")
+@role_required(Role.COORDINATOR, Role.ADMIN)
 def data() -> Any:
-    return jsonify(board_data(_day()))
+    return jsonify(_with_reasons(board_data(_day())))
 
 
 @bp.post("/plan")
-@role_required("coordinator", "admin")
+@role_required(Role.COORDINATOR, Role.ADMIN)
 def plan() -> Any:
     day = _day()
     planning.plan_day(day, current_actor())
-    return jsonify(board_data(day))
+    return jsonify(_with_reasons(board_data(day)))
 
 
 @bp.post("/insert/<int:visit_id>")
-@role_required("coordinator", "admin")
+@role_required(Role.COORDINATOR, Role.ADMIN)
 def insert(visit_id: int) -> Any:
     replanning.insert_call(visit_id, current_actor())
-    return jsonify(board_data(_day()))
+    return jsonify(_with_reasons(board_data(_day())))

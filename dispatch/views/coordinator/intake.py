@@ -13,7 +13,9 @@ from wtforms import BooleanField, DateTimeLocalField, HiddenField, IntegerField,
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from dispatch import clock
+from dispatch.domain.call_status import CallStatus
 from dispatch.domain.cutoff import cutoff_on
+from dispatch.domain.roles import STAFF
 from dispatch.domain.support_hours import STANDARD
 from dispatch.services.intake import call_handling
 from dispatch.services.intake import calls as intake
@@ -21,8 +23,7 @@ from dispatch.views.access import current_actor, role_required
 from dispatch.views.coordinator import intake_messages  # noqa: F401  (registers the labels)
 
 bp = Blueprint("intake", __name__, url_prefix="/intake")
-STAFF = ("coordinator", "admin")
-BOARD_ORDER = ("open", "scheduled", "resolved_by_phone", "done", "cancelled")
+BOARD_ORDER = tuple(CallStatus)
 
 
 class CallForm(FlaskForm):

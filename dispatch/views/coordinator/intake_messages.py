@@ -1,36 +1,9 @@
-"""Japanese-first labels of the call screen and of the §5 rule codes it shows."""
+"""Japanese-first labels of the call screen (rule codes: dispatch/messages_codes.py)."""
 
 from __future__ import annotations
 
 from dispatch.i18n import add_messages
 
-# Kept under "intake.code.*" so the shared code catalogue (code.*) can land without clashing.
-CODE_LABELS: dict[str, tuple[str, str]] = {
-    "UNKNOWN_SERIAL": ("シリアル番号が登録されていません", "Unknown serial number"),
-    "SUPPORT_PACK_ID_MISMATCH": ("サポートパックIDがこの機器のものと一致しません",
-                                 "The support pack ID does not belong to this device"),
-    "NOT_REGISTERED": ("サポートパックが登録されていません", "The pack is not registered"),
-    "NOT_STARTED": ("サービス期間がまだ始まっていません", "Coverage has not started yet"),
-    "EXPIRED": ("サービス期間が終了しています", "Coverage has ended"),
-    "LIFETIME_EXCEEDED": ("装置寿命を超えています", "The device is past its lifetime"),
-    "PRINT_LIMIT_EXCEEDED": ("印刷枚数が上限を超えています",
-                             "The print count is over the model's limit"),
-    "AFTER_CUTOFF": ("当日受付の締切（終了2時間30分前）を過ぎています",
-                     "Received after the same-day cutoff (2 h 30 min before closing)"),
-    "CANNOT_ARRIVE_IN_HOURS": ("対応時間内に到着できる技術員がいません",
-                               "No technician can arrive within support hours"),
-    "PARTS_REQUIRED": ("部品の手配が必要です", "Parts must be ordered"),
-    "REMOTE_ISLAND": ("離島のため原則として電話対応です",
-                      "Remote island: phone support in principle"),
-    "OUTSIDE_SERVICE_AREA": ("サービス拠点から遠く、原則として電話対応です",
-                             "Outside every service area: phone support in principle"),
-    "OUTSIDE_SAME_DAY_AREA": ("当日対応エリア外のため翌営業日の訪問です",
-                              "Outside the same-day area: next support day"),
-    "SERVICE_TERMINATED": ("サービスは終了しています（契約解除）",
-                           "Service has been terminated"),
-}
-
-add_messages({f"intake.code.{code}": label for code, label in CODE_LABELS.items()})
 add_messages({
     "intake.title": ("修理受付", "Repair-call intake"),
     "intake.nav": ("修理受付", "Intake"),

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
 
 from dispatch import clock, messages_codes  # noqa: F401 - registers the code.* messages
+from dispatch.domain.roles import STAFF
 from dispatch.domain.timeline import timeline
 from dispatch.errors import DispatchError
 from dispatch.i18n import add_messages, translate
@@ -28,8 +29,6 @@ from dispatch.views.coordinator.registration_messages import MESSAGES
 
 add_messages(MESSAGES)
 bp = Blueprint("registration", __name__, url_prefix="/registration")
-STAFF = ("admin", "coordinator")
-
 
 
 def _date_arg(name: str, default: date) -> date:
@@ -52,6 +51,7 @@ def device_page(serial: str) -> str:
         "registration/device.html", device=device, packs=packs, today=today,
         picture=timeline_svg.build(entries, today),
         coverage=device_coverage.coverage(device, today), hours=registration_defaults(),
+        refusable=registration.REFUSABLE,
     )
 
 

@@ -1,8 +1,8 @@
 """UI text of the registration pages (keys "reg.*")."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
-    "reg.device_title": ("製品のサービス期間", "Device coverage"),
-    "reg.timeline": ("サービス期間の図", "Coverage timeline"),
+    "reg.device_title": ("製品のサービス提供期間", "Device coverage"),
+    "reg.timeline": ("サービス提供期間の図", "Coverage timeline"),
     "reg.coverage_today": ("本日のサービス状況", "Coverage today"),
     "reg.covered": ("サービス対象", "Covered"),
     "reg.not_covered": ("サービス対象外", "Not covered"),
@@ -59,7 +59,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reg.period": ("期間", "Period"),
     "reg.support_pack_id": ("サポートパックID", "Support pack ID"),
     "reg.warnings": ("注意", "Warnings"),
-    "reg.serial": ("製造番号", "Serial"),
+    "reg.serial": ("シリアル番号", "Serial"),
     "reg.inquiry": ("照会を送る", "Send inquiry"),
     "reg.question": ("照会内容", "Question"),
     "reg.sent_on": ("送付日", "Sent on"),

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from dispatch.domain.products import PackStatus
 from dispatch.domain.timeline import TimelineEntry, TimelineKind
 
 WIDTH, LEFT, RIGHT, ROW = 900, 150, 20, 34
-STATUS_JA = {"purchased": "購入済", "applied": "申請中", "inquiry": "照会中",
-             "registered": "登録済", "cancelled": "取消", "void": "無効", "refused": "謝絶"}
+STATUS_JA = {PackStatus.PURCHASED: "購入済", PackStatus.APPLIED: "申請中",
+             PackStatus.INQUIRY: "照会中", PackStatus.REGISTERED: "登録済",
+             PackStatus.CANCELLED: "取消", PackStatus.VOID: "無効", PackStatus.REFUSED: "謝絶"}
 PRODUCT_JA = {"std1": "1年パック", "std3": "3年パック", "std4": "4年パック",
               "std5": "5年パック", "std6": "6年パック", "std7": "7年パック",
               "ext1": "延長1年", "ext2": "延長2年"}

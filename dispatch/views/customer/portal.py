@@ -10,6 +10,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from dispatch import clock
+from dispatch.domain.report_status import ReportStatus
+from dispatch.domain.roles import Role
 from dispatch.errors import NotFound
 from dispatch.extensions import db
 from dispatch.i18n import add_messages
@@ -28,7 +30,7 @@ add_messages({
     "customer.not_covered": ("対象外", "Not covered"),
     "customer.reports": ("署名済みの作業報告票", "Signed work reports"),
     "customer.no_reports": ("署名済みの作業報告票はまだありません。", "No signed reports yet."),
-    "customer.no_devices": ("この設置場所に機器はありません。", "No devices at this site."),
+    "customer.no_devices": ("この設置場所に対象製品はありません。", "No devices at this site."),
     "customer.signed_at": ("署名日時", "Signed at"),
     "customer.portal_link": ("お客様ポータルを開く", "Open the customer portal"),
 })
@@ -46,12 +48,12 @@ def _own_reports(site_ids: list[int]) -> list[ReportRow]:
         select(ReportRow).join(Visit, ReportRow.visit_id == Visit.id)
         .join(RepairCall, Visit.call_id == RepairCall.id)
         .join(Device, RepairCall.device_id == Device.id)
-        .where(Device.site_id.in_(site_ids), ReportRow.status == "signed")
+        .where(Device.site_id.in_(site_ids), ReportRow.status == ReportStatus.SIGNED)
         .order_by(ReportRow.signed_at.desc())))
 
 
 @bp.get("/")
-@role_required("site_manager")
+@role_required(Role.SITE_MANAGER)
 def portal() -> str:
     sites = _own_sites()
     today = clock.today_tokyo()
@@ -64,7 +66,7 @@ def portal() -> str:
 
 
 @bp.get("/reports/<int:report_id>.pdf")
-@role_required("site_manager")
+@role_required(Role.SITE_MANAGER)
 def report_pdf_download(report_id: int) -> Any:
     reports = {r.id: r for r in _own_reports([s.id for s in _own_sites()])}
     row = reports.get(report_id)

@@ -11,6 +11,8 @@ from typing import Any
 from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
 from sqlalchemy import select
 
+from dispatch.domain.report_status import ReportStatus
+from dispatch.domain.roles import Role
 from dispatch.errors import DispatchError, NotFound
 from dispatch.extensions import db
 from dispatch.models import WorkReport as ReportRow
@@ -26,8 +28,8 @@ from reports.document import EXCLUSION_CAUSE_LABELS
 
 bp = Blueprint("report_pages", __name__)
 
-WRITERS = ("admin", "coordinator", "technician")
-READERS = (*WRITERS, "site_manager")
+WRITERS = (Role.ADMIN, Role.COORDINATOR, Role.TECHNICIAN)
+READERS = (*WRITERS, Role.SITE_MANAGER)
 
 
 
@@ -47,7 +49,7 @@ def _json_body() -> dict[str, Any]:
 def report_form(visit_id: int) -> str:
     visit = access.visit_for_writing(visit_id, current_actor())
     row = db.session.scalar(select(ReportRow).where(ReportRow.visit_id == visit.id))
-    if row is not None and row.status == "signed":
+    if row is not None and row.status == ReportStatus.SIGNED:
         return render_template("reports/done.html", row=row, check=verify_report(row))
     payload = payload_of(row) if row is not None else {}
     site = visit.call.device.site if visit.call.device else None

@@ -9,6 +9,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from dispatch import clock
+from dispatch.domain.roles import Role
+from dispatch.domain.visit_status import REPORTABLE, VisitStatus, next_statuses
 from dispatch.errors import DispatchError
 from dispatch.extensions import db
 from dispatch.i18n import add_messages
@@ -27,9 +29,9 @@ add_messages({
     "tablet.en_route": ("移動開始", "En route"),
     "tablet.arrived": ("到着", "Arrived"),
     "tablet.done": ("作業完了", "Done"),
-    "tablet.report": ("作業報告書", "Work report"),
+    "tablet.report": ("作業報告票", "Work report"),
     "tablet.symptom": ("症状", "Symptom"),
-    "tablet.device": ("機器", "Device"),
+    "tablet.device": ("対象製品", "Device"),
     "tablet.coverage": ("保守", "Coverage"),
     "tablet.status.planned": ("予定", "Planned"),
     "tablet.status.en_route": ("移動中", "En route"),
@@ -38,11 +40,8 @@ add_messages({
     "tablet.current": ("現在の訪問", "Current visit"),
 })
 
-NEXT_ACTIONS = {"planned": ("en_route", "arrived"), "en_route": ("arrived",), "arrived": ("done",)}
-
-
 @bp.get("")
-@role_required("technician")
+@role_required(Role.TECHNICIAN)
 def today() -> Any:
     tech = visit_control.technician_of(current_user)
     day = clock.today_tokyo()
@@ -50,20 +49,20 @@ def today() -> Any:
     if tech is not None:
         visits = db.session.scalars(select(Visit).where(
             Visit.technician_id == tech.id, Visit.service_date == day,
-            Visit.status != "cancelled").order_by(Visit.sequence, Visit.id)).all()
+            Visit.status != VisitStatus.CANCELLED).order_by(Visit.sequence, Visit.id)).all()
     packs = {p.id: p for p in db.session.scalars(select(Pack).where(
         Pack.id.in_([v.call.pack_id for v in visits if v.call.pack_id])))} if visits else {}
-    current = next((v for v in visits if v.status != "done"), None)
+    current = next((v for v in visits if v.status != VisitStatus.DONE), None)
     return render_template("technician/today.html", day=day, tech=tech, visits=visits,
-                           packs=packs, current=current, actions=NEXT_ACTIONS,
+                           packs=packs, current=current, next_statuses=next_statuses,
                            error=request.args.get("error"))
 
 
 @bp.post("/visits/<int:visit_id>/status")
-@role_required("technician")
+@role_required(Role.TECHNICIAN)
 def status(visit_id: int) -> Any:
     new = request.form.get("status", "")
-    if new not in visit_control.NEXT_STATUS:
+    if new not in REPORTABLE:
         abort(400)
     actor = current_actor()
     try:

@@ -29,7 +29,7 @@ def test_board_json_lists_routes_and_unassigned_with_japanese_reasons(day, clien
     assert page.status_code == 200 and b'id="map"' in page.data
     assert b"<script>" not in page.data  # no inline scripts (CSP)
     data = client.get("/board/data.json?date=2026-11-26").get_json()
-    assert data["moved"][0]["reasons"] == ["対応時間内に到着できないため翌対応日へ移動"]
+    assert data["moved"][0]["reasons"] == ["対応時間内に到着できないため翌営業日へ移動"]
     assert data["bases"][0]["code"] == "TKY"
 
 
@@ -48,6 +48,9 @@ def test_tablet_lists_stops_with_map_links_and_marks_arrival(day, client, make_u
     page = client.get("/tablet").get_data(as_text=True)
     assert "geo:35.69,139.7" in page and "google.com/maps" in page
     assert f"/reports/visit/{visit.id}" in page
+    # A planned stop offers the table's next steps (domain/visit_status.py), not "done".
+    assert 'value="en_route"' in page and 'value="arrived"' in page
+    assert 'value="done"' not in page
     version = db.session.get(Visit, visit.id).version
     response = client.post(f"/tablet/visits/{visit.id}/status",
                            data={"status": "arrived", "version": version})
