@@ -27,7 +27,7 @@ def package_folder(name: str) -> Path:
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app: config → extensions → blueprints → CLI."""
     from dispatch import models  # noqa: F401  (registers the tables with the metadata)
-    from dispatch.config import load_config
+    from dispatch.config import instance_folder, load_config
     from dispatch.extensions import api, csrf, db, login_manager, migrate
     from dispatch.i18n import init_i18n
     from dispatch.security import init_security
@@ -37,6 +37,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(
         __name__,
         template_folder=str(package_folder("templates")),
+        instance_path=instance_folder(),
         instance_relative_config=True,
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
