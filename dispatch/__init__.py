@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -9,13 +10,24 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+# The checkout's top level, where templates/ and migrations/ live in the repository. An
+# installed wheel has them inside the package instead (setup.py): use package_folder().
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def package_folder(name: str) -> Path:
+    """templates/ or migrations/: inside the installed package, else at the checkout's top."""
+    # Flask and Alembic need a real folder; pip installs wheels unzipped, so files() is a Path.
+    packaged = resources.files(__name__).joinpath(name)
+    if isinstance(packaged, Path) and packaged.is_dir():
+        return packaged
+    return ROOT / name
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app: config → extensions → blueprints → CLI."""
     from dispatch import models  # noqa: F401  (registers the tables with the metadata)
-    from dispatch.config import load_config
+    from dispatch.config import instance_folder, load_config
     from dispatch.extensions import api, csrf, db, login_manager, migrate
     from dispatch.i18n import init_i18n
     from dispatch.security import init_security
@@ -24,14 +36,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     app = Flask(
         __name__,
-        template_folder=str(ROOT / "templates"),
+        template_folder=str(package_folder("templates")),
+        instance_path=instance_folder(),
         instance_relative_config=True,
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(load_config(app.instance_path, config))
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    migrate.init_app(app, db, directory=str(package_folder("migrations")))
     csrf.init_app(app)
     login_manager.init_app(app)
     api.init_app(app)

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from flask.cli import FlaskGroup, with_appcontext
 
-from dispatch import ROOT, create_app
+from dispatch import create_app
 from dispatch.config import ConfigError
 from dispatch.domain.roles import Role
 from dispatch.errors import DispatchError
@@ -124,15 +124,15 @@ def serve(port: int | None, host: str, workers: int) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--no-serve", is_flag=True, help="Load the demo data and stop.")
 @click.option("--db-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="SQLite file (default: instance/dispatch.sqlite3).")
+              help="SQLite file (default: dispatch.sqlite3 in the instance folder).")
 @_fail_on_service_error
 def demo(port: int | None, host: str, no_serve: bool, db_file: Path | None) -> None:
     """Create the embedded SQLite database with demo data, then serve it."""
-    from dispatch.config import sqlite_url
+    from dispatch.config import instance_folder, sqlite_url
     from dispatch.demo import load_demo
 
     # The demo always runs on the embedded database, whatever DATABASE_URL says.
-    url = f"sqlite:///{db_file.resolve()}" if db_file else sqlite_url(str(ROOT / "instance"))
+    url = f"sqlite:///{db_file.resolve()}" if db_file else sqlite_url(instance_folder())
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         from flask_migrate import upgrade

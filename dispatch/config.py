@@ -14,6 +14,13 @@ class ConfigError(RuntimeError):
     """The environment does not describe a runnable configuration."""
 
 
+def instance_folder() -> str:
+    """The folder the app writes to: DISPATCH_INSTANCE_PATH, else ./instance (never the package)."""
+    # An installed package may be read-only and is shared by every site that runs it; the
+    # default SQLite database and the development signing key belong to where it is run.
+    return str(Path(os.environ.get("DISPATCH_INSTANCE_PATH") or "instance").resolve())
+
+
 def sqlite_url(instance_path: str) -> str:
     """The default embedded database: an SQLite file in the instance folder."""
     return "sqlite:///" + str(Path(instance_path) / "dispatch.sqlite3")
