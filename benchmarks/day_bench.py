@@ -7,6 +7,9 @@ Resets the database schema (migrations), seeds 20 bases across Japan, 200 techni
 2,000 onsite calls with their visits, times plan_day (load rows, build the problem, solve,
 store the plan, write every visit back), then times the insertion of one new same-day call.
 Targets: plan <= 30 s with every feasible same-day visit assigned; insertion <= 1 s.
+
+A day far over capacity (tests/dispatch/day/test_planning.py checks what it plans, this
+measures how fast): --techs-per-base 2 --visits-per-base 150 --seconds 2.
 """
 
 from __future__ import annotations

@@ -58,6 +58,7 @@ def test_sealed_content_holds_no_personal_plaintext(sealed: Any) -> None:
     sealed_text = repr(content_dict(content))
     for name in PERSONAL_FIELDS:
         assert content.personal_value(name) not in sealed_text
+    assert set(content.commitments) == set(PERSONAL_FIELDS)  # every name is committed
     assert all(len(c.salt) == 16 for c in content.commitments.values())
 
 

@@ -130,8 +130,9 @@ def test_visits_changing_on_every_attempt_answer_409(day, monkeypatch):
         planning.plan_day(DAY, SYSTEM, time_limit_s=1)
 
 
-def test_day_far_over_capacity_plans_quickly_and_rolls_the_excess_over_as_no_capacity(day):
-    import time as clock_time
+def test_day_far_over_capacity_solves_only_what_fits_and_rolls_the_excess_over(day):
+    # How fast such a day plans is measured by benchmarks/day_bench.py (--techs-per-base 2
+    # --visits-per-base 150); here: the solver is handed only what capacity holds.
     from datetime import timedelta
 
     base = day.base()
@@ -145,9 +146,7 @@ def test_day_far_over_capacity_plans_quickly_and_rolls_the_excess_over_as_no_cap
         visits.append(visit)
     db.session.commit()
     same_day = [v.id for v in visits if v.call.decision == "same_day"]
-    began = clock_time.monotonic()
     result = planning.plan_day(DAY, SYSTEM, time_limit_s=2, solution_limit=50)
-    assert clock_time.monotonic() - began < 20
     plan = db.session.get(Plan, result["plan_id"])
     # 16.5 h of work holds sixteen 60-minute visits: the 16 oldest same-day promises.
     assert sorted(int(v["id"]) for v in plan.problem["visits"]) == sorted(same_day)[-16:]

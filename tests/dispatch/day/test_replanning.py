@@ -24,17 +24,20 @@ def _times(visit_id: int) -> tuple:
 
 
 def test_new_same_day_call_is_inserted_without_touching_other_routes(day):
-    base = day.base()
-    day.tech(base)
-    day.tech(base)
-    first = [day.call(35.65 + 0.02 * k, 139.70) for k in range(4)]
+    tokyo = day.tech(day.base())
+    osaka = day.tech(day.base("OSA", 34.70, 135.50))
+    first = [day.call(35.65 + 0.02 * k, 139.70) for k in range(2)]
+    first += [day.call(34.68 + 0.02 * k, 135.52) for k in range(2)]
     planning.plan_day(DAY, SYSTEM, time_limit_s=1)
     new = day.call(35.70, 139.71)
     before = {v.id: _times(v.id) for v in first}
     result = replanning.insert_call(new.id, SYSTEM)
     row = db.session.get(Visit, new.id)
-    assert row.status == "planned" and row.technician_id is not None
+    assert row.status == "planned" and row.technician_id == tokyo.id
+    # The Osaka route is the other route: both its visits keep technician, order and times.
     untouched = [v for v, t in before.items() if t[0] != row.technician_id]
+    assert untouched == [v.id for v in first[2:]]
+    assert {before[v][0] for v in untouched} == {osaka.id}
     assert all(_times(v) == before[v] for v in untouched)
     assert any(s["visit_id"] == new.id for r in result["routes"] for s in r["stops"])
 

@@ -6,7 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dispatch.domain.coverage import pack_period
 from dispatch.domain.periods import day_after, days_after, days_between, period_last_day
+from dispatch.domain.products import PackProduct
 
 
 @pytest.mark.parametrize(
@@ -72,8 +74,6 @@ def test_day_after_and_days_between_agree():
 def test_period_last_day_is_before_the_corresponding_month_and_monotonic(start, months):
     last = period_last_day(start, months=months)
     assert last >= start
-    # The next period starting the day after never overlaps and never leaves a gap.
-    assert day_after(last) > last
     # A longer period never ends earlier.
     assert period_last_day(start, months=months + 1) > last
     # The period ends in the target month or (day-before on the 1st) the month before it.
@@ -87,3 +87,25 @@ def test_period_last_day_is_before_the_corresponding_month_and_monotonic(start, 
 )
 def test_years_are_twelve_months(start, years):
     assert period_last_day(start, years=years) == period_last_day(start, months=12 * years)
+
+
+@given(
+    current_end=st.dates(min_value=date(2000, 1, 1), max_value=date(2080, 12, 31)),
+    bought_days_before=st.integers(min_value=0, max_value=3 * 366),
+    product=st.sampled_from([PackProduct.EXT1, PackProduct.EXT2]),
+)
+def test_extension_bought_while_covered_starts_the_day_after_the_coverage_end(
+        current_end, bought_days_before, product):
+    # rules.md §4: an extension bought on or before the current coverage end continues it:
+    # it starts on the day after that end, so there is neither a gap nor an overlapping day.
+    bought = date.fromordinal(current_end.toordinal() - bought_days_before)
+    far_lifetime_end = date(2099, 12, 31)  # no cap: the rule alone decides the dates
+    period = pack_period(product, bought, device_purchase=date(1999, 1, 1),
+                         lifetime_end=far_lifetime_end, current_end=current_end)
+    assert period.continuous
+    assert days_between(current_end, period.start) == 1
+    assert period.end == period_last_day(period.start, years=product.years)
+    # The next continuous extension follows this one the same way.
+    following = pack_period(product, bought, device_purchase=date(1999, 1, 1),
+                            lifetime_end=far_lifetime_end, current_end=period.end)
+    assert days_between(period.end, following.start) == 1

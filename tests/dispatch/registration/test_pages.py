@@ -86,8 +86,13 @@ def test_pages_are_for_staff_only(app, make_user, installed):
     assert client.get("/registration/queue").status_code == 403
 
 
-def test_unused_payload_helper_stays_valid():
-    assert pack_payload()["product"] == "std5"
+def test_pack_recorded_through_the_api_shows_on_the_device_page_as_purchased(
+        coordinator, installed, page_client):
+    resp = coordinator.post("/packs", json=pack_payload(product="std5"))
+    assert resp.status_code == 201, resp.get_json()
+    html = page_client.get("/registration/devices/AK12345678?on=2026-06-01").get_data(True)
+    # Bought 2026-05-01 for a device bought 2026-04-10: std5 runs from the device purchase.
+    assert "5年パック（購入済） 2026-04-10〜2031-04-09" in html
 
 
 def test_inquiry_answer_and_refusal_forms(flow, coordinator, page_client):
