@@ -54,4 +54,4 @@ class Site(db.Model):
     @classmethod
     def managed_by(cls, email: str) -> ColumnElement[bool]:
         """SQL condition: the site whose manager is `email` (case-insensitive, as manages_site)."""
-        return func.lower(cls.manager_email) == email_key(email)
+        return func.lower(func.trim(cls.manager_email)) == email_key(email)
