@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dispatch.extensions import db
+from dispatch.extensions import Model
 from dispatch.models.device import Device
 from dispatch.models.types import JsonType, UTCDateTime, one_of
 
@@ -15,7 +15,7 @@ DECISIONS = ("same_day", "next_business_day", "phone_only", "not_covered")
 CALL_STATUSES = ("open", "scheduled", "resolved_by_phone", "done", "cancelled")
 
 
-class RepairCall(db.Model):
+class RepairCall(Model):
     __tablename__ = "repair_calls"
     __table_args__ = (
         one_of("decision", DECISIONS, "decision"),

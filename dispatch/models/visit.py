@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dispatch.extensions import db
+from dispatch.extensions import Model
 from dispatch.models.repair_call import RepairCall
 from dispatch.models.technician import Technician
 from dispatch.models.types import JsonType, UTCDateTime, one_of
@@ -16,7 +16,7 @@ from dispatch.models.types import JsonType, UTCDateTime, one_of
 VISIT_STATUSES = ("unassigned", "planned", "en_route", "arrived", "done", "cancelled")
 
 
-class Plan(db.Model):
+class Plan(Model):
     """One solved routing problem for a service date; the problem is kept for replay."""
 
     __tablename__ = "plans"
@@ -29,7 +29,7 @@ class Plan(db.Model):
     is_current: Mapped[bool] = mapped_column(default=True)
 
 
-class Visit(db.Model):
+class Visit(Model):
     __tablename__ = "visits"
     __table_args__ = (one_of("status", VISIT_STATUSES, "status"),)
 

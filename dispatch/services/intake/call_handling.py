@@ -100,4 +100,5 @@ def _phone_only_area(call: RepairCall) -> Area:
         return Area.REMOTE_ISLAND
     if RuleCode.OUTSIDE_SERVICE_AREA.value in call.codes:
         return Area.OUTSIDE_SERVICE_AREA
-    return area_of(call.device.site).area  # pragma: no cover - phone_only always has a code
+    assert call.device is not None  # pragma: no cover - phone_only always has a code
+    return area_of(call.device.site).area  # pragma: no cover

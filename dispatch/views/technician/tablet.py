@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
@@ -46,7 +47,7 @@ NEXT_ACTIONS = {"planned": ("en_route", "arrived"), "en_route": ("arrived",), "a
 def today() -> Any:
     tech = visit_control.technician_of(current_user)
     day = clock.today_tokyo()
-    visits = []
+    visits: Sequence[Visit] = []
     if tech is not None:
         visits = db.session.scalars(select(Visit).where(
             Visit.technician_id == tech.id, Visit.service_date == day,
