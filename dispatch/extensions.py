@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_smorest import Api
@@ -25,6 +27,12 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+# The models' base class. mypy cannot take an attribute of an instance (db.Model) as a base
+# class (python/mypy#8603), so it is shown Base, which db.Model subclasses.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 # Batch mode lets later revisions ALTER tables on SQLite too.
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from reports.canonical import canonical_json, format_datetime, sha256_hex
 from reports.document import WorkReport
@@ -27,7 +28,8 @@ class SignedContent:
         """Plaintext of one personal field, None once erased."""
         if name == "signer_name":
             return self.signer_name
-        return getattr(self.report, name)
+        value: str | None = getattr(self.report, name)
+        return value
 
 
 def _parts(report: WorkReport) -> list[dict[str, object]]:
@@ -98,7 +100,8 @@ def erase_personal(
     unknown = set(fields) - set(PERSONAL_FIELDS)
     if unknown:
         raise ValueError(f"not personal fields: {sorted(unknown)}")
-    report_changes = {name: None for name in fields if name != "signer_name"}
+    # Every personal field of WorkReport is optional text; mypy checks **kwargs against all.
+    report_changes: dict[str, Any] = {name: None for name in fields if name != "signer_name"}
     commitments = {
         name: (commitment.erased() if name in fields else commitment)
         for name, commitment in content.commitments.items()

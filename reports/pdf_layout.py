@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -31,9 +32,11 @@ WARN_BG = colors.HexColor("#fff1e0")
 WEEKDAYS = "月火水木金土日"
 
 
-def _style(name: str, size: float, **extra: object) -> ParagraphStyle:
+def _style(name: str, size: float, **extra: Any) -> ParagraphStyle:
     # wordWrap="CJK" lets Japanese break between any two characters, as it should.
-    base = {"fontName": FONT, "fontSize": size, "leading": size * 1.45, "textColor": INK}
+    base: dict[str, Any] = {
+        "fontName": FONT, "fontSize": size, "leading": size * 1.45, "textColor": INK
+    }
     return ParagraphStyle(name, **{**base, "wordWrap": "CJK", **extra})
 
 
@@ -97,7 +100,8 @@ def grid(
     spans: Iterable[tuple[tuple[int, int], tuple[int, int]]] = (),
 ) -> Table:
     """A ruled table; plain-string cells are labels (shaded), the rest are flowables."""
-    style: list[tuple[object, ...]] = [
+    # TableStyle commands: (name, start cell, end cell, *arguments of that command).
+    style: list[tuple[Any, ...]] = [
         ("GRID", (0, 0), (-1, -1), 0.5, RULE),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
@@ -199,7 +203,7 @@ def parts_table(report: WorkReport, width: float) -> Flowable:
     """Replaced parts, or a line saying none were replaced."""
     if not report.parts:
         return section("交換部品", width, para("交換部品なし", "muted"))
-    header = ["No.", "部品番号", "数量", "区分", "取外し部品の回収"]
+    header: list[object] = ["No.", "部品番号", "数量", "区分", "取外し部品の回収"]
     rows: list[list[object]] = [header]
     for number, part in enumerate(report.parts, start=1):
         rows.append(

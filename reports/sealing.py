@@ -40,6 +40,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -88,7 +89,7 @@ class Seal:
     @classmethod
     def from_dict(cls, data: Mapping[str, str]) -> Seal:
         """Read the form written by `to_dict`."""
-        values = {name: data[name] for name in cls.__dataclass_fields__}
+        values: dict[str, Any] = {name: data[name] for name in cls.__dataclass_fields__}
         return cls(**{**values, "sealed_at": datetime.fromisoformat(data["sealed_at"])})
 
 

@@ -48,7 +48,7 @@ def date_ja(d: date) -> str:
 
 
 def _text(c: Canvas, x: float, y: float, text: str, size: float = 10.5,
-          color=INK) -> None:
+          color: colors.Color = INK) -> None:
     c.setFont(FONT, size)
     c.setFillColor(color)
     c.drawString(x, y, text)

@@ -8,7 +8,7 @@ else moves. Fast enough for a national day because only the nearest technicians 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from routing.nodes import SolveOptions
@@ -22,8 +22,12 @@ from routing.problem import (
     RoutingProblem,
     Stop,
     Technician,
+    TravelMatrix,
     Visit,
 )
+
+# Seconds or metres between points: rows and columns 0 = start, 1 = end, 2 + i = legs[i].
+Matrix = Sequence[Sequence[int]]
 
 
 @dataclass(frozen=True)
@@ -34,7 +38,9 @@ class Leg:
     fixed_start: int | None
 
 
-def schedule(tech: Technician, legs: Sequence[Leg], durations, distances) -> Route | None:
+def schedule(
+    tech: Technician, legs: Sequence[Leg], durations: Matrix, distances: Matrix
+) -> Route | None:
     """Earliest feasible schedule of the legs in order, or None if it breaks a rule.
 
     Matrix rows/columns: 0 = technician start, 1 = end, 2 + i = legs[i].
@@ -43,13 +49,19 @@ def schedule(tech: Technician, legs: Sequence[Leg], durations, distances) -> Rou
         return None
     lunch, lunch_done = tech.lunch, tech.lunch is None
     lunch_start: int | None = None
-    clock, here, stops, metres = tech.shift_start, 0, [], 0
+    clock, here, metres = tech.shift_start, 0, 0
+    stops: list[Stop] = []
     for i, leg in enumerate(legs):
         there = 2 + i
         arrival, start = _arrive(leg, clock + durations[here][there])
         if start is None:
             return None
-        if not lunch_done and start + leg.visit.service_seconds > lunch.latest_start:
+        # lunch_done is True whenever there is no lunch; mypy cannot see that.
+        if (
+            lunch is not None
+            and not lunch_done
+            and start + leg.visit.service_seconds > lunch.latest_start
+        ):
             # Serving first would push lunch past its latest start: eat now, then drive.
             clock = max(clock, lunch.earliest_start)
             if clock > lunch.latest_start:
@@ -62,7 +74,7 @@ def schedule(tech: Technician, legs: Sequence[Leg], durations, distances) -> Rou
         stops.append(Stop(leg.visit.id, arrival, start, start + leg.visit.service_seconds))
         metres += distances[here][there]
         clock, here = start + leg.visit.service_seconds, there
-    if not lunch_done:
+    if lunch is not None and not lunch_done:
         lunch_start = max(clock, lunch.earliest_start)
         if lunch_start > lunch.latest_start:
             return None
@@ -159,7 +171,14 @@ def improve_route(
     return replace(plan, routes=routes)
 
 
-def _best_in_route(problem, route: Route, tech: Technician, visit: Visit, visits, pins):
+def _best_in_route(
+    problem: RoutingProblem,
+    route: Route,
+    tech: Technician,
+    visit: Visit,
+    visits: Mapping[str, Visit],
+    pins: Mapping[str, Pin],
+) -> tuple[tuple[int, Route] | None, bool]:
     """Cheapest (added seconds, new route) for this technician, and whether alone is ok."""
     legs = [Leg(visits[s.visit_id], _fixed_start(pins.get(s.visit_id), s)) for s in route.stops]
     matrix = problem.travel.matrix(
@@ -180,13 +199,15 @@ def _best_in_route(problem, route: Route, tech: Technician, visit: Visit, visits
     return best, _alone_ok(tech, visit, matrix)
 
 
-def _qualified(technicians, visit: Visit, pin: Pin | None) -> list[Technician]:
+def _qualified(
+    technicians: Sequence[Technician], visit: Visit, pin: Pin | None
+) -> list[Technician]:
     if pin is not None:
         return [t for t in technicians if t.id == pin.technician_id]
     return [t for t in technicians if visit.skill is None or visit.skill in t.skills]
 
 
-def _nearest(problem: RoutingProblem, techs: list[Technician], visit: Visit):
+def _nearest(problem: RoutingProblem, techs: list[Technician], visit: Visit) -> list[Technician]:
     """Technicians by driving time from their start, dropping those who can never arrive."""
     matrix = problem.travel.matrix([visit.location, *(t.start for t in techs)])
     latest = max(w.end for w in visit.windows)
@@ -198,25 +219,25 @@ def _fixed_start(pin: Pin | None, stop: Stop) -> int | None:
     return pin.start_time if pin is not None and pin.start_time is not None else None
 
 
-def _first_movable_position(route: Route, pins) -> int:
+def _first_movable_position(route: Route, pins: Mapping[str, Pin]) -> int:
     """The new visit goes after any stop pinned to a position or a start time."""
     fixed = [i for i, s in enumerate(route.stops)
              if (pin := pins.get(s.visit_id)) and (pin.position is not None or pin.start_time)]
     return max(fixed) + 1 if fixed else 0
 
 
-def _reorder(matrix, order: list[int]):
+def _reorder(matrix: Matrix, order: list[int]) -> list[list[int]]:
     """Re-index a matrix [start, end, legs...] so that leg j is original leg order[j]."""
     index = [0, 1, *(2 + o for o in order)]
     return [[matrix[a][b] for b in index] for a in index]
 
 
-def _travel_seconds(legs: range, durations) -> int:
+def _travel_seconds(legs: range, durations: Matrix) -> int:
     path = [0, *(2 + i for i in legs), 1]
     return sum(durations[a][b] for a, b in zip(path, path[1:], strict=False))
 
 
-def _alone_ok(tech: Technician, visit: Visit, matrix) -> bool:
+def _alone_ok(tech: Technician, visit: Visit, matrix: TravelMatrix) -> bool:
     last = len(matrix.durations) - 3
     durations = _reorder(matrix.durations, [last])
     return schedule(tech, [Leg(visit, None)], durations, durations) is not None

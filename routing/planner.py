@@ -56,7 +56,9 @@ def build_layout(problem: RoutingProblem, visits: Sequence[Visit]) -> _Layout:
     return _Layout(problem.technicians, tuple(visits), problem.travel.matrix(locations))
 
 
-def allowed_technicians(visit: Visit, technicians: Sequence[Technician], pin: Pin | None):
+def allowed_technicians(
+    visit: Visit, technicians: Sequence[Technician], pin: Pin | None
+) -> list[int]:
     """Indices of technicians who may do the visit (a pin overrides skills: a human chose)."""
     if pin is not None:
         return [v for v, t in enumerate(technicians) if t.id == pin.technician_id]
@@ -147,7 +149,11 @@ def solve(
     return _plan(layout, model, node_to_visit, solution, reasons, problem, started)
 
 
-def _node_model(layout: _Layout, specs: dict[int, NodeSpec], previous) -> tuple[NodeModel, dict]:
+def _node_model(
+    layout: _Layout,
+    specs: dict[int, NodeSpec],
+    previous: RoutePlan | Mapping[str, Sequence[str]] | None,
+) -> tuple[NodeModel, dict[int, int]]:
     """Keep depots and the visits that stay in the model; renumber compactly."""
     depots = list(range(2 * len(layout.technicians)))
     original = depots + [layout.visit_node(k) for k in specs]
@@ -168,15 +174,24 @@ def _node_model(layout: _Layout, specs: dict[int, NodeSpec], previous) -> tuple[
     return model, node_to_visit
 
 
-def _plan(layout, model, node_to_visit, solution: NodeSolution | None, reasons, problem, started):
+def _plan(
+    layout: _Layout,
+    model: NodeModel,
+    node_to_visit: dict[int, int],
+    solution: NodeSolution | None,
+    reasons: dict[str, DropReason],
+    problem: RoutingProblem,
+    started: float,
+) -> RoutePlan:
     distances = layout.travel.distances
-    routes = []
+    routes: list[Route] = []
     for v, tech in enumerate(layout.technicians):
         vehicle_route = solution.routes[v] if solution else None
         if vehicle_route is None or not vehicle_route.stops:
             routes.append(Route(tech.id, tech.shift_start, tech.shift_start, (), 0, 0))
             continue
-        stops, metres = [], 0
+        stops: list[Stop] = []
+        metres = 0
         previous_node, free_at = 2 * v, vehicle_route.start_time
         for node, service_start in vehicle_route.stops:
             visit_node = layout.visit_node(node_to_visit[node])

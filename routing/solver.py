@@ -15,11 +15,23 @@ from __future__ import annotations
 import multiprocessing
 import time
 from dataclasses import replace
+from multiprocessing.connection import Connection
+from typing import Any
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from ortools.util import optional_boolean_pb2
 
 from routing.nodes import NodeModel, NodeSolution, SolveOptions, VehicleRoute
+
+# OR-Tools ships .pyi files but no py.typed marker, so mypy sees its objects as Any; these
+# names only say which OR-Tools object a parameter holds.
+Manager = Any  # pywrapcp.RoutingIndexManager
+Routing = Any  # pywrapcp.RoutingModel
+Dimension = Any  # pywrapcp.RoutingDimension
+Assignment = Any  # pywrapcp.Assignment
+SearchParameters = Any  # routing_parameters_pb2.RoutingSearchParameters
+# A multi-start entry: first solution strategy and extra search parameters.
+Start = tuple[str, tuple[tuple[str, object], ...]]
 
 # Process start-up (spawn + importing ortools) eats into the helper's budget.
 _HELPER_STARTUP_S = 1.5
@@ -58,7 +70,9 @@ def solve_nodes(model: NodeModel, options: SolveOptions) -> NodeSolution:
 _CONSTRUCTION_SHARE = 0.1
 
 
-def _search(model: NodeModel, options: SolveOptions, others, seed: int) -> NodeSolution:
+def _search(
+    model: NodeModel, options: SolveOptions, others: tuple[Start, ...] | None, seed: int
+) -> NodeSolution:
     """One process's search: OR-Tools then ruin-and-recreate where the model allows,
     else OR-Tools alone (multi-start when `others` are given)."""
     if not _improvable(model, options):
@@ -95,7 +109,9 @@ def _better(mine: NodeSolution, theirs: NodeSolution) -> NodeSolution:
     return min((mine, theirs), key=lambda s: (s.late > 0, len(s.dropped), s.objective))
 
 
-def _helper(model: NodeModel, options: SolveOptions, connection) -> None:
+def _helper(
+    model: NodeModel, options: SolveOptions, connection: Connection[NodeSolution, Any]
+) -> None:
     connection.send(_search(model, options, _HELPER_STARTS, seed=2))
     connection.close()
 
@@ -113,19 +129,21 @@ def _helper(model: NodeModel, options: SolveOptions, connection) -> None:
 _START_SECONDS_PER_NODE = 0.045
 # Each process's starts after its first (options.first_solution in this process, its
 # alternative in the helper): (first solution strategy, extra search parameters).
-_MAIN_STARTS = (
+_MAIN_STARTS: tuple[Start, ...] = (
     ("LOCAL_CHEAPEST_INSERTION", ()),
     ("SAVINGS", (("savings_arc_coefficient", 2.0),)),
     ("PARALLEL_CHEAPEST_INSERTION", (("cheapest_insertion_farthest_seeds_ratio", 0.1),)),
 )
-_HELPER_STARTS = (
+_HELPER_STARTS: tuple[Start, ...] = (
     ("SAVINGS", (("savings_arc_coefficient", 1.5),)),
     ("SAVINGS", (("savings_arc_coefficient", 0.8),)),
     ("LOCAL_CHEAPEST_INSERTION", ()),
 )
 
 
-def _solve_starts(model: NodeModel, options: SolveOptions, others) -> NodeSolution:
+def _solve_starts(
+    model: NodeModel, options: SolveOptions, others: tuple[Start, ...]
+) -> NodeSolution:
     """options' own start, then `others`, splitting the budget evenly; the best one wins.
 
     Only without a warm start and without a solution limit (both keep one search: the
@@ -136,8 +154,9 @@ def _solve_starts(model: NodeModel, options: SolveOptions, others) -> NodeSoluti
     count = min(1 + len(others), max(1, round(options.time_limit_s / per_start)))
     if count == 1 or model.initial_routes is not None or options.solution_limit is not None:
         return _solve_once(model, options)
-    starts = [(options.first_solution, ()), *others][:count]
-    best = None
+    own: Start = (options.first_solution, ())
+    starts = [own, *others][:count]
+    best: NodeSolution | None = None
     for k, (first_solution, tweaks) in enumerate(starts):
         remaining = options.time_limit_s - (time.monotonic() - started)
         budget = remaining / (count - k)
@@ -149,6 +168,7 @@ def _solve_starts(model: NodeModel, options: SolveOptions, others) -> NodeSoluti
         )
         result = _solve_once(model, variant)
         best = result if best is None else _better(best, result)
+    assert best is not None  # count >= 2 starts ran
     return best
 
 
@@ -246,7 +266,9 @@ def _solve_once(model: NodeModel, options: SolveOptions) -> NodeSolution:
     return _extract(model, manager, routing, time_dim, break_vars, solution, options, started)
 
 
-def _add_time_finalizers(model, manager, routing, time_dim, depots) -> None:
+def _add_time_finalizers(
+    model: NodeModel, manager: Manager, routing: Routing, time_dim: Dimension, depots: set[int]
+) -> None:
     for node in range(len(model.nodes)):
         if node not in depots:
             routing.AddVariableMinimizedByFinalizer(
@@ -257,7 +279,9 @@ def _add_time_finalizers(model, manager, routing, time_dim, depots) -> None:
         routing.AddVariableMinimizedByFinalizer(time_dim.CumulVar(routing.End(v)))
 
 
-def _add_breaks(model, manager, routing, time_dim) -> dict[int, list]:
+def _add_breaks(
+    model: NodeModel, manager: Manager, routing: Routing, time_dim: Dimension
+) -> dict[int, list[Any]]:
     """Fixed-duration break intervals per vehicle; services may not overlap them."""
     if not any(v.breaks for v in model.vehicles):
         return {}
@@ -265,7 +289,7 @@ def _add_breaks(model, manager, routing, time_dim) -> dict[int, list]:
         model.nodes[manager.IndexToNode(i)].service for i in range(routing.Size())
     ]
     solver = routing.solver()
-    result: dict[int, list] = {}
+    result: dict[int, list[Any]] = {}  # pywrapcp.IntervalVar per break
     for v, vehicle in enumerate(model.vehicles):
         intervals = [
             solver.FixedDurationIntervalVar(early, late, duration, False, f"break {v} {k}")
@@ -277,7 +301,7 @@ def _add_breaks(model, manager, routing, time_dim) -> dict[int, list]:
     return result
 
 
-def _add_capacity(model: NodeModel, routing) -> None:
+def _add_capacity(model: NodeModel, routing: Routing) -> None:
     if not any(spec.demand for spec in model.nodes):
         return
     demand_cb = routing.RegisterUnaryTransitVector([spec.demand for spec in model.nodes])
@@ -285,7 +309,7 @@ def _add_capacity(model: NodeModel, routing) -> None:
     routing.AddDimensionWithVehicleCapacity(demand_cb, 0, caps, True, "Load")
 
 
-def _add_visit_count(model: NodeModel, routing, depots: set[int]):
+def _add_visit_count(model: NodeModel, routing: Routing, depots: set[int]) -> Dimension | None:
     """Count dimension: one per visit, capped by max_visits; also used for pinned positions."""
     uses_positions = any(spec.position is not None for spec in model.nodes)
     if not uses_positions and all(v.max_visits is None for v in model.vehicles):
@@ -297,7 +321,7 @@ def _add_visit_count(model: NodeModel, routing, depots: set[int]):
     return routing.GetDimensionOrDie("Visits")
 
 
-def _search_parameters(options: SolveOptions):
+def _search_parameters(options: SolveOptions) -> SearchParameters:
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = getattr(
         routing_enums_pb2.FirstSolutionStrategy, options.first_solution
@@ -322,7 +346,9 @@ def _search_parameters(options: SolveOptions):
     return params
 
 
-def _solve(model: NodeModel, manager, routing, params):
+def _solve(
+    model: NodeModel, manager: Manager, routing: Routing, params: SearchParameters
+) -> Assignment | None:
     if model.initial_routes is None:
         return routing.SolveWithParameters(params)
     routing.CloseModelWithParameters(params)
@@ -334,7 +360,16 @@ def _solve(model: NodeModel, manager, routing, params):
     return routing.SolveFromAssignmentWithParameters(initial, params)
 
 
-def _extract(model, manager, routing, time_dim, break_vars, solution, options, started):
+def _extract(
+    model: NodeModel,
+    manager: Manager,
+    routing: Routing,
+    time_dim: Dimension,
+    break_vars: dict[int, list[Any]],
+    solution: Assignment | None,
+    options: SolveOptions,
+    started: float,
+) -> NodeSolution:
     status = routing_enums_pb2.RoutingSearchStatus.Value.Name(routing.status())
     config = f"{options.first_solution}+{options.metaheuristic}"
     if options.soft_window_cost is not None:

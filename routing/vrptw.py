@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict
 
 from routing.nodes import NodeModel, NodeSpec, SolveOptions, VehicleSpec
 from routing.solver import solve_nodes
@@ -37,6 +38,18 @@ class Customer:
     ready: int
     due: int
     service: int
+
+
+class InstanceResult(TypedDict):
+    """solve_instance's answer, printed as JSON by `python -m routing`."""
+
+    instance: str
+    vehicles: int
+    distance: float
+    routes: list[list[int]]
+    unserved: list[int]
+    status: str
+    config: str
 
 
 @dataclass(frozen=True)
@@ -87,7 +100,9 @@ def distance(a: Customer, b: Customer) -> float:
     return math.hypot(a.x - b.x, a.y - b.y)
 
 
-def build_model(instance: Instance, initial_routes=None) -> NodeModel:
+def build_model(
+    instance: Instance, initial_routes: tuple[tuple[int, ...], ...] | None = None
+) -> NodeModel:
     """Compile the instance to the solver's node model (scaled integers)."""
     cs = instance.customers
     exact = [[distance(a, b) for b in cs] for a in cs]
@@ -108,7 +123,7 @@ def build_model(instance: Instance, initial_routes=None) -> NodeModel:
                      tight_times=False)
 
 
-def solve_instance(instance: Instance, options: SolveOptions) -> dict:
+def solve_instance(instance: Instance, options: SolveOptions) -> InstanceResult:
     """Solve and return {"vehicles", "distance", "routes", ...} with exact float distance."""
     solution = solve_nodes(build_model(instance), options)
     routes = [[node for node, _ in r.stops] for r in solution.routes if r.stops]

@@ -40,6 +40,7 @@ def load(today: date) -> None:
     devices = list(db.session.scalars(
         select(Device).where(Device.parent_device_id.is_(None)).order_by(Device.id)
     ))
+    device: Device | None
     for device in devices:
         _ensure_registered_pack(device, today)
     db.session.commit()

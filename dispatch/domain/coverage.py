@@ -233,7 +233,9 @@ def _classify(
 
 
 def _prefer(
-    best: _Candidate | None, cand: _Candidate, key: Callable[[_Candidate], tuple]
+    best: _Candidate | None,
+    cand: _Candidate,
+    key: Callable[[_Candidate], tuple[date | int | str, ...]],
 ) -> _Candidate:
     return cand if best is None or key(cand) > key(best) else best
 

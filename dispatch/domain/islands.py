@@ -147,7 +147,8 @@ class IslandRegistry:
         check_lat_lon(lat, lon, "point")
         candidates = self._tree.query(shapely.Point(lon, lat))
         # Sorting makes overlapping areas (an admin's mistake) resolve deterministically.
-        for entry in sorted(candidates.tolist()):
+        entries: list[int] = candidates.tolist()
+        for entry in sorted(entries):
             if self._entry_contains(entry, lat, lon):
                 return self._areas[self._owner[entry]]
         return None

@@ -58,7 +58,8 @@ class AreaVerdict(Enum):
     @property
     def code(self) -> RuleCode | None:
         """The rule code to report, or None inside the same-day area."""
-        return self.value
+        code: RuleCode | None = self.value
+        return code
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,8 @@ def base_distances_km(
 
 def geodesic_km(lat: float, lon: float, base: ServiceBase) -> float:
     """WGS84 geodesic distance in km from the point to the base."""
-    return geodesic((lat, lon), (base.lat, base.lon)).km
+    # geopy ships no types: .km is a float.
+    return float(geodesic((lat, lon), (base.lat, base.lon)).km)
 
 
 def _may_be_within(rough_km: float, limit_km: float) -> bool:

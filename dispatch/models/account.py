@@ -9,13 +9,13 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dispatch.domain.roles import Role
-from dispatch.extensions import db
+from dispatch.extensions import Model
 from dispatch.models.types import EnumText, UTCDateTime, one_of
 
 ROLES = tuple(Role)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
     __table_args__ = (one_of("role", ROLES, "role"),)
 
@@ -35,7 +35,7 @@ class User(UserMixin, db.Model):
         return self.is_enabled
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A bearer token; only its SHA-256 is stored, so a database leak reveals no token."""
 
     __tablename__ = "api_tokens"
@@ -51,7 +51,7 @@ class ApiToken(db.Model):
     user: Mapped[User] = relationship(back_populates="tokens")
 
 
-class LoginAttempt(db.Model):
+class LoginAttempt(Model):
     __tablename__ = "login_attempts"
     __table_args__ = (Index("ix_login_attempts_email_at", "email", "at"),)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from dispatch.extensions import db
+from dispatch.extensions import Model
 from dispatch.models.types import JsonType, one_of
 
 SERIES = ("COREFIDO", "VINCI", "other")
@@ -13,7 +13,7 @@ MODEL_KINDS = ("printer", "option")
 PACK_PRODUCTS = ("std1", "std3", "std4", "std5", "std6", "std7", "ext1", "ext2")
 
 
-class PrinterModel(db.Model):
+class PrinterModel(Model):
     __tablename__ = "printer_models"
     __table_args__ = (
         one_of("series", SERIES, "series"),
@@ -36,7 +36,7 @@ class PrinterModel(db.Model):
     service_minutes: Mapped[int] = mapped_column(default=60)
 
 
-class ServiceBase(db.Model):
+class ServiceBase(Model):
     __tablename__ = "service_bases"
     __table_args__ = (
         CheckConstraint("lat BETWEEN -90 AND 90", name="lat"),

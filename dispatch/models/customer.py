@@ -8,11 +8,11 @@ from sqlalchemy import CheckConstraint, ColumnElement, ForeignKey, String, Text,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dispatch.domain.ownership import email_key
-from dispatch.extensions import db
+from dispatch.extensions import Model
 from dispatch.models.types import UTCDateTime
 
 
-class Customer(db.Model):
+class Customer(Model):
     __tablename__ = "customers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -30,7 +30,7 @@ class Customer(db.Model):
     sites: Mapped[list[Site]] = relationship(back_populates="customer")
 
 
-class Site(db.Model):
+class Site(Model):
     __tablename__ = "sites"
     __table_args__ = (
         CheckConstraint("lat IS NULL OR lat BETWEEN -90 AND 90", name="lat"),

@@ -7,13 +7,13 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dispatch.extensions import db
+from dispatch.extensions import Model
 from dispatch.models.catalog import PrinterModel
 from dispatch.models.customer import Site
 from dispatch.models.types import UTCDateTime
 
 
-class Device(db.Model):
+class Device(Model):
     """A printer or an option; an option has a parent device it is attached to."""
 
     __tablename__ = "devices"
@@ -52,7 +52,7 @@ class Device(db.Model):
         return "receipt" if self.purchase_date else "factory_ship"
 
 
-class Relocation(db.Model):
+class Relocation(Model):
     __tablename__ = "relocations"
 
     id: Mapped[int] = mapped_column(primary_key=True)

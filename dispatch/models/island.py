@@ -7,11 +7,11 @@ from typing import Any
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from dispatch.extensions import db
+from dispatch.extensions import Model
 from dispatch.models.types import JsonType
 
 
-class IslandArea(db.Model):
+class IslandArea(Model):
     __tablename__ = "island_areas"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dispatch.domain.products import PackStatus
-from dispatch.extensions import db
+from dispatch.extensions import Model
 from dispatch.models.catalog import PACK_PRODUCTS
 from dispatch.models.device import Device
 from dispatch.models.types import EnumText, JsonType, UTCDateTime, one_of
@@ -18,7 +18,7 @@ PACK_STATUSES = tuple(PackStatus)
 CHANNELS = ("web", "mail")
 
 
-class Pack(db.Model):
+class Pack(Model):
     __tablename__ = "packs"
     __table_args__ = (
         one_of("product", PACK_PRODUCTS, "product"),
@@ -59,7 +59,7 @@ class Pack(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
 
-class Application(db.Model):
+class Application(Model):
     __tablename__ = "applications"
     __table_args__ = (
         one_of("channel", CHANNELS, "channel"),
@@ -85,7 +85,7 @@ class Application(db.Model):
     inquiries: Mapped[list[Inquiry]] = relationship(back_populates="application")
 
 
-class Inquiry(db.Model):
+class Inquiry(Model):
     __tablename__ = "inquiries"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -97,7 +97,7 @@ class Inquiry(db.Model):
     application: Mapped[Application] = relationship(back_populates="inquiries")
 
 
-class Notice(db.Model):
+class Notice(Model):
     """A reminder or notice sent once: the unique key makes the daily jobs idempotent."""
 
     __tablename__ = "notices"
@@ -112,7 +112,7 @@ class Notice(db.Model):
     detail: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
 
 
-class JobRun(db.Model):
+class JobRun(Model):
     """The claim of one daily run: inserting it decides which process does the work."""
 
     __tablename__ = "job_runs"

@@ -7,13 +7,13 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from dispatch.extensions import db
+from dispatch.extensions import Model
 from dispatch.models.types import UTCDateTime, one_of
 
 REQUEST_KINDS = ("export", "correction", "stop_use", "erasure")
 
 
-class PrivacyRequest(db.Model):
+class PrivacyRequest(Model):
     """One request by a person (a customer and its site managers) and when it was done."""
 
     __tablename__ = "privacy_requests"
@@ -29,7 +29,7 @@ class PrivacyRequest(db.Model):
     actor_label: Mapped[str] = mapped_column(String(120))
 
 
-class RetentionFlag(db.Model):
+class RetentionFlag(Model):
     """A business record whose 5-year retention after the end of service has run out."""
 
     __tablename__ = "retention_flags"

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dispatch.domain.call_decision import Decision
 from dispatch.domain.call_status import CallStatus
-from dispatch.extensions import db
+from dispatch.extensions import Model
 from dispatch.models.device import Device
 from dispatch.models.types import EnumText, JsonType, UTCDateTime, one_of
 
@@ -17,7 +17,7 @@ DECISIONS = tuple(Decision)
 CALL_STATUSES = tuple(CallStatus)
 
 
-class RepairCall(db.Model):
+class RepairCall(Model):
     __tablename__ = "repair_calls"
     __table_args__ = (
         one_of("decision", DECISIONS, "decision"),

@@ -7,12 +7,12 @@ from datetime import time
 from sqlalchemy import CheckConstraint, ForeignKey, String, Time
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dispatch.extensions import db
+from dispatch.extensions import Model
 from dispatch.models.catalog import ServiceBase
 from dispatch.models.types import JsonType
 
 
-class Technician(db.Model):
+class Technician(Model):
     __tablename__ = "technicians"
     __table_args__ = (CheckConstraint("shift_start < shift_end", name="shift_order"),)
 

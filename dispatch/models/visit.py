@@ -9,7 +9,7 @@ from sqlalchemy import Date, ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dispatch.domain.visit_status import VisitStatus
-from dispatch.extensions import db
+from dispatch.extensions import Model
 from dispatch.models.repair_call import RepairCall
 from dispatch.models.technician import Technician
 from dispatch.models.types import EnumText, JsonType, UTCDateTime, one_of
@@ -17,7 +17,7 @@ from dispatch.models.types import EnumText, JsonType, UTCDateTime, one_of
 VISIT_STATUSES = tuple(VisitStatus)
 
 
-class Plan(db.Model):
+class Plan(Model):
     """One solved routing problem for a service date; the problem is kept for replay."""
 
     __tablename__ = "plans"
@@ -30,7 +30,7 @@ class Plan(db.Model):
     is_current: Mapped[bool] = mapped_column(default=True)
 
 
-class Visit(db.Model):
+class Visit(Model):
     __tablename__ = "visits"
     __table_args__ = (one_of("status", VISIT_STATUSES, "status"),)
 

@@ -9,14 +9,14 @@ from sqlalchemy import ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dispatch.domain.report_status import ReportStatus
-from dispatch.extensions import db
+from dispatch.extensions import Model
 from dispatch.models.types import EnumText, JsonType, UTCDateTime, one_of
 from dispatch.models.visit import Visit
 
 REPORT_STATUSES = tuple(ReportStatus)
 
 
-class WorkReport(db.Model):
+class WorkReport(Model):
     __tablename__ = "work_reports"
     __table_args__ = (one_of("status", REPORT_STATUSES, "status"),)
 
@@ -42,7 +42,7 @@ class WorkReport(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
 
-class SigningKey(db.Model):
+class SigningKey(Model):
     """Ed25519 keys of the service; old ones stay so old seals still verify."""
 
     __tablename__ = "signing_keys"
@@ -54,7 +54,7 @@ class SigningKey(db.Model):
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class ReportSubmission(db.Model):
+class ReportSubmission(Model):
     """A tablet submission remembered by its Idempotency-Key, so a resend is answered once."""
 
     __tablename__ = "report_submissions"
@@ -67,7 +67,7 @@ class ReportSubmission(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class SigningLink(db.Model):
+class SigningLink(Model):
     """A one-time, expiring link for a site manager who signs remotely; only its hash is kept."""
 
     __tablename__ = "signing_links"

@@ -6,9 +6,11 @@ the rows of the routes it changes.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import NamedTuple
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 from routing.nodes import NodeModel
 
@@ -91,7 +93,7 @@ def problem_arrays(model: NodeModel) -> Problem:
     cost = np.asarray(model.cost, dtype=np.int64)
     starts = [v.start for v in vehicles]
 
-    def ints(values, dtype=np.int64) -> np.ndarray:
+    def ints(values: Iterable[int], dtype: DTypeLike = np.int64) -> np.ndarray:
         return np.array(list(values), dtype=dtype)
 
     return Problem(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from numba import njit
 
-from routing.ruin_recreate.arrays import INF
+from routing.nodes import NodeModel
+from routing.ruin_recreate.arrays import INF, Problem, State
 
 # The helpers called per candidate place take arrays, not the Problem tuple: passing the
 # tuple to a function that is not inlined copies and reference-counts all of its arrays,
@@ -182,7 +183,7 @@ def fits(problem, state, v, i, u):
     return earliest_in(ws, we, wc, q, leave + from_u) <= late0[v, i + 1]
 
 
-def load(problem, state, model, routes: list[list[int]]) -> None:
+def load(problem: Problem, state: State, model: NodeModel, routes: list[list[int]]) -> None:
     """Fill `state` with the given routes (customer nodes per vehicle)."""
     for v, vehicle in enumerate(model.vehicles):
         row = [vehicle.start, *routes[v], vehicle.end]

@@ -4,7 +4,7 @@ devices, options and technicians."""
 from __future__ import annotations
 
 from datetime import date, time
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select
 
@@ -35,7 +35,7 @@ DEVICE_FIELDS = ("serial", "model_id", "site_id", "parent_device_id", "purchase_
                  "factory_ship_date", "print_count", "print_count_on", "in_japan")
 
 
-def _unique(model: type, column: Any, value: str, label: str) -> None:
+def _unique(model: type[Any], column: Any, value: str, label: str) -> None:
     if db.session.scalar(select(model.id).where(column == value)) is not None:
         raise Conflict(f"{label} '{value}' already exists", errors={label: ["already exists"]})
 
@@ -96,7 +96,8 @@ def create_site(data: dict[str, Any], actor: Actor) -> Site:
 
 def place_site(site: Site) -> None:
     """Mark whether the site stands on a registered remote island (rules.md §5)."""
-    island = areas.island_registry().find_island(site.lat, site.lon)
+    # create_site has located the site; check_lat_lon rejects a coordinate still missing.
+    island = areas.island_registry().find_island(cast(float, site.lat), cast(float, site.lon))
     site.remote_island = island is not None
     site.island_area_code = island.id if island else None
 

@@ -18,7 +18,9 @@ from dispatch.services.day.result import iso
 
 
 def _site(visit: Visit) -> dict[str, Any]:
-    site = visit.call.device.site
+    device = visit.call.device
+    assert device is not None  # only calls with an identified device get visits
+    site = device.site
     return {"visit_id": visit.id, "call_id": visit.call_id, "lat": site.lat, "lon": site.lon,
             "site": site.name, "address": site.address, "symptom": visit.call.symptom,
             "status": visit.status, "eta": iso(visit.eta), "start": iso(visit.start_at),
@@ -34,6 +36,7 @@ def board_data(day: date) -> dict[str, Any]:
     visits = db.session.scalars(select(Visit).where(
         Visit.service_date == day, Visit.status != VisitStatus.CANCELLED)
         .order_by(Visit.technician_id, Visit.sequence, Visit.id)).all()
+    routes: dict[int, dict[str, Any]]
     routes = {t.id: {"technician_id": t.id, "name": t.name, "base_code": t.base.code,
                      "start": [t.base.lat, t.base.lon], "stops": []} for t in techs}
     unassigned = []

@@ -32,10 +32,11 @@ def explain(service_date: date, visit_id: int) -> dict[str, Any]:
     if visit is None or visit.service_date != service_date:
         raise NotFound(f"no visit {visit_id} on {service_date.isoformat()}")
     device = visit.call.device
+    assert device is not None  # only calls with an identified device get visits
     site = device.site
     skill = device.model.series
     window = hours_on(pack_hours(visit.call), service_date)
-    where = (site.lat, site.lon) if site.lat is not None else None
+    where = (site.lat, site.lon) if site.lat is not None and site.lon is not None else None
     techs = db.session.scalars(select(Technician).where(Technician.is_active.is_(True))).all()
     facts: dict[str, Any] = {
         "visit_id": visit.id, "call_id": visit.call_id, "status": visit.status,

@@ -91,8 +91,8 @@ def move_visit(visit: Visit, hours: Any, reason: DropReason, day: date,
     call = visit.call
     was = call.decision
     before = snapshot(call, CALL_FIELDS) | {"visit_service_date": visit.service_date}
-    decision = CallDecision(call.decision, visit.service_date or day, call.cutoff_at,
-                            tuple(call.codes or ()))
+    decision = CallDecision(Decision(call.decision), visit.service_date or day, call.cutoff_at,
+                            tuple(RuleCode(c) for c in call.codes or ()))
     if reason == DropReason.NO_SKILLED_TECHNICIAN:
         codes = list(decision.codes)
         if RuleCode.NO_SKILLED_TECHNICIAN not in codes:

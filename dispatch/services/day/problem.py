@@ -169,11 +169,18 @@ def service_minutes(visit: Visit, keywords: Mapping[str, int]) -> int:
     for word, minutes in keywords.items():
         if word and word in (visit.call.symptom or ""):
             return minutes
-    return visit.call.device.model.service_minutes
+    return _device(visit).model.service_minutes
+
+
+def _device(visit: Visit) -> Device:
+    device = visit.call.device
+    assert device is not None  # visits without a device were set aside as no_location
+    return device
 
 
 def _visit(rows: DayRows, key: str, visit: Visit, keywords: Mapping[str, int]) -> RVisit:
-    site = visit.call.device.site
+    site = _device(visit).site
+    assert site.lat is not None and site.lon is not None  # else set aside as no_location
     window = hours_on(rows.hours[key], rows.service_date)
     if window is None:  # a started visit on a closed day keeps its actual time
         assert visit.start_at is not None
@@ -185,7 +192,7 @@ def _visit(rows: DayRows, key: str, visit: Visit, keywords: Mapping[str, int]) -
     priority = Priority.SAME_DAY if visit.call.decision == Decision.SAME_DAY else Priority.NEXT_DAY
     return RVisit(key, (site.lat, site.lon), (bounds,),
                   service_minutes(visit, keywords) * 60,
-                  visit.call.device.model.series, priority)
+                  _device(visit).model.series, priority)
 
 
 def _pin(rows: DayRows, visit: Visit) -> Pin | None:

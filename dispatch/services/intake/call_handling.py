@@ -99,6 +99,7 @@ _AREA_CODES = (RuleCode.REMOTE_ISLAND, RuleCode.OUTSIDE_SERVICE_AREA)
 
 
 def _phone_only_area(call: RepairCall) -> Area:
+    assert call.device is not None  # override_phone_only refused a call without one
     if RuleCode.REMOTE_ISLAND.value in call.codes:
         return Area.REMOTE_ISLAND
     if RuleCode.OUTSIDE_SERVICE_AREA.value in call.codes:

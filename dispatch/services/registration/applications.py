@@ -121,6 +121,8 @@ def answer_inquiry(application_id: int, inquiry_id: int, answered_on: date,
 
 
 def _period(pack: Pack) -> PackPeriod:
+    # A pack reaches an application only once recorded eligible, with its period computed.
+    assert pack.nominal_start is not None and pack.coverage_end is not None
     return PackPeriod(start=pack.nominal_start, end=pack.coverage_end,
                       uncapped_end=pack.uncapped_end or pack.coverage_end,
                       continuous=pack.continuous)
@@ -136,8 +138,9 @@ def complete(application_id: int, completed_on: date, actor: Actor) -> Pack:
         raise InvalidInput("registration cannot precede the application",
                            errors={"completed_on": ["must not be before applied_on"]})
     pack = application.pack
-    start = _period(pack).service_start(completed_on)
-    if start > pack.coverage_end:
+    period = _period(pack)
+    start = period.service_start(completed_on)
+    if start > period.end:
         raise Conflict(f"the pack's coverage ended on {pack.coverage_end}; nothing to register")
     application.completed_on = completed_on
     _set_status(application, PackStatus.REGISTERED, completed_on)
@@ -146,7 +149,7 @@ def complete(application_id: int, completed_on: date, actor: Actor) -> Pack:
     record(actor, "application.complete", "application", application.id,
            after={"pack_id": pack.id, "support_pack_id": pack.support_pack_id,
                   "coverage_start": start.isoformat(),
-                  "coverage_end": pack.coverage_end.isoformat()})
+                  "coverage_end": period.end.isoformat()})
     db.session.commit()
     return pack
 

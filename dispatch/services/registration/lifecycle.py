@@ -189,6 +189,7 @@ def run_daily_once(day: date, job_name: str = DAILY,
     summary = work(day)
     run = db.session.scalar(select(JobRun).where(JobRun.job_name == job_name,
                                                  JobRun.day == day))
+    assert run is not None  # claim_run inserted it
     run.summary = summary
     db.session.commit()
     return summary

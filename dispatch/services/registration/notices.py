@@ -22,6 +22,8 @@ def registration_notice(pack: Pack) -> RegistrationNotice:
     """The plain values the notice prints; only a registered pack has them."""
     if pack.status != PackStatus.REGISTERED or pack.support_pack_id is None:
         raise Conflict(f"pack {pack.id} is {pack.status}; the notice exists once registered")
+    # Registration sets the coverage dates (rules.md §4).
+    assert pack.coverage_start is not None and pack.coverage_end is not None
     device = pack.device
     return RegistrationNotice(
         customer_name=device.site.customer.name,

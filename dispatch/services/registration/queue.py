@@ -61,7 +61,7 @@ def _renewals(today: date) -> list[tuple[Notice, list[dict[str, Any]]]]:
     ).all()
     out = []
     for notice in notices:
-        device = db.session.get(Pack, notice.pack_id).device
+        device = db.session.get_one(Pack, notice.pack_id).device
         offers = [advice(device, p, today) for p in ("ext1", "ext2")]
         out.append((notice, [o for o in offers if o["eligible"]]))
     return out

@@ -78,7 +78,8 @@ def report_value(row: ReportRow) -> WorkReport:
         payload["attendee_name"] = ERASED_PLACEHOLDER
     if payload["counter_reading"] is None:
         payload.pop("counter_reading")
-    context = {k: content.get(k) for k in CONTEXT_FIELDS}
+    # Stored JSON: technician_name is None once erased, which the value allows.
+    context: dict[str, Any] = {k: content.get(k) for k in CONTEXT_FIELDS}
     value = report_from_payload(payload, **context)
     return replace(value, attendee_name=None) if erased_attendee else value
 

@@ -131,7 +131,7 @@ def correct_customer(customer_id: int, data: dict[str, Any], actor: Actor) -> di
     now = clock.now()
     subject = load_subject(customer_id, lock=True)
     customer = subject.customer
-    changes = {k: data[k] for k in ("name", "email", "phone") if k in data}
+    changes: dict[str, Any] = {k: data[k] for k in ("name", "email", "phone") if k in data}
     if "email" in changes:
         changes["email"] = _clean_email(changes["email"], "email")
     if "name" in changes and not (changes["name"] or "").strip():

@@ -11,9 +11,24 @@ Personal information is never deleted here: it is kept until erased on request.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Any, cast
 
-from sqlalchemy import Date, Select, and_, case, false, func, insert, literal, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    Date,
+    Row,
+    Select,
+    and_,
+    case,
+    false,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+)
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from dispatch import clock
 from dispatch.domain.periods import day_after, period_last_day
@@ -42,7 +57,7 @@ def retention_end(service_end: date) -> date:
     return period_last_day(day_after(service_end), years=RETENTION_YEARS)
 
 
-def _service_end(row: object) -> date:
+def _service_end(row: Row[Any]) -> date:
     purchase = row.purchase_date or row.factory_ship_date
     end = row.last_coverage_end or period_last_day(purchase, years=row.lifetime_years)
     if row.terminated_at is not None:
@@ -77,7 +92,7 @@ def last_due_purchase(service_end_by: date, lifetime_years: int) -> date:
     return purchase
 
 
-def _due_devices(day: date) -> list[object]:
+def _due_devices(day: date) -> list[Row[Any]]:
     """Devices not yet flagged whose service ended on or before last_due_service_end(day)."""
     due_by = last_due_service_end(day)
     # Service never ends before the purchase, so retention never ends before purchase + 5
@@ -119,7 +134,12 @@ def _dependents(day: date) -> dict[str, Select]:
     on `day` and not flagged yet."""
     device = aliased(RetentionFlag)
 
-    def of_flagged(kind: str, entity, device_id, *path: tuple[object, object]) -> Select:
+    def of_flagged(
+        kind: str,
+        entity: type[Any],
+        device_id: InstrumentedAttribute[Any],  # the column naming the device
+        *path: tuple[type[Any], ColumnElement[bool]],
+    ) -> Select:
         mine = aliased(RetentionFlag)
         query = select(literal(kind), entity.id, device_id, device.service_end,
                        literal(day, Date)).select_from(entity)
@@ -156,8 +176,10 @@ def flag_expired_records(day: date, actor: Actor = SYSTEM) -> dict[str, int]:
         columns = ["entity_type", "entity_id", "device_id", "service_end", "flagged_on"]
         for kind, query in _dependents(day).items():
             # SQLAlchemy keeps an INSERT's rowcount only when asked to.
-            result = db.session.execute(insert(RetentionFlag).from_select(columns, query),
-                                        execution_options={"preserve_rowcount": True})
+            # An INSERT's result is a CursorResult; Session.execute is typed as the general Result.
+            result = cast(CursorResult[Any], db.session.execute(
+                insert(RetentionFlag).from_select(columns, query),
+                execution_options={"preserve_rowcount": True}))
             counts[kind] = result.rowcount
         record(actor, "retention.flag", "retention", day.isoformat(), after=counts)
     db.session.commit()

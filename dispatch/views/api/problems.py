@@ -44,7 +44,7 @@ def from_http_exception(error: HTTPException) -> Response:
     errors = _flatten(messages) if messages else None
     detail = error.description if not errors else "the request does not match the schema"
     if errors:
-        detail += ": " + "; ".join(f"{k}: {' '.join(v)}" for k, v in sorted(errors.items()))
+        detail = f"{detail}: " + "; ".join(f"{k}: {' '.join(v)}" for k, v in sorted(errors.items()))
     return problem(status, error.name, detail, errors=errors)
 
 

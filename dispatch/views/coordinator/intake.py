@@ -71,7 +71,10 @@ def take_call() -> Any:
     form = CallForm()
     if not form.validate():
         return _page(form, status=422)
-    local: datetime = form.received_at.data
+    local: datetime | None = form.received_at.data
+    # DataRequired: validate() has refused the form without them.
+    assert local is not None and form.serial.data and form.support_pack_id.data
+    assert form.symptom.data
     data = {
         "serial": form.serial.data.strip(), "support_pack_id": form.support_pack_id.data.strip(),
         "received_at": local.replace(tzinfo=clock.TOKYO), "symptom": form.symptom.data.strip(),

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as BaseResponse  # what redirect() returns
 
 from dispatch import clock, messages_codes  # noqa: F401 - registers the code.* messages
 from dispatch.domain.roles import STAFF
@@ -77,7 +78,7 @@ def check(serial: str) -> Response:
 
 @bp.post("/devices/<serial>/packs")
 @role_required(*STAFF)
-def record_pack(serial: str) -> Response:
+def record_pack(serial: str) -> BaseResponse:
     form = request.form
     data = {"target_serial": serial, "product": form.get("product", ""),
             "purchased_on": _date_arg("purchased_on", clock.today_tokyo()),
@@ -93,7 +94,7 @@ def record_pack(serial: str) -> Response:
 
 @bp.post("/packs/<int:pack_id>/apply")
 @role_required(*STAFF)
-def apply(pack_id: int) -> Response:
+def apply(pack_id: int) -> BaseResponse:
     form = request.form
     data = {"channel": form.get("channel", "web"),
             "applied_on": _date_arg("applied_on", clock.today_tokyo()),
@@ -106,20 +107,20 @@ def apply(pack_id: int) -> Response:
 
 @bp.post("/applications/<int:application_id>/complete")
 @role_required(*STAFF)
-def complete(application_id: int) -> Response:
+def complete(application_id: int) -> BaseResponse:
     on = _date_arg("completed_on", clock.today_tokyo())
     _attempt(lambda: applications.complete(application_id, on, current_actor()), "reg.completed")
     return redirect(request.referrer or url_for("registration.queue_page"))
 
 
-def _back_to_device(application_id: int) -> Response:
+def _back_to_device(application_id: int) -> BaseResponse:
     serial = applications.application_by_id(application_id).pack.device.serial
     return redirect(url_for("registration.device_page", serial=serial))
 
 
 @bp.post("/applications/<int:application_id>/inquiries")
 @role_required(*STAFF)
-def send_inquiry(application_id: int) -> Response:
+def send_inquiry(application_id: int) -> BaseResponse:
     data = {"sent_on": _date_arg("sent_on", clock.today_tokyo()),
             "question": (request.form.get("question") or "").strip() or "-"}
     _attempt(lambda: applications.send_inquiry(application_id, data, current_actor()),
@@ -129,7 +130,7 @@ def send_inquiry(application_id: int) -> Response:
 
 @bp.post("/applications/<int:application_id>/inquiries/<int:inquiry_id>/answer")
 @role_required(*STAFF)
-def answer(application_id: int, inquiry_id: int) -> Response:
+def answer(application_id: int, inquiry_id: int) -> BaseResponse:
     on = _date_arg("answered_on", clock.today_tokyo())
     _attempt(lambda: applications.answer_inquiry(application_id, inquiry_id, on, current_actor()),
              "reg.answered")
@@ -138,7 +139,7 @@ def answer(application_id: int, inquiry_id: int) -> Response:
 
 @bp.post("/packs/<int:pack_id>/refusal")
 @role_required(*STAFF)
-def refuse(pack_id: int) -> Response:
+def refuse(pack_id: int) -> BaseResponse:
     on = _date_arg("refused_on", clock.today_tokyo())
     note = request.form.get("note") or ""
     _attempt(lambda: registration.refuse_pack(pack_id, note, None, on, current_actor()),

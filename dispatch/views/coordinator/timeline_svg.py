@@ -88,6 +88,7 @@ def _bar(e: TimelineEntry, row: int, x) -> Bar:
         label, css = "無償保証", "warranty"
     else:
         status = e.status.value if e.status else ""
+        assert e.product is not None  # pack entries carry their product
         label = f"{PRODUCT_JA.get(e.product.value, e.product.value)}（{STATUS_JA.get(status)}）"
         css = f"pack {status}" + (" capped" if e.capped else "")
     return Bar(y=30 + row * ROW, x=start_x, width=max(x(e.end) - start_x, 2), label=label,

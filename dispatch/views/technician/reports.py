@@ -74,8 +74,10 @@ def _report_id_of_visit(visit_id: int) -> int:
 @role_required(*WRITERS)
 def sign_json(visit_id: int) -> Response:
     body = _json_body()
-    return jsonify(reporting.sign_report(_report_id_of_visit(visit_id), body.get("signer_name"),
-                                         body.get("image"), current_actor(), _key()))
+    # Missing fields as "": the services answer both with the same InvalidInput.
+    return jsonify(reporting.sign_report(_report_id_of_visit(visit_id),
+                                         body.get("signer_name", ""), body.get("image", ""),
+                                         current_actor(), _key()))
 
 
 @bp.post("/tablet/visits/<int:visit_id>/refusal")
@@ -83,7 +85,7 @@ def sign_json(visit_id: int) -> Response:
 def refuse_json(visit_id: int) -> Response:
     body = _json_body()
     return jsonify(reporting.refuse_report(_report_id_of_visit(visit_id),
-                                           body.get("signer_name"), body.get("reason"),
+                                           body.get("signer_name", ""), body.get("reason", ""),
                                            current_actor(), _key()))
 
 
@@ -121,14 +123,15 @@ def remote_sign(token: str) -> str:
 @bp.post("/sign/<token>/signature")
 def remote_signature(token: str) -> Response:
     body = _json_body()
-    return jsonify(signing_links.sign_by_link(token, body.get("signer_name"), body.get("image")))
+    return jsonify(signing_links.sign_by_link(token, body.get("signer_name", ""),
+                                              body.get("image", "")))
 
 
 @bp.post("/sign/<token>/refusal")
 def remote_refusal(token: str) -> Response:
     body = _json_body()
-    return jsonify(signing_links.refuse_by_link(token, body.get("signer_name"),
-                                                body.get("reason")))
+    return jsonify(signing_links.refuse_by_link(token, body.get("signer_name", ""),
+                                                body.get("reason", "")))
 
 
 @bp.errorhandler(DispatchError)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
@@ -45,7 +46,7 @@ add_messages({
 def today() -> Any:
     tech = visit_control.technician_of(current_user)
     day = clock.today_tokyo()
-    visits = []
+    visits: Sequence[Visit] = []
     if tech is not None:
         visits = db.session.scalars(select(Visit).where(
             Visit.technician_id == tech.id, Visit.service_date == day,
