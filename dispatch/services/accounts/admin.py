@@ -48,7 +48,7 @@ def set_role(user_id: int, role: str, actor: Actor) -> User:
     if user.role != role:
         record(actor, "user.role", "user", user.id, before={"role": user.role},
                after={"role": role})
-        user.role = role
+        user.role = Role(role)
     db.session.commit()
     return user
 

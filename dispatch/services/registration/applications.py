@@ -68,7 +68,7 @@ def application_by_id(application_id: int) -> Application:
     return application
 
 
-def _set_status(application: Application, status: str, on: date) -> None:
+def _set_status(application: Application, status: PackStatus, on: date) -> None:
     application.status = status
     application.pack.status = status
     application.pack.status_changed_on = on

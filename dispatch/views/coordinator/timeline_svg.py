@@ -89,7 +89,8 @@ def _bar(e: TimelineEntry, row: int, x) -> Bar:
     else:
         status = e.status.value if e.status else ""
         assert e.product is not None  # pack entries carry their product
-        label = f"{PRODUCT_JA.get(e.product.value, e.product.value)}（{STATUS_JA.get(status)}）"
+        status_ja = STATUS_JA.get(e.status) if e.status else None
+        label = f"{PRODUCT_JA.get(e.product.value, e.product.value)}（{status_ja}）"
         css = f"pack {status}" + (" capped" if e.capped else "")
     return Bar(y=30 + row * ROW, x=start_x, width=max(x(e.end) - start_x, 2), label=label,
                period=f"{e.start:%Y-%m-%d}〜{e.end:%Y-%m-%d}", css=css)
