@@ -15,6 +15,7 @@ from dispatch.i18n import add_messages
 from dispatch.models import ServiceBase
 from dispatch.services.day import planning, replanning
 from dispatch.services.day.board import board_data
+from dispatch.services.unit_of_work import unit_of_work
 from dispatch.views.access import current_actor, role_required
 
 bp = Blueprint("board", __name__, url_prefix="/board")
@@ -61,12 +62,14 @@ def data() -> Any:
 @role_required("coordinator", "admin")
 def plan() -> Any:
     day = _day()
-    planning.plan_day(day, current_actor())
+    with unit_of_work():
+        planning.plan_day(day, current_actor())
     return jsonify(board_data(day))
 
 
 @bp.post("/insert/<int:visit_id>")
 @role_required("coordinator", "admin")
 def insert(visit_id: int) -> Any:
-    replanning.insert_call(visit_id, current_actor())
+    with unit_of_work():
+        replanning.insert_call(visit_id, current_actor())
     return jsonify(board_data(_day()))
