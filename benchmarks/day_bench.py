@@ -39,6 +39,7 @@ from dispatch.models import (
 )
 from dispatch.services.day import planning, replanning
 from dispatch.services.trust.audit import SYSTEM
+from dispatch.services.unit_of_work import unit_of_work
 
 DAY = date(2026, 12, 1)  # a Tuesday
 NOW = datetime(2026, 11, 30, 23, 0, tzinfo=UTC)
@@ -135,14 +136,16 @@ def main() -> None:
               f"{len(BASES) * args.visits_per_base} visits "
               f"in {time.perf_counter() - started:.1f} s")
         started = time.perf_counter()
-        result = planning.plan_day(DAY, SYSTEM, time_limit_s=args.seconds)
+        with unit_of_work():
+            result = planning.plan_day(DAY, SYSTEM, time_limit_s=args.seconds)
         plan_wall = time.perf_counter() - started
         report(result, plan_wall)
         model = db.session.scalar(db.select(PrinterModel).where(PrinterModel.series == "COREFIDO"))
         visit = add_call(rng, 999_999, BASES["TKY"], model, decision="same_day")
         db.session.commit()
         started = time.perf_counter()
-        replanning.insert_call(visit.id, SYSTEM)
+        with unit_of_work():
+            replanning.insert_call(visit.id, SYSTEM)
         insert_wall = time.perf_counter() - started
         row = db.session.get(Visit, visit.id)
         print(f"insert one same-day call: {insert_wall:.2f} s -> status {row.status}, "

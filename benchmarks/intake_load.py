@@ -52,6 +52,7 @@ def prepare(url: str, devices: int) -> str:
     from dispatch.models import Device, User
     from dispatch.services.accounts import users
     from dispatch.services.trust.audit import Actor
+    from dispatch.services.unit_of_work import unit_of_work
 
     app = _app(url)
     actor = Actor(label="benchmark")
@@ -59,9 +60,11 @@ def prepare(url: str, devices: int) -> str:
         upgrade()
         if db.session.scalar(select(func.count(Device.id))) < devices:
             _seed(devices, actor)
-        if db.session.scalar(select(User.id).where(User.email == "bench@oxt.example.jp")) is None:
-            users.add_user("bench@oxt.example.jp", "coordinator", PASSWORD, actor)
-        return users.create_token("bench@oxt.example.jp", actor)
+        with unit_of_work():
+            if db.session.scalar(
+                    select(User.id).where(User.email == "bench@oxt.example.jp")) is None:
+                users.add_user("bench@oxt.example.jp", "coordinator", PASSWORD, actor)
+            return users.create_token("bench@oxt.example.jp", actor)
 
 
 def _seed(count: int, actor) -> None:

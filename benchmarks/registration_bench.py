@@ -81,6 +81,7 @@ def jobs(args: argparse.Namespace) -> None:
     from dispatch import create_app
     from dispatch.extensions import db
     from dispatch.services.registration.lifecycle import run_daily_jobs
+    from dispatch.services.unit_of_work import unit_of_work
 
     if "bench" not in args.database_url.rsplit("/", 1)[-1]:
         sys.exit("refusing: the database name must contain 'bench' (its schema is dropped)")
@@ -98,7 +99,8 @@ def jobs(args: argparse.Namespace) -> None:
         print(f"loaded {args.packs:,} packs in {time.perf_counter() - started:.1f} s")
         for label in ("first run", "second run (idempotent)"):
             started = time.perf_counter()
-            summary = run_daily_jobs(DAY)
+            with unit_of_work():
+                summary = run_daily_jobs(DAY)
             took = time.perf_counter() - started
             print(f"run_daily_jobs {DAY} {label}: {took:.1f} s  {summary}")
             if label == "first run":

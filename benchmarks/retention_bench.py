@@ -21,6 +21,7 @@ from dispatch import create_app
 from dispatch.extensions import db
 from dispatch.models import Customer, Device, Pack, PrinterModel, RepairCall, Site
 from dispatch.services.trust import retention
+from dispatch.services.unit_of_work import unit_of_work
 
 NOW = datetime(2026, 11, 26, tzinfo=UTC)
 HOURS = {"days": ["mon"], "start": "09:00", "end": "17:00", "closed_on_holidays": True}
@@ -74,7 +75,8 @@ def main() -> int:
             populate(args.devices)
             for label in ("first run (flags)", "second run (nothing new)"):
                 start = time.perf_counter()
-                counts = retention.run(date(2026, 11, 26))
+                with unit_of_work():
+                    counts = retention.run(date(2026, 11, 26))
                 print(f"{label:<26} {time.perf_counter() - start:7.2f} s  {counts}")
             db.engine.dispose()
     return 0

@@ -16,6 +16,7 @@ from dispatch.domain.roles import Role
 from dispatch.errors import DispatchError
 from dispatch.services.accounts import users as accounts
 from dispatch.services.trust.audit import Actor
+from dispatch.services.unit_of_work import unit_of_work
 
 CLI_ACTOR = Actor(label="cli")
 
@@ -58,7 +59,8 @@ def user() -> None:
 @_fail_on_service_error
 def user_add(role: str, email: str, password: str, name: str | None) -> None:
     """Add a user with a role."""
-    created = accounts.add_user(email, role, password, CLI_ACTOR, name=name)
+    with unit_of_work():
+        created = accounts.add_user(email, role, password, CLI_ACTOR, name=name)
     click.echo(f"user {created.email} ({created.role}) created")
 
 
@@ -73,7 +75,9 @@ def token() -> None:
 @_fail_on_service_error
 def token_create(email: str) -> None:
     """Print a new bearer token for EMAIL (shown once)."""
-    click.echo(accounts.create_token(email, CLI_ACTOR))
+    with unit_of_work():
+        plain = accounts.create_token(email, CLI_ACTOR)
+    click.echo(plain)  # shown once the token is stored
 
 
 @token.command("revoke")
@@ -82,7 +86,8 @@ def token_create(email: str) -> None:
 @_fail_on_service_error
 def token_revoke(token_id: int) -> None:
     """Revoke token TOKEN_ID."""
-    accounts.revoke_token(token_id, CLI_ACTOR)
+    with unit_of_work():
+        accounts.revoke_token(token_id, CLI_ACTOR)
     click.echo(f"token {token_id} revoked")
 
 
@@ -190,7 +195,8 @@ def run_daily(day) -> None:
     """Run the daily lifecycle jobs for the given day (YYYY-MM-DD)."""
     from dispatch.services.registration.lifecycle import run_daily_jobs
 
-    summary = run_daily_jobs(day.date() if not isinstance(day, date) else day)
+    with unit_of_work():
+        summary = run_daily_jobs(day.date() if not isinstance(day, date) else day)
     for name, count in summary.items():
         click.echo(f"{name}: {count}")
 
@@ -237,7 +243,8 @@ def keys_rotate(out: str | None) -> None:
 
     if current_app.config.get("DISPATCH_SIGNING_KEY") and not out:
         raise click.ClickException("DISPATCH_SIGNING_KEY is set: pass --out FILE for the new key")
-    new, written = signing_keys.rotate(clock.now())
+    with unit_of_work():
+        new, written = signing_keys.rotate(clock.now())
     if not written and out:
         path = Path(out)
         path.write_bytes(private_key_to_pem(new))

@@ -20,6 +20,7 @@ from dispatch.models import User
 from dispatch.services.accounts import users
 from dispatch.services.catalog import records
 from dispatch.services.trust.audit import Actor
+from dispatch.services.unit_of_work import unit_of_work
 
 DEMO = Actor(label="demo")
 DEMO_PASSWORD = "demo-password-2026"
@@ -88,9 +89,10 @@ def load_demo(today: date | None = None) -> Iterator[str]:
     """Load the demo data once (idempotent) and yield lines describing the logins."""
     today = today or clock.today_tokyo()
     if db.session.scalar(select(User.id).limit(1)) is None:
-        _load_catalogue()
-        _load_people()
-        _load_installed_base(today)
+        with unit_of_work():
+            _load_catalogue()
+            _load_people()
+            _load_installed_base(today)
         # Each area seeds its own demo data through its own services, in workflow order.
         demo_registration.load(today)
         demo_intake.load(today)

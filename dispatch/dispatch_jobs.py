@@ -8,8 +8,9 @@
   support hours include them (§2: the pack's hours, not OXT's calendar, decide).
 - re-plan poll: every DISPATCH_REPLAN_POLL_MINUTES (default 5) minutes, new unassigned
   visits of an already planned today are inserted (dispatch.services.day.replanning).
-  Intake may also call `replanning.replan_after_new_call(call_id, actor)` right after its
-  commit for an immediate insertion; the poll then finds nothing left to do.
+  Intake may also call `replanning.replan_after_new_call(call_id, actor)` in a unit of work
+  right after the one that took the call, for an immediate insertion; the poll then finds
+  nothing left to do.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from dispatch.extensions import db
 from dispatch.models import Visit
 from dispatch.services.day import planning, replanning
 from dispatch.services.trust.audit import Actor
+from dispatch.services.unit_of_work import unit_of_work
 
 log = logging.getLogger(__name__)
 JOB_ACTOR = Actor(label="scheduler")
@@ -38,7 +40,8 @@ def morning_plan(app: Flask) -> dict[str, Any] | None:
         today = clock.today_tokyo()
         if db.session.scalar(select(Visit.id).where(Visit.service_date == today).limit(1)) is None:
             return None
-        result = planning.plan_day(today, JOB_ACTOR)
+        with unit_of_work():
+            result = planning.plan_day(today, JOB_ACTOR)
         log.info("morning plan %s: %d unassigned", today, len(result["unassigned"]))
         return result
 
@@ -47,8 +50,9 @@ def replan_new_calls(app: Flask) -> int:
     """Insert today's new unassigned visits into today's plan; returns how many."""
     with app.app_context():
         ids = replanning.unplanned_visits(clock.today_tokyo())
-        for visit_id in ids:
-            replanning.insert_call(visit_id, JOB_ACTOR)
+        for visit_id in ids:  # one unit of work each, as a coordinator's insertion is
+            with unit_of_work():
+                replanning.insert_call(visit_id, JOB_ACTOR)
         return len(ids)
 
 

@@ -3,6 +3,8 @@
 `dispatch scheduler` runs one BlockingScheduler in the foreground (one separate process).
 Even if several run, each day's work happens once: `run_daily_once` inserts a claim row
 (job_runs, unique (job_name, day)) and only the process whose insert succeeds does the work.
+The claim commits with that work, in one unit of work: a run that fails leaves the day
+unclaimed for the next run.
 """
 
 from __future__ import annotations
@@ -49,8 +51,9 @@ def run_scheduled_daily() -> dict[str, int] | None:
     # Referenced by text in the persistent job store, so it finds the app itself.
     from dispatch import clock
     from dispatch.services.registration.lifecycle import run_daily_once
+    from dispatch.services.unit_of_work import unit_of_work
 
-    with _app().app_context():
+    with _app().app_context(), unit_of_work():
         return run_daily_once(clock.today_tokyo())
 
 

@@ -20,6 +20,7 @@ from dispatch import create_app
 from dispatch.extensions import db
 from dispatch.services.accounts import users
 from dispatch.services.trust.audit import Actor
+from dispatch.services.unit_of_work import unit_of_work
 
 TEST_ACTOR = Actor(label="test")
 PASSWORD = "correct horse battery"
@@ -78,7 +79,7 @@ def _reset_schema() -> None:
 def _rollback(request: pytest.FixtureRequest) -> Iterator[None]:
     """Each test runs inside a transaction that is rolled back afterwards.
 
-    Services commit; with join_transaction_mode="create_savepoint" their commits only
+    Units of work commit; with join_transaction_mode="create_savepoint" their commits only
     release savepoints of the outer transaction.
     """
     if "app" not in request.fixturenames or "committing" in request.keywords:
@@ -134,8 +135,10 @@ def make_user(app: Flask):
     def make(role: str, email: str | None = None) -> tuple[str, str]:
         email = email or f"{role}{make.counter}@example.jp"
         make.counter += 1
-        users.add_user(email, role, PASSWORD, TEST_ACTOR)
-        return email, users.create_token(email, TEST_ACTOR)
+        with unit_of_work():  # stays for the test, whatever its requests roll back
+            users.add_user(email, role, PASSWORD, TEST_ACTOR)
+            token = users.create_token(email, TEST_ACTOR)
+        return email, token
 
     make.counter = 0
     return make

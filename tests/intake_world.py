@@ -19,6 +19,7 @@ from dispatch.domain.support_hours import STANDARD
 from dispatch.extensions import db
 from dispatch.models import Device, Pack
 from dispatch.services.catalog import records
+from dispatch.services.unit_of_work import unit_of_work
 
 # name: (lat, lon) — one site in each area of rules.md §5 against a Tokyo base
 # (service radius 150 km, same-day radius 60 km).
@@ -34,19 +35,21 @@ class World:
     """Builds devices with registered packs at the named sites."""
 
     def __init__(self) -> None:
-        records.create_model(model_payload(), TEST_ACTOR)
-        records.create_base(base_payload("TKY"), TEST_ACTOR)
-        self.customer = records.create_customer({"name": "株式会社テスト商事"}, TEST_ACTOR)
-        self.sites = {}
-        for name, (lat, lon) in SITES.items():
-            self.sites[name] = records.create_site(
-                site_payload(self.customer.id, name=name, lat=lat, lon=lon), TEST_ACTOR)
+        with unit_of_work():
+            records.create_model(model_payload(), TEST_ACTOR)
+            records.create_base(base_payload("TKY"), TEST_ACTOR)
+            self.customer = records.create_customer({"name": "株式会社テスト商事"}, TEST_ACTOR)
+            self.sites = {}
+            for name, (lat, lon) in SITES.items():
+                self.sites[name] = records.create_site(
+                    site_payload(self.customer.id, name=name, lat=lat, lon=lon), TEST_ACTOR)
 
     def device(self, serial: str = "AK10000001", site: str = "tokyo",
                purchase_date: date = date(2026, 4, 10), **over: Any) -> Device:
         data = {"serial": serial, "model_code": "C844dnw", "site_id": self.sites[site].id,
                 "purchase_date": purchase_date, **over}
-        return records.create_device(data, TEST_ACTOR)
+        with unit_of_work():
+            return records.create_device(data, TEST_ACTOR)
 
     def pack(self, device: Device, *, product: str = "std3", years: int = 3,
              completed_on: date = date(2026, 4, 20), status: str = "registered",

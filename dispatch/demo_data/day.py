@@ -10,6 +10,7 @@ from dispatch.extensions import db
 from dispatch.models import Technician, Visit
 from dispatch.services.day import planning
 from dispatch.services.trust.audit import Actor
+from dispatch.services.unit_of_work import unit_of_work
 
 DEMO = Actor(label="demo")
 
@@ -20,4 +21,5 @@ def load(today: date) -> None:
     has_tech = db.session.scalar(select(Technician.id).limit(1))
     if has_visit is None or has_tech is None:
         return
-    planning.plan_day(today, DEMO, time_limit_s=3)
+    with unit_of_work():
+        planning.plan_day(today, DEMO, time_limit_s=3)

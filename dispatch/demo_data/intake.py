@@ -21,6 +21,7 @@ from dispatch.models import Device, Pack
 from dispatch.services.intake import call_handling
 from dispatch.services.intake import calls as intake
 from dispatch.services.trust.audit import Actor
+from dispatch.services.unit_of_work import unit_of_work
 
 DEMO = Actor(label="demo")
 CALLS = [
@@ -41,19 +42,21 @@ def load(today: date) -> None:
         select(Device).where(Device.parent_device_id.is_(None)).order_by(Device.id)
     ))
     device: Device | None
-    for device in devices:
-        _ensure_registered_pack(device, today)
-    db.session.commit()
+    with unit_of_work():
+        for device in devices:
+            _ensure_registered_pack(device, today)
     for n, (index, at, symptom, parts, resolve) in enumerate(CALLS):
         device = devices[index] if index is not None and index < len(devices) else None
         serial = device.serial if device else "AK99999999"
-        call = intake.take_repair_call({
-            "serial": serial, "support_pack_id": _pack_id_of(device) or "SP-UNKNOWN",
-            "received_at": datetime.combine(today, at, tzinfo=clock.TOKYO),
-            "symptom": symptom, "print_count": None, "parts_required": parts,
-        }, f"demo-intake-{today.isoformat()}-{n}", DEMO)
+        with unit_of_work():  # as at the desk: taking the call, then resolving it
+            call = intake.take_repair_call({
+                "serial": serial, "support_pack_id": _pack_id_of(device) or "SP-UNKNOWN",
+                "received_at": datetime.combine(today, at, tzinfo=clock.TOKYO),
+                "symptom": symptom, "print_count": None, "parts_required": parts,
+            }, f"demo-intake-{today.isoformat()}-{n}", DEMO)
         if resolve and call.status == CallStatus.OPEN:
-            call_handling.resolve_by_phone(call.id, DEMO)
+            with unit_of_work():
+                call_handling.resolve_by_phone(call.id, DEMO)
 
 
 def _pack_id_of(device: Device | None) -> str | None:

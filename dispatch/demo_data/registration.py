@@ -12,6 +12,7 @@ from dispatch.services.registration import applications
 from dispatch.services.registration import packs as registration
 from dispatch.services.registration.lifecycle import run_daily_jobs
 from dispatch.services.trust.audit import Actor
+from dispatch.services.unit_of_work import unit_of_work
 
 DEMO = Actor(label="demo")
 HOURS = {"days": ["mon", "tue", "wed", "thu", "fri"], "start": "09:00", "end": "17:30",
@@ -72,6 +73,8 @@ def load(today: date) -> None:
                                  .order_by(Device.serial)).all()
     if db.session.scalar(select(Pack.id).limit(1)) is not None:
         return  # already loaded
-    for device, (product, goal) in zip(devices, PLAN, strict=False):
-        _one(device, product, goal, today)
-    run_daily_jobs(today)
+    with unit_of_work():
+        for device, (product, goal) in zip(devices, PLAN, strict=False):
+            _one(device, product, goal, today)
+    with unit_of_work():
+        run_daily_jobs(today)

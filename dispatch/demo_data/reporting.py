@@ -23,6 +23,7 @@ from dispatch.extensions import db
 from dispatch.models import Device, Pack, RepairCall, Technician, Visit, WorkReport
 from dispatch.services.reporting import reports as reporting
 from dispatch.services.trust.audit import Actor
+from dispatch.services.unit_of_work import unit_of_work
 from reports.document import Result
 
 DEMO = Actor(label="demo", role=Role.COORDINATOR)
@@ -74,7 +75,6 @@ def _demo_visits(today: date) -> list[Visit]:
         visits.append(Visit(call_id=call.id, service_date=today, technician_id=tech.id,
                             sequence=len(visits) + 1, status=VisitStatus.ARRIVED, drop_codes=[]))
         db.session.add(visits[-1])
-    db.session.commit()
     return visits
 
 
@@ -95,11 +95,15 @@ def load(today: date) -> None:
     """Create a signed report and a draft once (nothing if reports already exist)."""
     if db.session.scalar(select(WorkReport.id).limit(1)) is not None:
         return
-    visits = _demo_visits(today)
+    with unit_of_work():
+        visits = _demo_visits(today)
     for index, visit in enumerate(visits):
         site = visit.call.device.site if visit.call.device else None
         attendee = site.manager_name if site else "ご担当者"
-        saved = reporting.save_report(visit.id, _payload(today, attendee, Result.RESOLVED), DEMO)
+        with unit_of_work():
+            saved = reporting.save_report(visit.id, _payload(today, attendee, Result.RESOLVED),
+                                          DEMO)
         if index == 0:
             image = "data:image/png;base64," + base64.b64encode(signature_png()).decode()
-            reporting.sign_report(saved["id"], attendee, image, DEMO)
+            with unit_of_work():
+                reporting.sign_report(saved["id"], attendee, image, DEMO)

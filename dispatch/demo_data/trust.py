@@ -8,9 +8,12 @@ from datetime import date
 from dispatch.services.accounts import admin
 from dispatch.services.trust import retention
 from dispatch.services.trust.audit import SYSTEM
+from dispatch.services.unit_of_work import unit_of_work
 
 
 def load(today: date) -> None:
     """Import the packaged remote-island registry and flag expired records as of today."""
-    admin.import_packaged_islands(SYSTEM)
-    retention.run(today)
+    with unit_of_work():
+        admin.import_packaged_islands(SYSTEM)
+    with unit_of_work():
+        retention.run(today)

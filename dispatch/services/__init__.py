@@ -1,1 +1,2 @@
-"""Use cases: each public function is one transaction, committed here and only here."""
+"""Use cases: each public function is one transaction; services flush, and the caller's
+unit of work (unit_of_work.py) commits."""

@@ -36,6 +36,7 @@ from dispatch.models import (
     User,
 )
 from dispatch.services.accounts.users import authenticate, is_throttled
+from dispatch.services.unit_of_work import unit_of_work
 from dispatch.views.admin import pages as admin_pages
 from dispatch.views.admin import privacy
 from dispatch.views.coordinator import board, intake, registration
@@ -57,7 +58,9 @@ def login() -> Any:
         if is_throttled(email, *limits):
             error = "login.throttled"
         else:
-            user = authenticate(email, form.password.data or "", request.remote_addr, *limits)
+            with unit_of_work():  # the attempt is recorded whatever its outcome
+                user = authenticate(email, form.password.data or "", request.remote_addr,
+                                    *limits)
             if user is not None:
                 session.clear()  # a new session id on login defeats session fixation
                 login_user(user)

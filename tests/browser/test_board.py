@@ -8,6 +8,7 @@ from day_rows import Day
 from dispatch.services.accounts import users
 from dispatch.services.day import planning
 from dispatch.services.trust.audit import SYSTEM
+from dispatch.services.unit_of_work import unit_of_work
 
 
 def login(page, email: str) -> None:
@@ -19,7 +20,7 @@ def login(page, email: str) -> None:
 
 
 def test_new_call_appears_unassigned_and_replan_puts_it_on_a_route(app, page, today):
-    with app.app_context():
+    with app.app_context(), unit_of_work():  # stored for the server
         users.add_user("board@oxt.example.jp", "coordinator", PASSWORD, TEST_ACTOR)
         day = Day()
         base = day.base()

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from dispatch import clock
 from dispatch.services.accounts import users
+from dispatch.services.unit_of_work import unit_of_work
 
 NOW = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)  # Thu 12:00 in Tokyo, 3 h before the cutoff
 
@@ -20,7 +21,7 @@ NOW = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)  # Thu 12:00 in Tokyo, 3 h before
 @pytest.fixture
 def desk(app, page, monkeypatch):
     monkeypatch.setattr(clock, "now", lambda: NOW)
-    with app.app_context():
+    with app.app_context(), unit_of_work():  # stored for the server
         World().covered("AK20000001")
         users.add_user("phone@oxt.example.jp", "coordinator", PASSWORD, TEST_ACTOR)
     page.goto("/login")

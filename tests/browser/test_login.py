@@ -5,10 +5,11 @@ from __future__ import annotations
 from conftest import PASSWORD, TEST_ACTOR
 
 from dispatch.services.accounts import users
+from dispatch.services.unit_of_work import unit_of_work
 
 
 def test_coordinator_logs_in_and_sees_the_japanese_desk(app, page):
-    with app.app_context():
+    with app.app_context(), unit_of_work():  # stored for the server
         users.add_user("desk@oxt.example.jp", "coordinator", PASSWORD, TEST_ACTOR)
     page.goto("/")
     assert page.locator("h1").inner_text() == "ログイン"
@@ -21,7 +22,7 @@ def test_coordinator_logs_in_and_sees_the_japanese_desk(app, page):
 
 
 def test_wrong_password_shows_a_form_error(app, page):
-    with app.app_context():
+    with app.app_context(), unit_of_work():  # stored for the server
         users.add_user("desk2@oxt.example.jp", "coordinator", PASSWORD, TEST_ACTOR)
     page.goto("/login")
     page.fill("#email", "desk2@oxt.example.jp")

@@ -9,10 +9,11 @@ from playwright.sync_api import expect
 
 from dispatch.services.accounts import users
 from dispatch.services.catalog import records
+from dispatch.services.unit_of_work import unit_of_work
 
 
 def _installed(app) -> None:
-    with app.app_context():
+    with app.app_context(), unit_of_work():  # stored for the server
         users.add_user("reg@oxt.example.jp", "coordinator", PASSWORD, TEST_ACTOR)
         records.create_model({"code": "C844dnw", "name": "COREFIDO C844dnw",
                               "series": "COREFIDO", "kind": "printer", "lifetime_years": 7,

@@ -14,12 +14,13 @@ from dispatch.models import ReportSubmission, Visit
 from dispatch.models import WorkReport as ReportRow
 from dispatch.services.accounts import users
 from dispatch.services.reporting.verify import verify_report
+from dispatch.services.unit_of_work import unit_of_work
 
 TECH = "suzuki@oxt.example.jp"
 
 
 def _setup(app, *extra_users: tuple[str, str]) -> int:
-    with app.app_context():
+    with app.app_context(), unit_of_work():  # stored for the server
         ids = make_visit(commit=True)
         users.add_user(TECH, "technician", PASSWORD, TEST_ACTOR)
         for role, email in extra_users:
@@ -75,7 +76,7 @@ def test_technician_fills_in_manager_signs_pdf_downloads_and_verifies(app, page,
     with open(download.value.path(), "rb") as pdf:
         assert pdf.read(4) == b"%PDF"
     report_id = int(page.url.split("/reports/")[1].split("/")[0])
-    with app.app_context():
+    with app.app_context(), unit_of_work():  # stored for the server
         token = users.create_token(TECH, TEST_ACTOR)
         assert db.session.get(Visit, visit_id).status == "done"
     verify = page.request.get(f"/api/v1/reports/{report_id}/verify",

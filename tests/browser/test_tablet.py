@@ -9,6 +9,7 @@ from day_rows import Day
 from dispatch.services.accounts import users
 from dispatch.services.day import planning
 from dispatch.services.trust.audit import SYSTEM
+from dispatch.services.unit_of_work import unit_of_work
 
 
 def login(page, email: str) -> None:
@@ -24,7 +25,7 @@ def login(page, email: str) -> None:
 ])
 def test_technician_marks_arrival_and_the_board_shows_it(app, browser, live_server, today,
                                                           viewport):
-    with app.app_context():
+    with app.app_context(), unit_of_work():  # stored for the server
         users.add_user("tab@oxt.example.jp", "technician", PASSWORD, TEST_ACTOR)
         users.add_user("desk@oxt.example.jp", "coordinator", PASSWORD, TEST_ACTOR)
         day = Day()

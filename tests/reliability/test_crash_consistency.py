@@ -1,5 +1,5 @@
 """A process killed (SIGKILL) in the middle of planning a day or sealing a signature leaves
-no half-written state: each write is one transaction, so after the kill the database holds
+no half-written state: each write is one unit of work, so after the kill the database holds
 either all of it or none of it, and the next attempt succeeds (rules.md §8 reliability)."""
 
 from __future__ import annotations
@@ -30,8 +30,10 @@ ctx = app.app_context(); ctx.push()
 
 PLAN = PREAMBLE + """
 from dispatch.services.day.planning import plan_day
+from dispatch.services.unit_of_work import unit_of_work
 print("start", flush=True)
-plan_day(clock.today_tokyo(), SYSTEM, solution_limit=200)
+with unit_of_work():
+    plan_day(clock.today_tokyo(), SYSTEM, solution_limit=200)
 print("done", flush=True)
 """
 
@@ -60,6 +62,7 @@ SIGN = PREAMBLE + """
 from dispatch.models import WorkReport
 from dispatch.services.trust.audit import Actor
 from dispatch.services.reporting.reports import sign_report
+from dispatch.services.unit_of_work import unit_of_work
 from dispatch.demo_data.reporting import signature_png
 import base64
 row = db.session.scalars(select(WorkReport).where(WorkReport.status == "draft")).first()
@@ -68,7 +71,8 @@ if row is None:  # nothing to sign: the test would kill a process that writes no
     sys.exit(1)
 image = "data:image/png;base64," + base64.b64encode(signature_png()).decode()
 print("start", flush=True)
-sign_report(row.id, "佐藤 花子", image, Actor(label="crash-test", role="admin"))
+with unit_of_work():
+    sign_report(row.id, "佐藤 花子", image, Actor(label="crash-test", role="admin"))
 print("done", flush=True)
 """
 

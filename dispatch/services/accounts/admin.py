@@ -34,7 +34,7 @@ def set_enabled(user_id: int, enabled: bool, actor: Actor) -> User:
         user.is_enabled = enabled
         record(actor, "user.enable" if enabled else "user.disable", "user", user.id,
                before={"is_enabled": not enabled}, after={"is_enabled": enabled})
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -49,7 +49,7 @@ def set_role(user_id: int, role: str, actor: Actor) -> User:
         record(actor, "user.role", "user", user.id, before={"role": user.role},
                after={"role": role})
         user.role = Role(role)
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -77,7 +77,7 @@ def import_packaged_islands(actor: Actor) -> int:
             geometry={"shapes": item["shapes"], "group": item.get("group", "")}))
         added += 1
     record(actor, "island.import", "island_area", "*", after={"added": added})
-    db.session.commit()
+    db.session.flush()
     return added
 
 
@@ -113,7 +113,7 @@ def edit_island_geometry(area_id: int, geometry: dict[str, Any], actor: Actor) -
     area.version += 1
     record(actor, "island.edit", "island_area", area.code, before=before,
            after={"geometry": area.geometry, "version": area.version})
-    db.session.commit()
+    db.session.flush()
     return area
 
 
@@ -125,5 +125,5 @@ def deactivate_island(area_id: int, actor: Actor) -> IslandArea:
         area.version += 1
         record(actor, "island.deactivate", "island_area", area.code,
                after={"is_active": False, "version": area.version})
-    db.session.commit()
+    db.session.flush()
     return area

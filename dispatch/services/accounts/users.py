@@ -46,7 +46,7 @@ def add_user(email: str, role: str, password: str, actor: Actor, name: str | Non
     db.session.add(user)
     db.session.flush()
     record(actor, "user.create", "user", user.id, after={"email": email, "role": role})
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -62,7 +62,7 @@ def create_token(email: str, actor: Actor) -> str:
     db.session.add(token)
     db.session.flush()
     record(actor, "token.create", "api_token", token.id, after={"user": user.email})
-    db.session.commit()
+    db.session.flush()
     return plain
 
 
@@ -74,7 +74,7 @@ def revoke_token(token_id: int, actor: Actor) -> None:
     if token.revoked_at is None:
         token.revoked_at = clock.now()
         record(actor, "token.revoke", "api_token", token.id)
-    db.session.commit()
+    db.session.flush()
 
 
 def hash_token(plain: str) -> str:
@@ -117,5 +117,5 @@ def authenticate(
     db.session.add(
         LoginAttempt(email=email, remote_addr=remote_addr, at=clock.now(), succeeded=ok)
     )
-    db.session.commit()
+    db.session.flush()
     return user if ok else None

@@ -47,7 +47,7 @@ def create_model(data: dict[str, Any], actor: Actor) -> PrinterModel:
     db.session.add(model)
     db.session.flush()
     record(actor, "model.create", "printer_model", model.code, after=snapshot(model, MODEL_FIELDS))
-    db.session.commit()
+    db.session.flush()
     return model
 
 
@@ -63,7 +63,7 @@ def create_base(data: dict[str, Any], actor: Actor) -> ServiceBase:
     db.session.add(base)
     db.session.flush()
     record(actor, "base.create", "service_base", base.code, after=snapshot(base, BASE_FIELDS))
-    db.session.commit()
+    db.session.flush()
     return base
 
 
@@ -73,7 +73,7 @@ def create_customer(data: dict[str, Any], actor: Actor) -> Customer:
     db.session.add(customer)
     db.session.flush()
     record(actor, "customer.create", "customer", customer.id, after={"id": customer.id})
-    db.session.commit()
+    db.session.flush()
     return customer
 
 
@@ -90,7 +90,7 @@ def create_site(data: dict[str, Any], actor: Actor) -> Site:
     db.session.add(site)
     db.session.flush()
     record(actor, "site.create", "site", site.id, after=snapshot(site, SITE_FIELDS))
-    db.session.commit()
+    db.session.flush()
     return site
 
 
@@ -146,7 +146,7 @@ def create_device(data: dict[str, Any], actor: Actor, parent: Device | None = No
     db.session.add(device)
     db.session.flush()
     record(actor, "device.create", "device", device.serial, after=snapshot(device, DEVICE_FIELDS))
-    db.session.commit()
+    db.session.flush()
     return device
 
 
@@ -177,5 +177,5 @@ def create_technician(data: dict[str, Any], actor: Actor) -> Technician:
     db.session.flush()
     record(actor, "technician.create", "technician", tech.id,
            after={"name": tech.name, "email": tech.email, "base": base.code})
-    db.session.commit()
+    db.session.flush()
     return tech

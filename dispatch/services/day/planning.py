@@ -1,7 +1,8 @@
 """The day's plan (rules.md §6): build the routing problem from the rows, solve, store, write back.
 
-Each public function is one transaction. A Plan row keeps the exact problem (values, pins,
-recorded travel matrix, solver options) and the answer, so a plan can be re-solved.
+Each public function runs in one unit of work (dispatch/services/unit_of_work.py). A Plan
+row keeps the exact problem (values, pins, recorded travel matrix, solver options) and the
+answer, so a plan can be re-solved.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from dispatch.services.day.problem import (
 from dispatch.services.day.result import plan_result
 from dispatch.services.day.travel import RecordedTravel, travel_from_config
 from dispatch.services.trust.audit import Actor, record
+from dispatch.services.unit_of_work import start_over
 from routing import DroppedVisit, DropReason, RoutePlan, RoutingProblem, SolveOptions, solve
 from routing.regions import merge, repair, split_by_base
 
@@ -49,11 +51,12 @@ def plan_day(service_date: date, actor: Actor, *, time_limit_s: float | None = N
     # Solving takes seconds; visits changed meanwhile keep their change (changed_since_load
     # locks the rest on PostgreSQL). SQLite cannot lock rows: a change between that check
     # and the writes makes the answer stale; plan again once on fresh rows, then tell.
+    # Planning again starts its unit of work over: plan_day is the only writer in its unit.
     for _ in range(PLAN_ATTEMPTS):
         try:
             return _plan_day_once(service_date, actor, time_limit_s, solution_limit)
         except StaleDataError:
-            db.session.rollback()
+            start_over()
     raise Conflict("visits of this day changed while it was being planned; plan again")
 
 
@@ -79,7 +82,7 @@ def _plan_day_once(service_date: date, actor: Actor, time_limit_s: float | None,
     record(actor, "plan.create", "plan", plan.id, after={
         "service_date": service_date, "routes": sum(1 for r in answer.routes if r.stops),
         "dropped": len(answer.dropped), "moved": len(moved), "status": answer.status})
-    db.session.commit()
+    db.session.flush()
     return plan_result(service_date)
 
 

@@ -8,8 +8,8 @@ A technician's current position needs no extra input: their started stops stay p
 the head of the route, so the new visit is scheduled from the last of them (an "arrived"
 visit is the site they are at).
 
-Intake should call `replan_after_new_call(call_id)` after committing a same-day call (or
-leave it to the polling job in dispatch/dispatch_jobs.py).
+Intake should call `replan_after_new_call(call_id)` in a unit of work of its own after the
+unit that took a same-day call (or leave it to the polling job in dispatch/dispatch_jobs.py).
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from dispatch.services.day.problem import (
 from dispatch.services.day.result import plan_result
 from dispatch.services.day.travel import travel_from_config
 from dispatch.services.trust.audit import Actor, record
+from dispatch.services.unit_of_work import start_over
 from routing import DropReason, Route, RoutePlan, RoutingProblem, Stop, insert_visit
 from routing.regions import split_by_base
 
@@ -77,7 +78,7 @@ def insert_call(visit_id: int, actor: Actor) -> dict[str, Any]:
         try:
             return _insert_call_once(visit_id, actor)
         except StaleDataError:
-            db.session.rollback()
+            start_over()  # insert_call is the only writer in its unit of work
     raise Conflict("visits of this day changed while the call was being inserted; try again")
 
 
@@ -116,7 +117,7 @@ def _insert_call_once(visit_id: int, actor: Actor) -> dict[str, Any]:
         moved += _write_insertion(rows, answer, plan, key, actor, changed)
     plan.solution = {**plan.solution, "moved": moved}
     record(actor, "plan.insert", "visit", visit_id, after={"method": method, "plan": plan.id})
-    db.session.commit()
+    db.session.flush()
     return plan_result(day)
 
 
@@ -166,6 +167,8 @@ def resolve_region(problem: RoutingProblem, current: RoutePlan, key: str,
 
 def replan_after_new_call(call_id: int, actor: Actor) -> list[dict[str, Any]]:
     """Insert the call's unplanned visits into their day's plan, if that day is planned."""
+    # One unit of work for all of them: a call has one unplanned visit. Should a second
+    # insertion start over after a conflict, the first visit is left to the polling job.
     visits = db.session.scalars(select(Visit).where(
         Visit.call_id == call_id, Visit.status == VisitStatus.UNASSIGNED)).all()
     results = []

@@ -38,12 +38,12 @@ def _load(visit_id: int, version: int) -> Visit:
 
 @contextmanager
 def _one_writer(visit_id: int) -> Iterator[None]:
-    """Turn the version column's collision (at any flush or the commit) into a 409."""
+    """Turn the version column's collision (at the flush) into a 409; the caller's unit of
+    work rolls the attempt back."""
     try:
         yield
-        db.session.commit()
+        db.session.flush()
     except StaleDataError:
-        db.session.rollback()
         raise Conflict(f"visit {visit_id} was changed by someone else at the same time; "
                        "reload and try again") from None
 

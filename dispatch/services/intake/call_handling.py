@@ -50,7 +50,7 @@ def resolve_by_phone(call_id: int, actor: Actor) -> RepairCall:
     call.status = CallStatus.RESOLVED_BY_PHONE
     record(actor, "call.resolve_by_phone", "repair_call", call.id, before=before,
            after=snapshot(call, CALL_FIELDS))
-    _commit()
+    _flush()
     return call
 
 
@@ -82,16 +82,16 @@ def override_phone_only(call_id: int, reason: str, now: datetime, actor: Actor) 
                          status=VisitStatus.UNASSIGNED))
     record(actor, "call.override_phone_only", "repair_call", call.id, before=before,
            after=snapshot(call, CALL_FIELDS))
-    _commit()
+    _flush()
     return call
 
 
-def _commit() -> None:
-    # Two coordinators acting on one call at once: the second sees a 409, not a 500.
+def _flush() -> None:
+    # Two coordinators acting on one call at once: the second sees a 409, not a 500 (its
+    # unit of work rolls the attempt back).
     try:
-        db.session.commit()
+        db.session.flush()
     except StaleDataError:
-        db.session.rollback()
         raise Conflict("the call was changed by someone else meanwhile; reload it") from None
 
 

@@ -45,6 +45,7 @@ from dispatch.services.registration.coverage_facts import (
     support_hours_of,
 )
 from dispatch.services.trust.audit import Actor, record, snapshot
+from dispatch.services.unit_of_work import start_over
 
 CALL_FIELDS = ("serial", "support_pack_id", "received_at", "decision", "service_date",
                "cutoff_at", "codes", "status", "override_reason")
@@ -91,17 +92,19 @@ def take_repair_call(data: dict[str, Any], idempotency_key: str | None, actor: A
         existing = _replay(idempotency_key, print_)
         if existing is not None:
             return existing
+        # Both answers below start the unit of work over: taking a call is the only writer
+        # in its unit (the intake views and the API open one around it alone).
         try:
             return _store_call(data, idempotency_key, print_, actor)
         except IntegrityError:
-            db.session.rollback()
+            start_over()
             # Another request with the same key won the race: answer with its call.
             existing = _replay(idempotency_key, print_)
             if existing is None:
                 raise
             return existing
         except StaleDataError:
-            db.session.rollback()
+            start_over()
             if attempt == _ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")  # pragma: no cover
@@ -139,7 +142,7 @@ def _store_call(data: dict[str, Any], key: str | None, print_: str, actor: Actor
     db.session.flush()
     _open_visit(call)
     record(actor, "call.take", "repair_call", call.id, after=snapshot(call, CALL_FIELDS))
-    db.session.commit()
+    db.session.flush()
     return call
 
 

@@ -56,7 +56,7 @@ def apply(pack_id: int, data: dict[str, Any], actor: Actor) -> Application:
     record(actor, "application.create", "application", application.id,
            before={"pack_status": before},
            after={"pack_id": pack.id, "channel": channel, "applied_on": applied_on.isoformat()})
-    db.session.commit()
+    db.session.flush()
     return application
 
 
@@ -89,7 +89,7 @@ def send_inquiry(application_id: int, data: dict[str, Any], actor: Actor) -> Inq
     db.session.flush()
     record(actor, "inquiry.send", "application", application.id,
            after={"inquiry_id": inquiry.id, "sent_on": data["sent_on"].isoformat()})
-    db.session.commit()
+    db.session.flush()
     return inquiry
 
 
@@ -116,7 +116,7 @@ def answer_inquiry(application_id: int, inquiry_id: int, answered_on: date,
         _set_status(application, PackStatus.APPLIED, answered_on)
     record(actor, "inquiry.answer", "application", application.id,
            after={"inquiry_id": inquiry.id, "answered_on": answered_on.isoformat()})
-    db.session.commit()
+    db.session.flush()
     return application
 
 
@@ -150,7 +150,7 @@ def complete(application_id: int, completed_on: date, actor: Actor) -> Pack:
            after={"pack_id": pack.id, "support_pack_id": pack.support_pack_id,
                   "coverage_start": start.isoformat(),
                   "coverage_end": period.end.isoformat()})
-    db.session.commit()
+    db.session.flush()
     return pack
 
 

@@ -79,7 +79,7 @@ def relocate(device: Device, data: dict[str, Any], actor: Actor) -> dict[str, An
     record(actor, "device.relocate", "device", device.serial,
            before={"site_id": from_site_id},
            after={"site_id": site.id, "moved": [d.serial for d in moved], **area})
-    db.session.commit()
+    db.session.flush()
     return {"id": relocation.id, "serial": device.serial, "from_site_id": from_site_id,
             "to_site_id": site.id, "moved_serials": [d.serial for d in moved], **area}
 

@@ -157,11 +157,13 @@ JOBS: tuple[tuple[str, Callable[[date, Actor], int]], ...] = (
 
 
 def run_daily_jobs(day: date, actor: Actor = SYSTEM) -> dict[str, int]:
-    """Run every lifecycle job for `day` in one transaction; counts of what changed."""
+    """Run every lifecycle job and the retention flags for `day`; counts of what changed."""
     summary = {name: job(day, actor) for name, job in JOBS}
-    db.session.commit()
-    db.session.expire_all()
-    # rules.md §8 retention runs on the same daily schedule, in its own transaction.
+    db.session.flush()
+    db.session.expire_all()  # the set-based updates bypassed the loaded objects
+    # rules.md §8 retention runs on the same daily schedule, in the same unit of work: the
+    # day's claim (run_daily_once) records all of the day's work, so all of it commits with
+    # the claim or none of it does.
     from dispatch.services.trust.retention import flag_expired_records
 
     flagged = flag_expired_records(day, actor)
@@ -170,12 +172,17 @@ def run_daily_jobs(day: date, actor: Actor = SYSTEM) -> dict[str, int]:
 
 
 def claim_run(day: date, job_name: str = DAILY) -> bool:
-    """Insert the claim row for (job, day); False when another process already has it."""
+    """Insert the claim row for (job, day); False when another process already has it.
+
+    The claim is part of the caller's unit of work. While it is not committed, another
+    process inserting the same claim waits on the unique (job_name, day) key (PostgreSQL),
+    then finds it taken once the first commits, or claims the day itself after a rollback.
+    """
     try:
-        db.session.add(JobRun(job_name=job_name, day=day, claimed_at=clock.now(), summary={}))
-        db.session.commit()
+        with db.session.begin_nested():  # a taken claim must not end the caller's unit
+            db.session.add(JobRun(job_name=job_name, day=day, claimed_at=clock.now(),
+                                  summary={}))
     except IntegrityError:
-        db.session.rollback()
         return False
     return True
 
@@ -183,7 +190,11 @@ def claim_run(day: date, job_name: str = DAILY) -> bool:
 def run_daily_once(day: date, job_name: str = DAILY,
                    work: Callable[[date], dict[str, int]] = run_daily_jobs
                    ) -> dict[str, int] | None:
-    """Run the daily work for `day` unless another process claimed it; None when skipped."""
+    """Run the daily work for `day` unless another process claimed it; None when skipped.
+
+    The claim and the work are one unit of work: a run that fails half-way stores neither,
+    so the next run (another process, or `dispatch jobs run-daily`) does the day's work.
+    """
     if not claim_run(day, job_name):
         return None
     summary = work(day)
@@ -191,5 +202,5 @@ def run_daily_once(day: date, job_name: str = DAILY,
                                                  JobRun.day == day))
     assert run is not None  # claim_run inserted it
     run.summary = summary
-    db.session.commit()
+    db.session.flush()
     return summary

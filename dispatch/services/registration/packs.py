@@ -91,7 +91,7 @@ def record_pack(data: dict[str, Any], actor: Actor) -> Pack:
     db.session.add(pack)
     db.session.flush()
     record(actor, "pack.record", "pack", pack.id, after=snapshot(pack, PACK_FIELDS))
-    db.session.commit()
+    db.session.flush()
     return pack
 
 
@@ -125,7 +125,7 @@ def refuse_pack(pack_id: int, note: str, codes: list[str] | None, on: date, acto
             application.status = PackStatus.REFUSED
     record(actor, "pack.refuse", "pack", pack.id, before=before,
            after={"status": PackStatus.REFUSED, "refusal_codes": pack.refusal_codes, "note": note})
-    db.session.commit()
+    db.session.flush()
     return pack
 
 

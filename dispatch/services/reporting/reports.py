@@ -1,8 +1,9 @@
 """Work reports: draft, sign (seal + complete the job), refuse (rules.md §7, §9.1).
 
-Every public function is one transaction. Signing appends to one hash chain; the chain
-head is read under a lock (a PostgreSQL advisory lock; SQLite serialises writers, and the
-unique chain_index/seal_hash columns refuse a fork on any database).
+Every public function runs in one unit of work (dispatch/services/unit_of_work.py).
+Signing appends to one hash chain; the chain head is read under a lock (a PostgreSQL
+advisory lock; SQLite serialises writers, and the unique chain_index/seal_hash columns
+refuse a fork on any database).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from dispatch.services.reporting.values import (
     visit_context,
 )
 from dispatch.services.trust.audit import Actor, record
+from dispatch.services.unit_of_work import end_reads, start_over
 from reports.document import InvalidReport, report_from_payload
 from reports.sealing import GENESIS_HASH, seal_report
 
@@ -51,16 +53,18 @@ def _replayed(key: str | None, action: str, actor: Actor) -> dict[str, Any] | No
     return dict(done.response)
 
 
-def _commit(key: str | None, action: str, actor: Actor, response: dict[str, Any]) -> dict:
-    """Remember the answer under its Idempotency-Key and commit; a racing twin gets it too."""
+def _remember(key: str | None, action: str, actor: Actor, response: dict[str, Any]) -> dict:
+    """Remember the answer under its Idempotency-Key and flush; a racing twin gets it too."""
     if key:
         db.session.add(ReportSubmission(idempotency_key=key, user_id=actor.user_id,
                                         action=action, response=response,
                                         created_at=clock.now()))
     try:
-        db.session.commit()
+        db.session.flush()
     except (IntegrityError, StaleDataError):
-        db.session.rollback()
+        # The twin's answer is read in a fresh transaction: these use cases are the only
+        # writers in their unit of work.
+        start_over()
         again = _replayed(key, action, actor)
         if again is None:
             raise Conflict("the report changed at the same moment; reload and retry") from None
@@ -90,15 +94,14 @@ def save_report(visit_id: int, payload: dict[str, Any], actor: Actor,
         db.session.flush()
     try:
         value = report_from_payload(payload, **visit_context(visit, row.id))
-    except InvalidReport as exc:
-        db.session.rollback()
+    except InvalidReport as exc:  # the unit of work drops the draft row added above
         raise InvalidInput("the report is incomplete or invalid",
                            errors={k: [v] for k, v in exc.errors.items()}) from None
     before = {"status": row.status}
     row.content, row.status, row.updated_at = stored_content(value), ReportStatus.DRAFT, now
     row.refusal_reason = None
     record(actor, "report.saved", "work_report", row.id, before, {"status": ReportStatus.DRAFT})
-    return _commit(idempotency_key, "report", actor, {"id": row.id, "status": ReportStatus.DRAFT})
+    return _remember(idempotency_key, "report", actor, {"id": row.id, "status": ReportStatus.DRAFT})
 
 
 def decode_signature_image(image: str) -> bytes:
@@ -122,7 +125,7 @@ def begin_write() -> None:
     concurrent signers wait their turn (busy_timeout). PostgreSQL uses the advisory lock.
     """
     if db.session.get_bind().dialect.name == "sqlite":
-        db.session.commit()  # ends the read-only transaction of the login lookup, if any
+        end_reads()  # ends the read-only transaction of the login lookup, if any
         db.session.execute(text("UPDATE signing_keys SET id = id WHERE 1 = 0"))
 
 
@@ -175,8 +178,8 @@ def sign_report(report_id: int, signer_name: str, image: str, actor: Actor,
     if row.status != ReportStatus.DRAFT:
         raise Conflict(f"report {row.id} was refused; save it again before signing")
     seal_and_complete(row, signer_name, decode_signature_image(image), actor)
-    return _commit(idempotency_key, "signature", actor,
-                   {"id": row.id, "status": ReportStatus.SIGNED})
+    return _remember(idempotency_key, "signature", actor,
+                     {"id": row.id, "status": ReportStatus.SIGNED})
 
 
 def refuse(row: ReportRow, signer_name: str, reason: str, actor: Actor) -> None:
@@ -200,8 +203,8 @@ def refuse_report(report_id: int, signer_name: str, reason: str, actor: Actor,
         return done
     row = access.report_for_signing(report_id, actor)
     refuse(row, signer_name, reason, actor)
-    return _commit(idempotency_key, "refusal", actor,
-                   {"id": row.id, "status": ReportStatus.REFUSED})
+    return _remember(idempotency_key, "refusal", actor,
+                     {"id": row.id, "status": ReportStatus.REFUSED})
 
 
 def report_for_visit(visit_id: int, actor: Actor) -> ReportRow | None:

@@ -99,5 +99,5 @@ def rotate(now: datetime) -> tuple[SigningKey, bool]:
         if path.exists():  # keep the old private key beside it, for the record
             path.replace(path.with_name(f"signing_key.{old.key_id}.pem"))
         _write_key_file(path, new)
-    db.session.commit()
+    db.session.flush()
     return new, written

@@ -39,7 +39,7 @@ def create_link(report_id: int, actor: Actor) -> str:
     db.session.add(SigningLink(report_id=row.id, token_hash=_hash(token), created_at=now,
                                expires_at=now + timedelta(hours=LINK_HOURS)))
     record(actor, "report.link_created", "work_report", row.id)
-    db.session.commit()
+    db.session.flush()
     return token
 
 
@@ -71,7 +71,7 @@ def sign_by_link(token: str, signer_name: str, image: str) -> dict[str, Any]:
         raise Conflict("the report is not waiting for a signature")
     reports.seal_and_complete(link.report, signer_name, png, _link_actor(link))
     link.used_at = clock.now()
-    db.session.commit()
+    db.session.flush()
     return {"id": link.report_id, "status": ReportStatus.SIGNED}
 
 
@@ -80,5 +80,5 @@ def refuse_by_link(token: str, signer_name: str, reason: str) -> dict[str, Any]:
     link = _live_link(token)
     reports.refuse(link.report, signer_name, reason, _link_actor(link))
     link.used_at = clock.now()
-    db.session.commit()
+    db.session.flush()
     return {"id": link.report_id, "status": ReportStatus.REFUSED}

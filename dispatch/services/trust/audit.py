@@ -50,7 +50,7 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> None:
-    """Append one audit event to the current session (committed by the calling service)."""
+    """Append one audit event to the current session (committed by the caller's unit of work)."""
     db.session.add(
         AuditEvent(
             at=clock.now(),

@@ -71,7 +71,7 @@ def export_customer(customer_id: int, actor: Actor) -> dict[str, Any]:
     request = _log("export", customer_id, actor, now)
     record(actor, "privacy.export", "customer", customer_id, after={"request_id": request.id})
     data = {"exported_at": now.isoformat(), **subject_data(subject)}
-    db.session.commit()
+    db.session.flush()
     return data
 
 
@@ -141,7 +141,7 @@ def correct_customer(customer_id: int, data: dict[str, Any], actor: Actor) -> di
         record(actor, "privacy.correction", "customer", customer.id, before=before, after=after)
     sites = _correct_sites(subject, data.get("sites", []), actor)
     request = _log("correction", customer_id, actor, now)
-    db.session.commit()
+    db.session.flush()
     return {"request_id": request.id, "customer_fields": sorted(after), "sites_changed": sites}
 
 
@@ -154,7 +154,7 @@ def stop_use(customer_id: int, actor: Actor) -> dict[str, Any]:
     request = _log("stop_use", customer_id, actor, now)
     record(actor, "privacy.stop_use", "customer", customer_id,
            after={"use_stopped_at": customer.use_stopped_at, "request_id": request.id})
-    db.session.commit()
+    db.session.flush()
     return {"request_id": request.id, "use_stopped_at": customer.use_stopped_at}
 
 
@@ -250,7 +250,7 @@ def erase_customer(customer_id: int, actor: Actor) -> dict[str, Any]:
     summary = {"request_id": request.id, "sites": len(subject.sites), "accounts": len(user_ids),
                "work_reports": len(subject.reports), "audit_events_scrubbed": scrubbed}
     record(actor, "privacy.erasure", "customer", customer_id, after=summary)
-    db.session.commit()
+    db.session.flush()
     return {**summary, "erased_at": now}
 
 

@@ -182,7 +182,7 @@ def flag_expired_records(day: date, actor: Actor = SYSTEM) -> dict[str, int]:
                 execution_options={"preserve_rowcount": True}))
             counts[kind] = result.rowcount
         record(actor, "retention.flag", "retention", day.isoformat(), after=counts)
-    db.session.commit()
+    db.session.flush()
     return counts
 
 

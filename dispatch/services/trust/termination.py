@@ -57,5 +57,5 @@ def terminate_customer(customer_id: int, reason: str, actor: Actor,
                "visits_cancelled": [v.id for v in visits]}
     record(actor, "customer.terminate", "customer", customer_id,
            after={**summary, "reason": reason})
-    db.session.commit()
+    db.session.flush()
     return {"customer_id": customer_id, "reason": reason, **summary}

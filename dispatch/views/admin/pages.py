@@ -17,6 +17,7 @@ from dispatch.models.account import ROLES
 from dispatch.services.accounts import admin
 from dispatch.services.accounts import users as accounts
 from dispatch.services.trust import audit_query
+from dispatch.services.unit_of_work import unit_of_work
 from dispatch.views.access import current_actor, role_required
 from dispatch.views.admin import i18n  # noqa: F401  (registers the messages)
 
@@ -78,22 +79,25 @@ def users() -> str:
 @role_required(*ADMIN)
 def add_user() -> Any:
     form = request.form
-    accounts.add_user(form.get("email", ""), form.get("role", ""), form.get("password", ""),
-                      current_actor(), name=form.get("name") or None)
+    with unit_of_work():
+        accounts.add_user(form.get("email", ""), form.get("role", ""), form.get("password", ""),
+                          current_actor(), name=form.get("name") or None)
     return redirect(url_for("admin.users"))
 
 
 @bp.post("/users/<int:user_id>/enabled")
 @role_required(*ADMIN)
 def set_enabled(user_id: int) -> Any:
-    admin.set_enabled(user_id, request.form.get("enabled") == "1", current_actor())
+    with unit_of_work():
+        admin.set_enabled(user_id, request.form.get("enabled") == "1", current_actor())
     return redirect(url_for("admin.users"))
 
 
 @bp.post("/users/<int:user_id>/role")
 @role_required(*ADMIN)
 def set_role(user_id: int) -> Any:
-    admin.set_role(user_id, request.form.get("role", ""), current_actor())
+    with unit_of_work():
+        admin.set_role(user_id, request.form.get("role", ""), current_actor())
     return redirect(url_for("admin.users"))
 
 
@@ -106,7 +110,8 @@ def tokens() -> str:
 @bp.post("/tokens/<int:token_id>/revoke")
 @role_required(*ADMIN)
 def revoke_token(token_id: int) -> Any:
-    accounts.revoke_token(token_id, current_actor())
+    with unit_of_work():
+        accounts.revoke_token(token_id, current_actor())
     return redirect(url_for("admin.tokens"))
 
 
@@ -119,7 +124,8 @@ def islands() -> str:
 @bp.post("/islands/import")
 @role_required(*ADMIN)
 def import_islands() -> Any:
-    admin.import_packaged_islands(current_actor())
+    with unit_of_work():
+        admin.import_packaged_islands(current_actor())
     return redirect(url_for("admin.islands"))
 
 
@@ -134,10 +140,10 @@ def edit_island(area_id: int) -> Any:
     if request.method == "POST":
         text = request.form.get("geometry", "")
         try:
-            admin.edit_island_geometry(area_id, admin.parse_geometry(text), current_actor())
+            with unit_of_work():
+                admin.edit_island_geometry(area_id, admin.parse_geometry(text), current_actor())
             return redirect(url_for("admin.islands"))
-        except InvalidInput as exc:
-            db.session.rollback()
+        except InvalidInput as exc:  # rolled back by its unit of work
             error = exc.errors.get("geometry", [exc.detail])[0]
     status = 422 if error else 200
     return render_template("admin/island_edit.html", area=area, text=text, error=error), status
@@ -146,5 +152,6 @@ def edit_island(area_id: int) -> Any:
 @bp.post("/islands/<int:area_id>/deactivate")
 @role_required(*ADMIN)
 def deactivate_island(area_id: int) -> Any:
-    admin.deactivate_island(area_id, current_actor())
+    with unit_of_work():
+        admin.deactivate_island(area_id, current_actor())
     return redirect(url_for("admin.islands"))

@@ -13,6 +13,7 @@ from dispatch.extensions import db
 from dispatch.models import Customer
 from dispatch.services.trust import privacy, termination
 from dispatch.services.trust.privacy_subject import load_subject, subject_data
+from dispatch.services.unit_of_work import unit_of_work
 from dispatch.views.access import current_actor, role_required
 from dispatch.views.admin.pages import ADMIN
 
@@ -42,8 +43,9 @@ def customer(customer_id: int) -> str:
 @bp.get("/<int:customer_id>/export.json")
 @role_required(*ADMIN)
 def export(customer_id: int) -> Response:
-    body = json.dumps(privacy.export_customer(customer_id, current_actor()), ensure_ascii=False,
-                      indent=1)
+    with unit_of_work():
+        exported = privacy.export_customer(customer_id, current_actor())
+    body = json.dumps(exported, ensure_ascii=False, indent=1)
     return Response(body, mimetype="application/json", headers={
         "Content-Disposition": f"attachment; filename=customer-{customer_id}.json"})
 
@@ -65,7 +67,8 @@ def _correction_form() -> dict[str, Any]:
 @bp.post("/<int:customer_id>/correction")
 @role_required(*ADMIN)
 def correction(customer_id: int) -> Any:
-    privacy.correct_customer(customer_id, _correction_form(), current_actor())
+    with unit_of_work():
+        privacy.correct_customer(customer_id, _correction_form(), current_actor())
     flash("privacy.done")
     return redirect(url_for("admin_privacy.customer", customer_id=customer_id))
 
@@ -73,7 +76,8 @@ def correction(customer_id: int) -> Any:
 @bp.post("/<int:customer_id>/stop-use")
 @role_required(*ADMIN)
 def stop_use(customer_id: int) -> Any:
-    privacy.stop_use(customer_id, current_actor())
+    with unit_of_work():
+        privacy.stop_use(customer_id, current_actor())
     flash("privacy.done")
     return redirect(url_for("admin_privacy.customer", customer_id=customer_id))
 
@@ -81,7 +85,8 @@ def stop_use(customer_id: int) -> Any:
 @bp.post("/<int:customer_id>/erasure")
 @role_required(*ADMIN)
 def erasure(customer_id: int) -> Any:
-    privacy.erase_customer(customer_id, current_actor())
+    with unit_of_work():
+        privacy.erase_customer(customer_id, current_actor())
     flash("privacy.done")
     return redirect(url_for("admin_privacy.customer", customer_id=customer_id))
 
@@ -89,6 +94,8 @@ def erasure(customer_id: int) -> Any:
 @bp.post("/<int:customer_id>/termination")
 @role_required(*ADMIN)
 def terminate(customer_id: int) -> Any:
-    termination.terminate_customer(customer_id, request.form.get("reason", ""), current_actor())
+    with unit_of_work():
+        termination.terminate_customer(customer_id, request.form.get("reason", ""),
+                                       current_actor())
     flash("privacy.done")
     return redirect(url_for("admin_privacy.customer", customer_id=customer_id))

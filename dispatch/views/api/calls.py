@@ -14,6 +14,7 @@ from dispatch.domain.roles import STAFF
 from dispatch.models import RepairCall
 from dispatch.services.intake import call_handling
 from dispatch.services.intake import calls as intake
+from dispatch.services.unit_of_work import unit_of_work
 from dispatch.views.api.auth import api_actor, roles
 
 blp = Blueprint("calls", __name__, url_prefix="/api/v1", description="Repair calls")
@@ -79,7 +80,9 @@ def call_out(call: RepairCall) -> dict[str, Any]:
 def take_call(data: dict[str, Any]) -> dict[str, Any]:
     # The same Idempotency-Key answers with the same call and the same 201 body.
     key = request.headers.get("Idempotency-Key") or None
-    return call_out(intake.take_repair_call(data, key, api_actor()))
+    with unit_of_work():
+        call = intake.take_repair_call(data, key, api_actor())
+    return call_out(call)
 
 
 @blp.get("/calls/<int:call_id>")
@@ -101,7 +104,9 @@ def board(query: dict[str, date]) -> list[dict[str, Any]]:
 @roles(*STAFF)
 @blp.response(200, CallOut)
 def resolve_by_phone(call_id: int) -> dict[str, Any]:
-    return call_out(call_handling.resolve_by_phone(call_id, api_actor()))
+    with unit_of_work():
+        call = call_handling.resolve_by_phone(call_id, api_actor())
+    return call_out(call)
 
 
 @blp.post("/calls/<int:call_id>/override")
@@ -109,5 +114,7 @@ def resolve_by_phone(call_id: int) -> dict[str, Any]:
 @blp.arguments(OverrideIn)
 @blp.response(200, CallOut)
 def override(data: dict[str, str], call_id: int) -> dict[str, Any]:
-    return call_out(call_handling.override_phone_only(call_id, data["reason"], clock.now(),
-                                                      api_actor()))
+    with unit_of_work():
+        call = call_handling.override_phone_only(call_id, data["reason"], clock.now(),
+                                                 api_actor())
+    return call_out(call)

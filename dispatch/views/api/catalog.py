@@ -11,6 +11,7 @@ from dispatch.domain.roles import STAFF, Role
 from dispatch.extensions import db
 from dispatch.models import Customer, Device, PrinterModel, ServiceBase, Site, Technician
 from dispatch.services.catalog import records as catalog
+from dispatch.services.unit_of_work import unit_of_work
 from dispatch.views.api.access import get_or_404, require_site_access
 from dispatch.views.api.auth import api_actor, roles
 from dispatch.views.api.schemas import (
@@ -39,7 +40,8 @@ blp = Blueprint(
 @blp.arguments(ModelIn)
 @blp.response(201, ModelOut)
 def create_model(data: dict[str, Any]) -> PrinterModel:
-    return catalog.create_model(data, api_actor())
+    with unit_of_work():
+        return catalog.create_model(data, api_actor())
 
 
 @blp.get("/models/<code>")
@@ -54,7 +56,8 @@ def get_model(code: str) -> PrinterModel:
 @blp.arguments(BaseIn)
 @blp.response(201, BaseOut)
 def create_base(data: dict[str, Any]) -> ServiceBase:
-    return catalog.create_base(data, api_actor())
+    with unit_of_work():
+        return catalog.create_base(data, api_actor())
 
 
 @blp.get("/bases/<code>")
@@ -69,7 +72,8 @@ def get_base(code: str) -> ServiceBase:
 @blp.arguments(CustomerIn)
 @blp.response(201, CustomerOut)
 def create_customer(data: dict[str, Any]) -> Customer:
-    return catalog.create_customer(data, api_actor())
+    with unit_of_work():
+        return catalog.create_customer(data, api_actor())
 
 
 @blp.get("/customers/<int:customer_id>")
@@ -84,7 +88,8 @@ def get_customer(customer_id: int) -> Customer:
 @blp.arguments(SiteIn)
 @blp.response(201, SiteOut)
 def create_site(data: dict[str, Any]) -> Site:
-    return catalog.create_site(data, api_actor())
+    with unit_of_work():
+        return catalog.create_site(data, api_actor())
 
 
 @blp.get("/sites/<int:site_id>")
@@ -117,7 +122,9 @@ def device_out(device: Device) -> dict[str, Any]:
 @blp.arguments(DeviceIn)
 @blp.response(201, DeviceOut)
 def create_device(data: dict[str, Any]) -> dict[str, Any]:
-    return device_out(catalog.create_device(data, api_actor()))
+    with unit_of_work():
+        device = catalog.create_device(data, api_actor())
+    return device_out(device)
 
 
 @blp.get("/devices/<serial>")
@@ -136,7 +143,9 @@ def get_device(serial: str) -> dict[str, Any]:
 def add_option(data: dict[str, Any], serial: str) -> dict[str, Any]:
     parent = catalog.device_by_serial(serial)
     data.pop("site_id", None)
-    return device_out(catalog.create_device(data, api_actor(), parent=parent))
+    with unit_of_work():
+        device = catalog.create_device(data, api_actor(), parent=parent)
+    return device_out(device)
 
 
 @blp.post("/technicians")
@@ -144,7 +153,9 @@ def add_option(data: dict[str, Any], serial: str) -> dict[str, Any]:
 @blp.arguments(TechnicianIn)
 @blp.response(201, TechnicianOut)
 def create_technician(data: dict[str, Any]) -> dict[str, Any]:
-    return technician_out(catalog.create_technician(data, api_actor()))
+    with unit_of_work():
+        tech = catalog.create_technician(data, api_actor())
+    return technician_out(tech)
 
 
 @blp.get("/technicians")

@@ -16,6 +16,7 @@ from dispatch.services.day import explain as plan_explain
 from dispatch.services.day import planning, replanning
 from dispatch.services.day import visits as visit_control
 from dispatch.services.day.result import iso
+from dispatch.services.unit_of_work import unit_of_work
 from dispatch.views.api.auth import api_actor, api_user, roles
 from dispatch.views.api.schemas import TimeHHMM
 
@@ -68,7 +69,8 @@ def visit_out(visit: Any) -> dict[str, Any]:
 @blp.arguments(PlanIn)
 @blp.response(201)
 def create_plan(data: dict[str, Any]) -> dict[str, Any]:
-    return planning.plan_day(data["date"], api_actor())
+    with unit_of_work():
+        return planning.plan_day(data["date"], api_actor())
 
 
 @blp.get("/plans/<day>")
@@ -99,7 +101,8 @@ def replay(day: str) -> dict[str, Any]:
 @blp.response(200)
 def insert(data: dict[str, Any], day: str) -> dict[str, Any]:
     _date(day)
-    return replanning.insert_call(data["visit_id"], api_actor())
+    with unit_of_work():
+        return replanning.insert_call(data["visit_id"], api_actor())
 
 
 @blp.post("/visits/<int:visit_id>/status")
@@ -107,8 +110,9 @@ def insert(data: dict[str, Any], day: str) -> dict[str, Any]:
 @blp.arguments(StatusIn)
 @blp.response(200)
 def set_status(data: dict[str, Any], visit_id: int) -> dict[str, Any]:
-    visit = visit_control.set_status(visit_id, data["status"], data["version"], api_user(),
-                                     api_actor(), clock.now())
+    with unit_of_work():
+        visit = visit_control.set_status(visit_id, data["status"], data["version"],
+                                         api_user(), api_actor(), clock.now())
     return visit_out(visit)
 
 
@@ -117,4 +121,6 @@ def set_status(data: dict[str, Any], visit_id: int) -> dict[str, Any]:
 @blp.arguments(AssignmentIn)
 @blp.response(200)
 def assign(data: dict[str, Any], visit_id: int) -> dict[str, Any]:
-    return visit_out(visit_control.assign(visit_id, data, api_actor()))
+    with unit_of_work():
+        visit = visit_control.assign(visit_id, data, api_actor())
+    return visit_out(visit)

@@ -10,6 +10,7 @@ from marshmallow import Schema, fields, validate
 
 from dispatch.domain.roles import Role
 from dispatch.services.trust import privacy, termination
+from dispatch.services.unit_of_work import unit_of_work
 from dispatch.views.api.auth import api_actor, roles
 from dispatch.views.api.schemas import ID
 
@@ -81,7 +82,8 @@ class TerminationOut(Schema):
 @roles(Role.ADMIN)
 @blp.response(200, ExportOut)
 def export(customer_id: int) -> dict[str, Any]:
-    return privacy.export_customer(customer_id, api_actor())
+    with unit_of_work():
+        return privacy.export_customer(customer_id, api_actor())
 
 
 @blp.post("/privacy/customers/<int:customer_id>/correction")
@@ -89,21 +91,24 @@ def export(customer_id: int) -> dict[str, Any]:
 @blp.arguments(CorrectionIn)
 @blp.response(200, CorrectionOut)
 def correction(data: dict[str, Any], customer_id: int) -> dict[str, Any]:
-    return privacy.correct_customer(customer_id, data, api_actor())
+    with unit_of_work():
+        return privacy.correct_customer(customer_id, data, api_actor())
 
 
 @blp.post("/privacy/customers/<int:customer_id>/stop-use")
 @roles(Role.ADMIN)
 @blp.response(200, StopUseOut)
 def stop_use(customer_id: int) -> dict[str, Any]:
-    return privacy.stop_use(customer_id, api_actor())
+    with unit_of_work():
+        return privacy.stop_use(customer_id, api_actor())
 
 
 @blp.post("/privacy/customers/<int:customer_id>/erasure")
 @roles(Role.ADMIN)
 @blp.response(200, ErasureOut)
 def erasure(customer_id: int) -> dict[str, Any]:
-    return privacy.erase_customer(customer_id, api_actor())
+    with unit_of_work():
+        return privacy.erase_customer(customer_id, api_actor())
 
 
 @blp.post("/customers/<int:customer_id>/termination")
@@ -111,4 +116,5 @@ def erasure(customer_id: int) -> dict[str, Any]:
 @blp.arguments(TerminationIn)
 @blp.response(200, TerminationOut)
 def terminate(data: dict[str, Any], customer_id: int) -> dict[str, Any]:
-    return termination.terminate_customer(customer_id, data["reason"], api_actor())
+    with unit_of_work():
+        return termination.terminate_customer(customer_id, data["reason"], api_actor())

@@ -13,6 +13,7 @@ from dispatch.models import Application
 from dispatch.services.catalog.records import device_by_serial
 from dispatch.services.registration import applications, device_coverage
 from dispatch.services.registration import packs as registration
+from dispatch.services.unit_of_work import unit_of_work
 from dispatch.views.api.access import require_site_access
 from dispatch.views.api.auth import api_actor, roles
 from dispatch.views.api.registration_schemas import (
@@ -43,7 +44,9 @@ blp = Blueprint("registration_api", __name__, url_prefix="/api/v1",
 @blp.arguments(PackIn)
 @blp.response(201, PackOut)
 def record_pack(data: dict[str, Any]) -> dict[str, Any]:
-    return registration.pack_out(registration.record_pack(data, api_actor()))
+    with unit_of_work():
+        pack = registration.record_pack(data, api_actor())
+    return registration.pack_out(pack)
 
 
 @blp.get("/packs/<int:pack_id>")
@@ -61,7 +64,8 @@ def get_pack(pack_id: int) -> dict[str, Any]:
 @blp.response(200, PackOut)
 def refuse_pack(data: dict[str, Any], pack_id: int) -> dict[str, Any]:
     on = data.get("refused_on") or clock.today_tokyo()
-    pack = registration.refuse_pack(pack_id, data["note"], data["codes"], on, api_actor())
+    with unit_of_work():
+        pack = registration.refuse_pack(pack_id, data["note"], data["codes"], on, api_actor())
     return registration.pack_out(pack)
 
 
@@ -81,7 +85,8 @@ def sticker_pdf(pack_id: int) -> Response:
 @blp.arguments(ApplicationIn)
 @blp.response(201, ApplicationOut)
 def apply(data: dict[str, Any], pack_id: int) -> Application:
-    return applications.apply(pack_id, data, api_actor())
+    with unit_of_work():
+        return applications.apply(pack_id, data, api_actor())
 
 
 @blp.get("/applications/<int:application_id>")
@@ -96,7 +101,8 @@ def get_application(application_id: int) -> Application:
 @blp.arguments(InquiryIn)
 @blp.response(201, InquiryOut)
 def send_inquiry(data: dict[str, Any], application_id: int):
-    return applications.send_inquiry(application_id, data, api_actor())
+    with unit_of_work():
+        return applications.send_inquiry(application_id, data, api_actor())
 
 
 @blp.post("/applications/<int:application_id>/inquiries/<int:inquiry_id>/answer")
@@ -104,8 +110,9 @@ def send_inquiry(data: dict[str, Any], application_id: int):
 @blp.arguments(AnswerIn)
 @blp.response(200, ApplicationOut)
 def answer_inquiry(data: dict[str, Any], application_id: int, inquiry_id: int) -> Application:
-    return applications.answer_inquiry(application_id, inquiry_id, data["answered_on"],
-                                       api_actor())
+    with unit_of_work():
+        return applications.answer_inquiry(application_id, inquiry_id, data["answered_on"],
+                                           api_actor())
 
 
 @blp.post("/applications/<int:application_id>/complete")
@@ -113,7 +120,8 @@ def answer_inquiry(data: dict[str, Any], application_id: int, inquiry_id: int) -
 @blp.arguments(CompleteIn)
 @blp.response(200, CompleteOut)
 def complete(data: dict[str, Any], application_id: int) -> dict[str, Any]:
-    pack = applications.complete(application_id, data["completed_on"], api_actor())
+    with unit_of_work():
+        pack = applications.complete(application_id, data["completed_on"], api_actor())
     return {"pack_id": pack.id, "application_id": application_id, "status": pack.status,
             "support_pack_id": pack.support_pack_id, "coverage_start": pack.coverage_start,
             "coverage_end": pack.coverage_end}
@@ -144,4 +152,5 @@ def get_eligibility(query: dict[str, Any], serial: str) -> dict[str, Any]:
 @blp.arguments(RelocationIn)
 @blp.response(201, RelocationOut)
 def relocate(data: dict[str, Any], serial: str) -> dict[str, Any]:
-    return device_coverage.relocate(device_by_serial(serial), data, api_actor())
+    with unit_of_work():
+        return device_coverage.relocate(device_by_serial(serial), data, api_actor())

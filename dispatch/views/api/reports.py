@@ -14,6 +14,7 @@ from dispatch.services.reporting import access, signing_links
 from dispatch.services.reporting import reports as reporting
 from dispatch.services.reporting.documents import report_json, report_pdf
 from dispatch.services.reporting.verify import verify_report
+from dispatch.services.unit_of_work import unit_of_work
 from dispatch.views.api.auth import api_actor, roles
 from reports.document import Result
 
@@ -92,7 +93,8 @@ def _key() -> str | None:
 @blp.arguments(ReportIn)
 @blp.response(200, StatusOut)
 def put_report(data: dict[str, Any], visit_id: int) -> dict[str, Any]:
-    return reporting.save_report(visit_id, data, api_actor(), _key())
+    with unit_of_work():
+        return reporting.save_report(visit_id, data, api_actor(), _key())
 
 
 @blp.get("/reports/<int:report_id>")
@@ -107,8 +109,9 @@ def get_report(report_id: int) -> dict[str, Any]:
 @blp.arguments(SignatureIn)
 @blp.response(200, StatusOut)
 def post_signature(data: dict[str, Any], report_id: int) -> dict[str, Any]:
-    return reporting.sign_report(report_id, data["signer_name"], data["image"], api_actor(),
-                                 _key())
+    with unit_of_work():
+        return reporting.sign_report(report_id, data["signer_name"], data["image"],
+                                     api_actor(), _key())
 
 
 @blp.post("/reports/<int:report_id>/refusal")
@@ -116,8 +119,9 @@ def post_signature(data: dict[str, Any], report_id: int) -> dict[str, Any]:
 @blp.arguments(ReportRefusalIn)
 @blp.response(200, StatusOut)
 def post_refusal(data: dict[str, Any], report_id: int) -> dict[str, Any]:
-    return reporting.refuse_report(report_id, data["signer_name"], data["reason"], api_actor(),
-                                   _key())
+    with unit_of_work():
+        return reporting.refuse_report(report_id, data["signer_name"], data["reason"],
+                                       api_actor(), _key())
 
 
 @blp.get("/reports/<int:report_id>.pdf")
@@ -140,6 +144,7 @@ def get_verify(report_id: int) -> dict[str, Any]:
 @roles(*STAFF, Role.TECHNICIAN)
 @blp.response(201, LinkOut)
 def post_signing_link(report_id: int) -> dict[str, Any]:
-    token = signing_links.create_link(report_id, api_actor())
+    with unit_of_work():
+        token = signing_links.create_link(report_id, api_actor())
     return {"url": url_for("report_pages.remote_sign", token=token, _external=True),
             "expires_in_hours": signing_links.LINK_HOURS}

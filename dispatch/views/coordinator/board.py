@@ -16,6 +16,7 @@ from dispatch.i18n import add_messages, translate
 from dispatch.models import ServiceBase
 from dispatch.services.day import planning, replanning
 from dispatch.services.day.board import board_data
+from dispatch.services.unit_of_work import unit_of_work
 from dispatch.views.access import current_actor, role_required
 
 bp = Blueprint("board", __name__, url_prefix="/board")
@@ -72,12 +73,14 @@ def data() -> Any:
 @role_required(Role.COORDINATOR, Role.ADMIN)
 def plan() -> Any:
     day = _day()
-    planning.plan_day(day, current_actor())
+    with unit_of_work():
+        planning.plan_day(day, current_actor())
     return jsonify(_with_reasons(board_data(day)))
 
 
 @bp.post("/insert/<int:visit_id>")
 @role_required(Role.COORDINATOR, Role.ADMIN)
 def insert(visit_id: int) -> Any:
-    replanning.insert_call(visit_id, current_actor())
+    with unit_of_work():
+        replanning.insert_call(visit_id, current_actor())
     return jsonify(_with_reasons(board_data(_day())))

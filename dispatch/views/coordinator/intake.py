@@ -19,6 +19,7 @@ from dispatch.domain.roles import STAFF
 from dispatch.domain.support_hours import STANDARD
 from dispatch.services.intake import call_handling
 from dispatch.services.intake import calls as intake
+from dispatch.services.unit_of_work import unit_of_work
 from dispatch.views.access import current_actor, role_required
 from dispatch.views.coordinator import intake_messages  # noqa: F401  (registers the labels)
 
@@ -80,14 +81,17 @@ def take_call() -> Any:
         "received_at": local.replace(tzinfo=clock.TOKYO), "symptom": form.symptom.data.strip(),
         "print_count": form.print_count.data, "parts_required": bool(form.parts_required.data),
     }
-    call = intake.take_repair_call(data, form.idempotency_key.data or None, current_actor())
+    with unit_of_work():
+        call = intake.take_repair_call(data, form.idempotency_key.data or None,
+                                       current_actor())
     return _page(_fresh_form(), call, status=201)
 
 
 @bp.post("/calls/<int:call_id>/resolve-by-phone")
 @role_required(*STAFF)
 def resolve(call_id: int) -> Any:
-    call_handling.resolve_by_phone(call_id, current_actor())
+    with unit_of_work():
+        call_handling.resolve_by_phone(call_id, current_actor())
     return redirect(url_for("intake.screen", call=call_id) + "#decision")
 
 
@@ -95,5 +99,6 @@ def resolve(call_id: int) -> Any:
 @role_required(*STAFF)
 def override(call_id: int) -> Any:
     reason = request.form.get("reason", "")
-    call_handling.override_phone_only(call_id, reason, clock.now(), current_actor())
+    with unit_of_work():
+        call_handling.override_phone_only(call_id, reason, clock.now(), current_actor())
     return redirect(url_for("intake.screen", call=call_id) + "#decision")

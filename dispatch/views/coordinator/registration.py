@@ -24,6 +24,7 @@ from dispatch.services.registration.coverage_facts import (
 )
 from dispatch.services.registration.notices import registration_notice, sticker_pdf_bytes
 from dispatch.services.registration.queue import queue
+from dispatch.services.unit_of_work import unit_of_work
 from dispatch.views.access import current_actor, role_required
 from dispatch.views.coordinator import timeline_svg
 from dispatch.views.coordinator.registration_messages import MESSAGES
@@ -149,8 +150,10 @@ def refuse(pack_id: int) -> BaseResponse:
 
 
 def _attempt(action, success_key: str) -> None:
+    # A refused action is rolled back by its unit of work, then told in a flash message.
     try:
-        action()
+        with unit_of_work():
+            action()
         flash(translate(success_key), "ok")
     except DispatchError as exc:
         reasons = [translate(f"code.{c}") for c in exc.codes] or [exc.detail]

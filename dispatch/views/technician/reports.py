@@ -21,6 +21,7 @@ from dispatch.services.reporting import reports as reporting
 from dispatch.services.reporting.documents import report_pdf
 from dispatch.services.reporting.values import payload_of
 from dispatch.services.reporting.verify import verify_report
+from dispatch.services.unit_of_work import unit_of_work
 from dispatch.views.access import current_actor, role_required
 from dispatch.views.api.problems import from_dispatch_error
 from dispatch.views.technician import reports_i18n  # noqa: F401  (registers the messages)
@@ -60,7 +61,9 @@ def report_form(visit_id: int) -> str:
 @bp.put("/tablet/visits/<int:visit_id>/report")
 @role_required(*WRITERS)
 def save_json(visit_id: int) -> Response:
-    return jsonify(reporting.save_report(visit_id, _json_body(), current_actor(), _key()))
+    with unit_of_work():
+        saved = reporting.save_report(visit_id, _json_body(), current_actor(), _key())
+    return jsonify(saved)
 
 
 def _report_id_of_visit(visit_id: int) -> int:
@@ -74,19 +77,23 @@ def _report_id_of_visit(visit_id: int) -> int:
 @role_required(*WRITERS)
 def sign_json(visit_id: int) -> Response:
     body = _json_body()
-    # Missing fields as "": the services answer both with the same InvalidInput.
-    return jsonify(reporting.sign_report(_report_id_of_visit(visit_id),
-                                         body.get("signer_name", ""), body.get("image", ""),
-                                         current_actor(), _key()))
+    report_id = _report_id_of_visit(visit_id)
+    with unit_of_work():
+        # Missing fields as "": the services answer both with the same InvalidInput.
+        signed = reporting.sign_report(report_id, body.get("signer_name", ""),
+                                       body.get("image", ""), current_actor(), _key())
+    return jsonify(signed)
 
 
 @bp.post("/tablet/visits/<int:visit_id>/refusal")
 @role_required(*WRITERS)
 def refuse_json(visit_id: int) -> Response:
     body = _json_body()
-    return jsonify(reporting.refuse_report(_report_id_of_visit(visit_id),
-                                           body.get("signer_name", ""), body.get("reason", ""),
-                                           current_actor(), _key()))
+    report_id = _report_id_of_visit(visit_id)
+    with unit_of_work():
+        refused = reporting.refuse_report(report_id, body.get("signer_name", ""),
+                                          body.get("reason", ""), current_actor(), _key())
+    return jsonify(refused)
 
 
 @bp.get("/reports/<int:report_id>/done")
@@ -108,7 +115,8 @@ def pdf(report_id: int) -> Response:
 @bp.post("/reports/<int:report_id>/signing-link")
 @role_required(*WRITERS)
 def create_link(report_id: int) -> str:
-    token = signing_links.create_link(report_id, current_actor())
+    with unit_of_work():
+        token = signing_links.create_link(report_id, current_actor())
     return render_template("reports/link.html", report_id=report_id,
                            url=url_for("report_pages.remote_sign", token=token, _external=True))
 
@@ -123,15 +131,19 @@ def remote_sign(token: str) -> str:
 @bp.post("/sign/<token>/signature")
 def remote_signature(token: str) -> Response:
     body = _json_body()
-    return jsonify(signing_links.sign_by_link(token, body.get("signer_name", ""),
-                                              body.get("image", "")))
+    with unit_of_work():
+        signed = signing_links.sign_by_link(token, body.get("signer_name", ""),
+                                            body.get("image", ""))
+    return jsonify(signed)
 
 
 @bp.post("/sign/<token>/refusal")
 def remote_refusal(token: str) -> Response:
     body = _json_body()
-    return jsonify(signing_links.refuse_by_link(token, body.get("signer_name", ""),
-                                                body.get("reason", "")))
+    with unit_of_work():
+        refused = signing_links.refuse_by_link(token, body.get("signer_name", ""),
+                                               body.get("reason", ""))
+    return jsonify(refused)
 
 
 @bp.errorhandler(DispatchError)

@@ -17,6 +17,7 @@ from dispatch.extensions import db
 from dispatch.i18n import add_messages
 from dispatch.models import Pack, Visit
 from dispatch.services.day import visits as visit_control
+from dispatch.services.unit_of_work import unit_of_work
 from dispatch.views.access import current_actor, role_required
 
 bp = Blueprint("tablet", __name__, url_prefix="/tablet")
@@ -67,8 +68,9 @@ def status(visit_id: int) -> Any:
         abort(400)
     actor = current_actor()
     try:
-        visit_control.set_status(visit_id, new, int(request.form.get("version", "0")),
-                                 current_user, actor, clock.now())
+        with unit_of_work():
+            visit_control.set_status(visit_id, new, int(request.form.get("version", "0")),
+                                     current_user, actor, clock.now())
     except DispatchError as error:
         if error.status == 403:
             abort(403)

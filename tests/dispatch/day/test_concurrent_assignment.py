@@ -13,6 +13,7 @@ from dispatch.extensions import db
 from dispatch.models import Visit
 from dispatch.services.day import visits
 from dispatch.services.trust.audit import SYSTEM
+from dispatch.services.unit_of_work import unit_of_work
 
 
 @pytest.mark.committing
@@ -32,8 +33,9 @@ def test_simultaneous_moves_of_one_visit_give_one_winner_and_one_409(app, day):
         with app.app_context():
             try:
                 barrier.wait()
-                visits.assign(visit_id, {"technician_id": tech_id, "pinned": True,
-                                                "version": version}, SYSTEM)
+                with unit_of_work():
+                    visits.assign(visit_id, {"technician_id": tech_id, "pinned": True,
+                                             "version": version}, SYSTEM)
                 results[tech_id] = "ok"
             except Conflict:
                 results[tech_id] = "conflict"

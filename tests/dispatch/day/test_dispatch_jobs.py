@@ -45,6 +45,6 @@ def test_morning_job_plans_today_and_poll_inserts_new_calls(app, day):
     day.tech(day.base())
     day.call()
     assert morning_plan(app)["routes"][0]["stops"]
-    late = day.call(35.70, 139.72)
+    late = day.call(35.70, 139.72).id  # the job's app context closes the session on exit
     assert replan_new_calls(app) == 1
-    assert db.session.get(Visit, late.id).status == "planned"
+    assert db.session.get(Visit, late).status == "planned"

@@ -14,6 +14,7 @@ from dispatch.extensions import db
 from dispatch.models import RepairCall, Visit
 from dispatch.services.intake import calls as intake
 from dispatch.services.trust.audit import Actor
+from dispatch.services.unit_of_work import unit_of_work
 
 
 def _count() -> int:
@@ -73,7 +74,9 @@ def test_concurrent_requests_with_one_key_store_one_call(app, committed_world):
         with app.app_context():
             barrier.wait()
             try:
-                ids.append(intake.take_repair_call(dict(data), "race-1", Actor("t")).id)
+                with unit_of_work():
+                    call = intake.take_repair_call(dict(data), "race-1", Actor("t"))
+                ids.append(call.id)
             except BaseException as exc:  # noqa: BLE001 - reported below
                 errors.append(exc)
             finally:
@@ -106,7 +109,8 @@ def test_concurrent_reuse_of_a_key_with_another_body_conflicts(app, committed_wo
         with app.app_context():
             barrier.wait()
             try:
-                intake.take_repair_call(body, "race-2", Actor("t"))
+                with unit_of_work():
+                    intake.take_repair_call(body, "race-2", Actor("t"))
                 outcomes.append("stored")
             except Conflict:
                 outcomes.append("conflict")

@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from dispatch.extensions import db
-from dispatch.models import AuditEvent, Notice
+from dispatch.models import AuditEvent, JobRun, Notice, Pack
 from dispatch.services.registration.lifecycle import run_daily_jobs, run_daily_once
+from dispatch.services.unit_of_work import unit_of_work
 
 
 def _status(api, pack_id: int) -> dict:
@@ -79,7 +80,8 @@ def test_unanswered_inquiry_cancels_on_day_fourteen(flow, coordinator, day, stat
 
 def test_cancelled_pack_reapplies_by_web_only(flow, coordinator):
     pack_id, _ = _with_inquiry(flow, coordinator)
-    run_daily_jobs(date(2026, 5, 26))
+    with unit_of_work():  # the refused request below rolls back only its own unit
+        run_daily_jobs(date(2026, 5, 26))
     by_mail = {"channel": "mail", "applied_on": "2026-05-27",
                "consents": {"service_spec": True, "privacy": True,
                             "antisocial_declaration": True}}
@@ -131,3 +133,27 @@ def test_a_claimed_day_runs_once(app):
     assert run_daily_once(day, "test-claim", lambda d: calls.append(d) or {"n": 1}) == {"n": 1}
     assert run_daily_once(day, "test-claim", lambda d: calls.append(d) or {"n": 1}) is None
     assert calls == [day]
+
+
+def test_a_run_failing_half_way_leaves_the_day_unclaimed_and_the_next_run_does_the_work(flow):
+    pack = flow.pack()
+    day = date(2027, 5, 1)  # the pack goes void that day
+
+    def crash_after_the_jobs(d: date) -> dict[str, int]:
+        run_daily_jobs(d)
+        raise RuntimeError("the process died half-way")
+
+    with pytest.raises(RuntimeError), unit_of_work():
+        run_daily_once(day, "test-crash", crash_after_the_jobs)
+    db.session.expire_all()
+    assert db.session.scalars(select(JobRun).where(JobRun.job_name == "test-crash")).all() == []
+    assert db.session.get(Pack, pack["id"]).status == "purchased"
+    assert db.session.scalar(select(AuditEvent.id).where(
+        AuditEvent.action == "lifecycle.void_unapplied")) is None
+
+    with unit_of_work():
+        summary = run_daily_once(day, "test-crash", run_daily_jobs)
+    assert summary is not None and summary["packs_voided"] == 1
+    assert db.session.get(Pack, pack["id"]).status == "void"
+    claim = db.session.scalar(select(JobRun).where(JobRun.job_name == "test-crash"))
+    assert (claim.day, claim.summary) == (day, summary)

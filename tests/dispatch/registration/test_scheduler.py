@@ -12,6 +12,7 @@ from dispatch.extensions import db
 from dispatch.models import JobRun
 from dispatch.scheduler import JOB_ID, build_scheduler, daily_time
 from dispatch.services.registration.lifecycle import run_daily_once
+from dispatch.services.unit_of_work import unit_of_work
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
@@ -53,7 +54,8 @@ def test_concurrent_invocations_do_the_work_once(app):
 
     def invoke(results: list) -> None:
         with app.app_context():
-            results.append(run_daily_once(day, name, work))
+            with unit_of_work():  # as the scheduled job runs it
+                results.append(run_daily_once(day, name, work))
             db.session.remove()
 
     results: list = []

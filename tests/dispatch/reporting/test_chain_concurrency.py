@@ -20,6 +20,7 @@ from dispatch.models import WorkReport as ReportRow
 from dispatch.services.reporting import reports
 from dispatch.services.reporting.verify import verify_report
 from dispatch.services.trust.audit import Actor
+from dispatch.services.unit_of_work import unit_of_work
 
 pytestmark = pytest.mark.committing
 
@@ -39,7 +40,9 @@ def test_concurrent_signatures_get_consecutive_chain_positions(app, clean):
         report_ids = []
         for n in range(4):
             ids = make_visit(serial=f"AK2000000{n}", commit=True)
-            report_ids.append(reports.save_report(ids.visit_id, report_payload(), actor)["id"])
+            with unit_of_work():
+                saved = reports.save_report(ids.visit_id, report_payload(), actor)
+            report_ids.append(saved["id"])
     barrier = threading.Barrier(len(report_ids))
     errors: list[BaseException] = []
 
@@ -47,7 +50,8 @@ def test_concurrent_signatures_get_consecutive_chain_positions(app, clean):
         with app.app_context():
             try:
                 barrier.wait()
-                reports.sign_report(report_id, "佐藤 花子", data_url(), actor)
+                with unit_of_work():
+                    reports.sign_report(report_id, "佐藤 花子", data_url(), actor)
             except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
                 errors.append(exc)
             finally:

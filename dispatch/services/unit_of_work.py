@@ -1,0 +1,67 @@
+"""The one place that commits: each use case runs inside a unit of work; services only flush.
+
+Every caller of a use case wraps the call, whether a page view, an API view, the CLI, a
+scheduler job, the demo data or a test that needs the change stored:
+
+    with unit_of_work():
+        call = intake.take_repair_call(data, key, actor)
+
+The unit commits when its block ends normally and rolls back when an exception leaves it,
+so a use case that fails half-way leaves nothing stored, not even what it had flushed.
+
+Why the call site and not one commit per request (as Indico's request handler does):
+several views catch a service's DispatchError and answer with a redirect, a flash message
+or a form with its error, which is a successful response. A per-request commit would then
+store what the failing service had flushed before it raised; a unit around the call rolls
+it back, exactly as the services did when they committed only on success. The call site
+also shows where each transaction ends, and non-request callers use the same helper.
+
+Units nest: an inner unit joins the outer one and only the outermost commits or rolls back.
+A use case that needs two transactions is two units run one after the other by its caller.
+Mail, SMS and stored files belong after the `with` block, once the change is stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from dispatch.extensions import db
+
+_DEPTH = "unit_of_work_depth"
+
+
+@contextmanager
+def unit_of_work() -> Iterator[None]:
+    """Commit the block's changes at its end, or roll them all back on an exception."""
+    session = db.session
+    depth = session.info.get(_DEPTH, 0)
+    session.info[_DEPTH] = depth + 1
+    try:
+        yield
+        if depth == 0:
+            session.commit()
+    except BaseException:
+        if depth == 0:
+            session.rollback()
+        raise
+    finally:
+        session.info[_DEPTH] = depth
+
+
+def start_over() -> None:
+    """Roll the unit back so a use case can try again on fresh rows (a new transaction).
+
+    For use cases that retry after a conflict (plan_day, insert_call, take_repair_call):
+    everything the unit wrote so far is discarded, so such a use case should be the only
+    writer in its unit.
+    """
+    db.session.rollback()
+
+
+def end_reads() -> None:
+    """Commit the reads made so far (a login lookup), so the next statement opens a fresh
+    transaction; only at the start of an outermost unit, before the use case writes."""
+    if db.session.info.get(_DEPTH, 0) > 1:
+        raise RuntimeError("end_reads() inside a nested unit of work would commit its writes")
+    db.session.commit()
