@@ -33,6 +33,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from dispatch.security import init_security
     from dispatch.views import pages
     from dispatch.views.api import init_api
+    from dispatch.views.unit_guard import init_unit_guard
 
     app = Flask(
         __name__,
@@ -55,6 +56,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     init_api(app, api)
     pages.init_pages(app)
+    init_unit_guard(app)
     return app
 
 

@@ -25,10 +25,34 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from dispatch.extensions import db
 
 _DEPTH = "unit_of_work_depth"
+_STRAY = "flushed_outside_unit_of_work"
+
+
+@event.listens_for(Session, "after_flush")
+def _note_stray_flush(session: Session, _context: Any) -> None:
+    # A flush outside every unit means a use case was called without one: its writes would
+    # be rolled back unseen at teardown. The request guard (dispatch/views/unit_guard.py)
+    # reads this mark.
+    if session.info.get(_DEPTH, 0) == 0:
+        session.info[_STRAY] = True
+
+
+def wrote_outside_unit() -> bool:
+    """True when changes were flushed outside any unit of work since the last reset."""
+    return bool(db.session.info.get(_STRAY))
+
+
+def reset_stray_writes() -> None:
+    """Forget earlier writes outside a unit (a request starts with a clean slate)."""
+    db.session.info.pop(_STRAY, None)
 
 
 @contextmanager

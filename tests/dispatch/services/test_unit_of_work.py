@@ -6,8 +6,10 @@ import ast
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from sqlalchemy import select
 
+from dispatch import clock, create_app
 from dispatch.extensions import db
 from dispatch.models import AuditEvent, Customer
 from dispatch.services.catalog import records
@@ -79,3 +81,41 @@ def test_an_inner_unit_joins_the_outer_one_and_fails_with_it(app):
             records.create_customer({"name": "内側", "email": None, "phone": None}, ACTOR)
         raise RuntimeError("the outer unit fails after the inner one ended")
     assert _customer("内側") is None
+
+
+def _app_with_writing_views(tmp_path: Path) -> Flask:
+    """A fresh app (routes cannot be added to the shared one) with two writing views."""
+    app = create_app({
+        "TESTING": True, "DISPATCH_ENV": "test", "WTF_CSRF_ENABLED": False,
+        "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path / "guard.sqlite3"),
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-123",
+    })
+
+    def add_customer(name: str) -> None:
+        db.session.add(Customer(name=name, created_at=clock.now()))
+        db.session.flush()
+
+    @app.post("/_without_unit")
+    def without_unit() -> str:
+        add_customer("lost")
+        return "ok"
+
+    @app.post("/_with_unit")
+    def with_unit() -> str:
+        with unit_of_work():
+            add_customer("kept")
+        return "ok"
+
+    with app.app_context():
+        db.create_all()
+    return app
+
+
+def test_a_request_writing_outside_a_unit_of_work_fails_instead_of_losing_the_write(tmp_path):
+    app = _app_with_writing_views(tmp_path)
+    client = app.test_client()
+    with pytest.raises(RuntimeError, match="wrote outside a unit of work"):
+        client.post("/_without_unit")
+    assert client.post("/_with_unit").status_code == 200
+    with app.app_context():
+        assert db.session.scalars(select(Customer.name)).all() == ["kept"]
