@@ -1,20 +1,14 @@
-"""Lay out domain/timeline.py entries as SVG shapes for a template, labelled in Japanese."""
+"""Lay out domain/timeline.py entries as SVG shapes for a template, in the page's language."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-from dispatch.domain.products import PackStatus
 from dispatch.domain.timeline import TimelineEntry, TimelineKind
+from dispatch.i18n import translate
 
 WIDTH, LEFT, RIGHT, ROW = 900, 150, 20, 34
-STATUS_JA = {PackStatus.PURCHASED: "購入済", PackStatus.APPLIED: "申請中",
-             PackStatus.INQUIRY: "照会中", PackStatus.REGISTERED: "登録済",
-             PackStatus.CANCELLED: "取消", PackStatus.VOID: "無効", PackStatus.REFUSED: "謝絶"}
-PRODUCT_JA = {"std1": "1年パック", "std3": "3年パック", "std4": "4年パック",
-              "std5": "5年パック", "std6": "6年パック", "std7": "7年パック",
-              "ext1": "延長1年", "ext2": "延長2年"}
 
 
 @dataclass(frozen=True)
@@ -85,12 +79,12 @@ def build(entries: tuple[TimelineEntry, ...], today: date) -> Picture:
 def _bar(e: TimelineEntry, row: int, x) -> Bar:
     start_x = x(e.start)
     if e.kind is TimelineKind.WARRANTY:
-        label, css = "無償保証", "warranty"
+        label, css = translate("pack.warranty"), "warranty"
     else:
         status = e.status.value if e.status else ""
         assert e.product is not None  # pack entries carry their product
-        status_ja = STATUS_JA.get(e.status) if e.status else None
-        label = f"{PRODUCT_JA.get(e.product.value, e.product.value)}（{status_ja}）"
+        status_label = translate(f"pack.status.{e.status.value}") if e.status else ""
+        label = f"{translate(f'product.{e.product.value}')}（{status_label}）"
         css = f"pack {status}" + (" capped" if e.capped else "")
     return Bar(y=30 + row * ROW, x=start_x, width=max(x(e.end) - start_x, 2), label=label,
                period=f"{e.start:%Y-%m-%d}〜{e.end:%Y-%m-%d}", css=css)

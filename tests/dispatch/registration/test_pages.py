@@ -93,6 +93,18 @@ def test_pack_recorded_through_the_api_shows_on_the_device_page_as_purchased(
     html = page_client.get("/registration/devices/AK12345678?on=2026-06-01").get_data(True)
     # Bought 2026-05-01 for a device bought 2026-04-10: std5 runs from the device purchase.
     assert "5年パック（購入済） 2026-04-10〜2031-04-09" in html
+    # The packs table labels product and status from the catalogue, never the raw values.
+    assert "<td>5年パック</td>" in html and "<td>購入済" in html
+    assert "<td>std5</td>" not in html and "<td>purchased" not in html
+
+
+def test_device_page_in_english_labels_pack_and_status_in_english(
+        coordinator, installed, page_client):
+    assert coordinator.post("/packs", json=pack_payload(product="std5")).status_code == 201
+    page_client.get("/lang/en")
+    html = page_client.get("/registration/devices/AK12345678?on=2026-06-01").get_data(True)
+    assert "5-year pack（Purchased） 2026-04-10〜2031-04-09" in html
+    assert "<td>5-year pack</td>" in html and "<td>Purchased" in html
 
 
 def test_inquiry_answer_and_refusal_forms(flow, coordinator, page_client):
