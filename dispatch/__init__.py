@@ -26,7 +26,12 @@ def package_folder(name: str) -> Path:
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app: config → extensions → blueprints → CLI."""
-    from dispatch import models  # noqa: F401  (registers the tables with the metadata)
+    # The label catalogues register themselves with dispatch.i18n on import (one table each).
+    from dispatch import (  # noqa: F401
+        messages_codes,
+        messages_terms,
+        models,  # noqa: F401  (registers the tables with the metadata)
+    )
     from dispatch.config import instance_folder, load_config
     from dispatch.extensions import api, csrf, db, login_manager, migrate
     from dispatch.i18n import init_i18n

@@ -97,10 +97,6 @@ def translate(key: str) -> str:
 
 def init_i18n(app: Flask) -> None:
     """Expose `t()` and the locale to templates."""
-    from dispatch import (
-        messages_codes,  # noqa: F401  (registers the code.* labels, one table)
-        messages_terms,  # noqa: F401  (product.* and pack.status.* labels)
-    )
 
     @app.before_request
     def _pick_locale() -> None:

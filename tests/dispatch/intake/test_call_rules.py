@@ -168,9 +168,11 @@ def test_an_older_print_count_does_not_replace_a_newer_reading(world, coordinato
 
 def test_terminated_customer_gets_no_service(world, coordinator):
     from dispatch import clock
+    from dispatch.extensions import db
 
     world.covered()
     world.customer.terminated_at = clock.now()
+    db.session.flush()  # the setup's write, before the request (which must write in a unit)
     body = coordinator.post("/calls", json=call_payload()).get_json()
     assert (body["decision"], body["codes"]) == ("not_covered", ["SERVICE_TERMINATED"])
 
