@@ -8,6 +8,7 @@ character and every transposition of two adjacent characters is detected.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -41,11 +42,29 @@ def check_character(body: str) -> str:
 
 
 def normalise(raw: str) -> str:
-    """Upper-case, without spaces and hyphens after the prefix: what a caller reads out."""
-    text = raw.strip().upper().replace(" ", "")
+    """Upper-case, without spaces and hyphens after the prefix: what a caller reads out.
+
+    NFKC first, so full-width letters and digits typed with a Japanese input method, the
+    ideographic space and the long-vowel or dash marks used for hyphens compare as ASCII.
+    """
+    text = _fold(raw)
     if text.startswith("SP"):
         text = text[2:]
     return PREFIX + text.replace("-", "")
+
+
+# Characters Japanese input methods produce where a caller says "hyphen" (after NFKC).
+_DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc\uff70"
+
+
+def _fold(raw: str) -> str:
+    text = unicodedata.normalize("NFKC", raw).upper()
+    return "".join("-" if c in _DASHES else c for c in text if not c.isspace())
+
+
+def normalise_serial(raw: str) -> str:
+    """A serial as compared: NFKC, upper case, no spaces or hyphens (rules.md §5)."""
+    return _fold(raw).replace("-", "")
 
 
 def is_valid(raw: str) -> bool:
