@@ -94,6 +94,13 @@ CODE_LABELS: dict[RuleCode, tuple[str, str]] = {
     RuleCode.NO_CAPACITY: (
         "当日の技術者の空きがないため翌営業日へ移動",
         "No technician free that day: moved to the next business day"),
+    # §7
+    RuleCode.NO_ATTENDANT: (
+        "お客様の立会者が不在のため作業せず、日程を変更",
+        "No attendant from the customer: no work, the visit was rescheduled"),
+    RuleCode.OUT_OF_SCOPE_CAUSE: (
+        "サービス対象外の原因（有償）のため、無償の再作業の対象外",
+        "An out-of-scope (chargeable) cause applies: no free rework"),
     # §8
     RuleCode.SERVICE_TERMINATED: (
         "サービスの提供を終了しています（契約解除）。", "Service has been terminated."),

@@ -40,5 +40,8 @@ class RuleCode(StrEnum):
     # §6 routing drop reasons
     NO_SKILLED_TECHNICIAN = "NO_SKILLED_TECHNICIAN"
     NO_CAPACITY = "NO_CAPACITY"
+    # §7 before work and after signing
+    NO_ATTENDANT = "NO_ATTENDANT"
+    OUT_OF_SCOPE_CAUSE = "OUT_OF_SCOPE_CAUSE"
     # §8 anti-social-forces termination
     SERVICE_TERMINATED = "SERVICE_TERMINATED"

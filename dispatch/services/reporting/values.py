@@ -12,8 +12,10 @@ import base64
 from dataclasses import replace
 from typing import Any
 
+from flask import current_app
+
 from dispatch.domain.report_status import ReportStatus
-from dispatch.models import Visit
+from dispatch.models import Technician, Visit
 from dispatch.models import WorkReport as ReportRow
 from reports.canonical import format_datetime
 from reports.content import SignedContent
@@ -23,7 +25,7 @@ from reports.sealing import Seal
 
 PAYLOAD_FIELDS = (
     "arrived_at", "departed_at", "work_done", "result", "parts", "technical_changes",
-    "data_initialized", "counter_reading", "attendee_name", "exclusion_cause",
+    "data_initialized", "counter_reading", "attendee_name", "exclusion_cause", "checklist",
 )
 CONTEXT_FIELDS = (
     "report_id", "visit_id", "call_id", "device_serial", "device_model", "site_name",
@@ -48,7 +50,15 @@ def visit_context(visit: Visit, report_id: int) -> dict[str, Any]:
         "customer_name": site.customer.name if site is not None else "",
         "support_pack_id": call.support_pack_id,
         "technician_name": visit.technician.name if visit.technician else "",
+        "company_name": company_of(visit.technician),
     }
+
+
+def company_of(technician: Technician | None) -> str:
+    """The company doing the work (seed §11): the subcontractor, else the service company."""
+    if technician is not None and technician.subcontractor is not None:
+        return technician.subcontractor.name
+    return str(current_app.config["DISPATCH_COMPANY_NAME"])
 
 
 def stored_content(value: WorkReport) -> dict[str, Any]:
@@ -66,6 +76,8 @@ def stored_content(value: WorkReport) -> dict[str, Any]:
         "counter_reading": value.counter_reading,
         "attendee_name": value.attendee_name,
         "exclusion_cause": value.exclusion_cause.value if value.exclusion_cause else None,
+        "checklist": (None if value.checklist is None
+                      else {item.value: value.checklist[item] for item in value.checklist}),
     }
 
 
