@@ -12,11 +12,10 @@ import base64
 from dataclasses import replace
 from typing import Any
 
-from flask import current_app
-
 from dispatch.domain.report_status import ReportStatus
-from dispatch.models import Technician, Visit
+from dispatch.models import Visit
 from dispatch.models import WorkReport as ReportRow
+from dispatch.services.catalog.records import company_of
 from reports.canonical import format_datetime
 from reports.content import SignedContent
 from reports.document import WorkReport, report_from_payload
@@ -29,7 +28,7 @@ PAYLOAD_FIELDS = (
 )
 CONTEXT_FIELDS = (
     "report_id", "visit_id", "call_id", "device_serial", "device_model", "site_name",
-    "site_address", "customer_name", "support_pack_id", "technician_name",
+    "site_address", "customer_name", "support_pack_id", "technician_name", "company_name",
 )
 ERASED_PLACEHOLDER = "-"
 
@@ -53,12 +52,6 @@ def visit_context(visit: Visit, report_id: int) -> dict[str, Any]:
         "company_name": company_of(visit.technician),
     }
 
-
-def company_of(technician: Technician | None) -> str:
-    """The company doing the work (seed §11): the subcontractor, else the service company."""
-    if technician is not None and technician.subcontractor is not None:
-        return technician.subcontractor.name
-    return str(current_app.config["DISPATCH_COMPANY_NAME"])
 
 
 def stored_content(value: WorkReport) -> dict[str, Any]:
