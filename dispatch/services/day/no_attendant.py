@@ -30,7 +30,7 @@ RESCHEDULABLE = frozenset({VisitStatus.PLANNED, VisitStatus.EN_ROUTE, VisitStatu
 
 
 def reschedule_without_attendant(visit_id: int, reason: str, actor: Actor) -> dict[str, Any]:
-    """Move the visit and its call to the next support day → {visit_id, call_id, service_date, codes}."""
+    """Move the visit and its call to the next support day; answer the new date and codes."""
     if not isinstance(reason, str) or not reason.strip():
         raise InvalidInput("say why no one attended", errors={"reason": ["is required"]})
     if len(reason) > MAX_REASON_LENGTH:

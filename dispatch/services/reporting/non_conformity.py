@@ -140,7 +140,7 @@ def claim_json(claim: NonConformity, call: RepairCall | None) -> dict[str, Any]:
     """A claim as the API answers it; `rework_call` is the latest rework call, if any."""
     return {
         "id": claim.id, "report_id": claim.report_id, "status": claim.status,
-        "description": claim.description, "reported_at": claim.reported_at.isoformat(),
+        "description": claim.description, "reported_at": claim.reported_at,
         "codes": list(claim.codes or []), "reason": claim.refusal_reason,
         "resolved_by_report_id": claim.resolved_by_report_id,
         "rework_call": None if call is None else {

@@ -118,6 +118,11 @@
       attendee_name: f.attendee_name.value, exclusion_cause: cause || null
     };
     if (counter !== "") { data.counter_reading = parseInt(counter, 10); }
+    var checks = f.querySelectorAll("#checklist input[data-item]");
+    if (checks.length) {
+      data.checklist = {};
+      Array.prototype.forEach.call(checks, function (box) { data.checklist[box.dataset.item] = box.checked; });
+    }
     return data;
   }
 
@@ -140,9 +145,12 @@
       ["attendee_name", data.attendee_name],
       ["exclusion_cause", data.exclusion_cause ? form.exclusion_cause.selectedOptions[0].textContent : "—"]
     ];
+    Array.prototype.forEach.call(form.querySelectorAll("#checklist input[data-item]"), function (box) {
+      rows.unshift([box.parentNode.textContent.trim(), box.checked ? "✓" : "✗", true]);
+    });
     dl.textContent = "";
     rows.forEach(function (r) {
-      var dt = document.createElement("dt"); dt.textContent = labelOf(r[0]);
+      var dt = document.createElement("dt"); dt.textContent = r[2] ? r[0] : labelOf(r[0]);
       var dd = document.createElement("dd"); dd.textContent = r[1]; dd.className = "pre";
       dl.appendChild(dt); dl.appendChild(dd);
     });
@@ -209,6 +217,19 @@
         reason: document.getElementById("refusal_reason").value });
       flush();
     });
+    // Seed §13: no attendant → no work. Unticking the box offers rescheduling instead of
+    // saving and signing a report of work that cannot be done.
+    var attendant = form.querySelector("input[data-item=attendant_present]");
+    if (attendant) {
+      var syncAttendant = function () {
+        var absent = !attendant.checked;
+        document.getElementById("no-attendant-note").hidden = !absent;
+        document.getElementById("no-attendant-form").hidden = !absent;
+        form.querySelectorAll(".actions button").forEach(function (b) { b.disabled = absent; });
+      };
+      attendant.addEventListener("change", syncAttendant);
+      syncAttendant();
+    }
     window.addEventListener("online", flush);
     window.addEventListener("offline", render);
     window.setInterval(flush, 5000);

@@ -106,7 +106,7 @@ class NonConformityOut(Schema):
     report_id = fields.Integer()
     status = fields.String(metadata={"enum": [s.value for s in NonConformityStatus]})
     description = fields.String()
-    reported_at = fields.String(metadata=DT)
+    reported_at = fields.DateTime()
     codes = fields.List(fields.String())
     reason = fields.String(allow_none=True)
     resolved_by_report_id = fields.Integer(allow_none=True)

@@ -8,14 +8,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy import select
 
 from dispatch.domain.report_status import ReportStatus
 from dispatch.domain.roles import Role
 from dispatch.errors import DispatchError, NotFound
 from dispatch.extensions import db
+from dispatch.i18n import translate
 from dispatch.models import WorkReport as ReportRow
+from dispatch.services.day.no_attendant import reschedule_without_attendant
 from dispatch.services.reporting import access, signing_links
 from dispatch.services.reporting import reports as reporting
 from dispatch.services.reporting.documents import report_pdf
@@ -25,7 +37,7 @@ from dispatch.services.unit_of_work import unit_of_work
 from dispatch.views.access import current_actor, role_required
 from dispatch.views.api.problems import from_dispatch_error
 from dispatch.views.technician import reports_i18n  # noqa: F401  (registers the messages)
-from reports.document import EXCLUSION_CAUSE_LABELS
+from reports.document import EXCLUSION_CAUSE_LABELS, ChecklistItem
 
 bp = Blueprint("report_pages", __name__)
 
@@ -55,7 +67,25 @@ def report_form(visit_id: int) -> str:
     payload = payload_of(row) if row is not None else {}
     site = visit.call.device.site if visit.call.device else None
     return render_template("reports/form.html", visit=visit, row=row, payload=payload,
-                           site=site, causes=EXCLUSION_CAUSE_LABELS)
+                           site=site, causes=EXCLUSION_CAUSE_LABELS, ChecklistItem=ChecklistItem)
+
+
+@bp.post("/visits/<int:visit_id>/no-attendant")
+@role_required(*WRITERS)
+def no_attendant(visit_id: int) -> Any:
+    """Seed §13: nobody attends → no work; the visit moves to the next support day."""
+    reason = request.form.get("reason", "")
+    try:
+        with unit_of_work():
+            moved = reschedule_without_attendant(visit_id, reason, current_actor())
+    except DispatchError as error:
+        if error.status in (403, 404):
+            raise
+        flash(error.detail, "error")
+        return redirect(url_for("report_pages.report_form", visit_id=visit_id))
+    flash(translate("reports.no_attendant_done").format(
+        visit=visit_id, date=moved["service_date"].isoformat()), "success")
+    return redirect(url_for("tablet.today"))
 
 
 @bp.put("/tablet/visits/<int:visit_id>/report")

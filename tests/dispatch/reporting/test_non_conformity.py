@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from conftest import PASSWORD
 from reporting_rows import data_url, make_visit, report_payload
 
 from dispatch import clock
@@ -154,3 +155,17 @@ def test_a_rework_call_at_a_remote_island_site_is_still_onsite(manager, api_as, 
     call = db.session.get(RepairCall, rework["rework_call"]["id"])
     assert call.decision in ("same_day", "next_business_day")
     assert call.override_reason is not None and "作業報告票" in call.override_reason
+
+
+def test_site_manager_claims_from_the_portal_and_sees_the_rework_date(client, make_user, signed,
+                                                                      at_monday_morning):
+    # The portal form runs the same use case as the API (seed §17.1).
+    make_user("site_manager", "sato@example.co.jp")
+    client.post("/login", data={"email": "sato@example.co.jp", "password": PASSWORD})
+    response = client.post("/customer/non-conformities", data={
+        "report_id": signed, "description": "トレイ2の紙詰まりが再発"}, follow_redirects=True)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "お申し出を受け付けました。" in page
+    assert "再作業の予定日: 2026-11-30" in page
+    assert db.session.query(NonConformity).one().status == "open"

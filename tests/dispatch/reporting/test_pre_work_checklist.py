@@ -44,7 +44,8 @@ def test_report_without_a_checklist_is_still_accepted(tech, visit):
     ([True, True, True, True], "checklist"),
 ])
 def test_checklist_rules(tech, visit, checklist, field):
-    response = tech.put(f"/visits/{visit.visit_id}/report", json=report_payload(checklist=checklist))
+    response = tech.put(f"/visits/{visit.visit_id}/report",
+                        json=report_payload(checklist=checklist))
     assert response.status_code == 422
     assert field in response.get_json()["errors"]
 
