@@ -172,7 +172,8 @@ def queue_page() -> str:
 def notice_page(pack_id: int) -> str:
     pack = registration.pack_by_id(pack_id)
     return render_template("registration/notice.html", pack=pack,
-                           n=registration_notice(pack))
+                           n=registration_notice(pack),
+                           cap=registration.liability_cap_of(pack))
 
 
 @bp.get("/packs/<int:pack_id>/sticker.pdf")

@@ -15,9 +15,10 @@ from dispatch.domain.roles import Role
 from dispatch.errors import NotFound
 from dispatch.extensions import db
 from dispatch.i18n import add_messages
-from dispatch.models import Device, RepairCall, Site, Visit
+from dispatch.models import Device, Pack, RepairCall, Site, Visit
 from dispatch.models import WorkReport as ReportRow
 from dispatch.services.registration.coverage_facts import device_coverage
+from dispatch.services.registration.packs import liability_cap_of
 from dispatch.services.reporting.documents import report_pdf
 from dispatch.views.access import role_required
 
@@ -28,6 +29,9 @@ add_messages({
     "customer.coverage": ("保守対象", "Coverage"),
     "customer.covered": ("対象（〜{end}）", "Covered (until {end})"),
     "customer.not_covered": ("対象外", "Not covered"),
+    "customer.liability_cap": ("損害賠償の上限（1年分相当のパック料金）",
+                               "Liability cap (one year's pack fee)"),
+    "customer.cap_unknown": ("パック価格の登録なし", "pack price not recorded"),
     "customer.reports": ("署名済みの作業報告票", "Signed work reports"),
     "customer.no_reports": ("署名済みの作業報告票はまだありません。", "No signed reports yet."),
     "customer.no_devices": ("この設置場所に対象製品はありません。", "No devices at this site."),
@@ -60,9 +64,12 @@ def portal() -> str:
     devices = list(db.session.scalars(select(Device).where(
         Device.site_id.in_([s.id for s in sites])).order_by(Device.serial))) if sites else []
     coverage = {d.id: device_coverage(d, today) for d in devices}
+    # Seed §16: the cap follows the pack that covers the device today.
+    caps = {device_id: liability_cap_of(db.session.get_one(Pack, c.pack_id))
+            for device_id, c in coverage.items() if c.covered and c.pack_id is not None}
     return render_template("customer/portal.html", sites=sites, devices=devices,
-                           coverage=coverage, reports=_own_reports([s.id for s in sites]),
-                           today=today)
+                           coverage=coverage, caps=caps,
+                           reports=_own_reports([s.id for s in sites]), today=today)
 
 
 @bp.get("/reports/<int:report_id>.pdf")
