@@ -10,6 +10,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reg.purchase_date": ("購入日", "Purchase date"),
     "reg.factory_ship": ("（工場出荷日を購入日として使用）", "(factory ship date used)"),
     "reg.proof": ("購入日の根拠", "Purchase date from"),
+    "reg.price_yen": ("パック価格（円・任意）", "Pack price (yen, optional)"),
     "reg.proof.warranty_card": ("製品保証書", "the warranty card"),
     "reg.proof.receipt": ("領収書", "the receipt"),
     "reg.proof.delivery_note": ("納品書", "the delivery note"),

@@ -51,6 +51,25 @@ def page_client(app, make_user):
     return client
 
 
+@pytest.mark.parametrize(("typed", "price"), [
+    ("120000", 120_000),  # recorded as typed
+    ("", None),  # optional
+    ("-5", "refused"),  # not whole yen: flashed, nothing stored
+    ("1.5", "refused"),
+])
+def test_pack_form_records_the_price(flow, page_client, coordinator, typed, price):
+    form = {"product": "std3", "purchased_on": "2026-05-01", "received_on": "2026-05-02",
+            "days": ["mon"], "start": "09:00", "end": "17:30", "price_yen": typed}
+    html = page_client.post("/registration/devices/AK12345678/packs", data=form,
+                            follow_redirects=True).get_data(True)
+    packs = coordinator.get("/packs?serial=AK12345678").get_json()
+    if price == "refused":
+        assert packs == [] and "パック価格は0以上の整数（円）で入力してください。" in html
+    else:
+        assert [(p["price_yen"], p["liability_cap_yen"]) for p in packs] == [
+            (price, price // 3 if price else None)]
+
+
 @pytest.mark.parametrize(("price", "shown"), [
     (100_000, "20,000円（1年分相当のパック料金）"),  # std5: 100,000 ÷ 5
     (None, "1年分相当のパック料金（パック価格は未登録）"),
