@@ -67,6 +67,7 @@ ON_ISLAND = [
     (24.805, 125.281, "miyako"),  # Miyakojima, Hirara
     (24.830, 125.190, "miyako"),  # Irabujima (bridged to Miyako)
     (24.660, 124.700, "tarama"),  # Taramajima
+    (24.755, 124.695, "minnajima-tarama"),  # Minnajima, 8 km north of Tarama
     (24.340, 124.156, "ishigaki"),  # Ishigaki city
     (24.330, 123.820, "taketomi"),  # Iriomotejima
     (24.327, 124.088, "taketomi"),  # Taketomijima
@@ -117,6 +118,7 @@ ON_ISLAND = [
     (34.336, 133.450, "hashirijima"),  # Hashirijima, 広島県
     (34.267, 132.310, "miyajima"),  # Miyajima (Itsukushima), 広島県
     (34.322, 132.418, "ninoshima"),  # Ninoshima, 広島県
+    (34.192, 132.308, "atatajima"),  # Atatajima, 5 km south of Miyajima
     (33.780, 132.240, "heigunto"),  # Heigunto, 山口県
     (33.778, 131.976, "iwaishima"),  # Iwaishima, 山口県
     (33.990, 131.765, "ozushima"),  # Ōzushima, 山口県
