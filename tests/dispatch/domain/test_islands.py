@@ -131,8 +131,8 @@ ON_ISLAND = [
     (34.335, 133.700, "hiroshima-marugame"),  # Hiroshima (Marugame), 香川県
     (34.270, 133.620, "awashima-mitoyo"),  # Awashima (Mitoyo), 香川県
     (33.981, 132.590, "kutsuna"),  # Kutsuna Islands, 愛媛県
-    (33.885, 132.675, "gogoshima"),  # Gogoshima, 愛媛県
-    (34.253, 133.212, "yuge"),  # Yugeshima and Sashima, 愛媛県
+    (33.900, 132.669, "gogoshima"),  # Gogoshima, 愛媛県
+    (34.269, 133.217, "yuge"),  # Yugeshima and Sashima, 愛媛県
     (34.250, 133.140, "iwagijima"),  # Iwagijima, 愛媛県
     (34.165, 133.330, "uoshima"),  # Uoshima, 愛媛県
     (33.170, 132.250, "hiburijima"),  # Hiburijima, 愛媛県
@@ -158,7 +158,7 @@ ON_ISLAND = [
     (33.725, 131.651, "himeshima"),  # Himeshima, 大分県
     (33.135, 131.990, "hotojima"),  # Hotojima, 大分県
     (32.645, 131.785, "shimaurajima"),  # Shimaurajima, 宮崎県
-    (32.300, 130.230, "shishijima"),  # Shishijima, 鹿児島県
+    (32.279, 130.240, "shishijima"),  # Shishijima, 鹿児島県
     (26.245, 127.945, "tsukenjima"),  # Tsukenjima, 沖縄県
     (26.160, 127.895, "kudakajima"),  # Kudakajima, 沖縄県
     (26.645, 127.815, "minnajima-motobu"),  # Minnajima (Motobu), 沖縄県
@@ -320,8 +320,8 @@ STRAITS = [
     ("香川県", (34.487, 134.185, "shodoshima"), (34.342, 134.047)),  # Shōdoshima ↔ Takamatsu
     ("香川県", (34.378, 133.785, "honjima"), (34.295, 133.797)),  # Honjima ↔ Marugame port
     ("愛媛県", (33.960, 132.640, "kutsuna"), (33.975, 132.775)),  # Nakajima ↔ Hōjō
-    ("愛媛県", (33.885, 132.675, "gogoshima"), (33.872, 132.707)),  # Gogoshima ↔ Takahama
-    ("愛媛県", (34.253, 133.212, "yuge"), (34.287, 133.187)),  # Yuge ↔ Innoshima (bridged)
+    ("愛媛県", (33.900, 132.669, "gogoshima"), (33.872, 132.707)),  # Gogoshima ↔ Takahama
+    ("愛媛県", (34.269, 133.217, "yuge"), (34.287, 133.187)),  # Yuge ↔ Innoshima (bridged)
     ("高知県", (32.730, 132.545, "okinoshima-kochi"), (32.915, 132.700)),  # Okinoshima ↔ Sukumo
     ("福岡県", (33.762, 130.362, "ainoshima"), (33.717, 130.431)),  # Ainoshima ↔ Shingū port
     ("福岡県", (33.625, 130.305, "nokonoshima"), (33.583, 130.325)),  # Nokonoshima ↔ Meinohama
@@ -332,7 +332,7 @@ STRAITS = [
     ("大分県", (33.725, 131.650, "himeshima"), (33.660, 131.600)),  # Himeshima ↔ Imi
     ("宮崎県", (32.645, 131.785, "shimaurajima"), (32.582, 131.665)),  # Shimaura ↔ Nobeoka
     ("鹿児島県", (30.732, 130.997, "tanegashima"), (30.994, 130.662)),  # Tanegashima ↔ Sata
-    ("鹿児島県", (32.300, 130.230, "shishijima"), (32.180, 130.145)),  # Shishijima ↔ Nagashima
+    ("鹿児島県", (32.279, 130.240, "shishijima"), (32.180, 130.145)),  # Shishijima ↔ Nagashima
     ("島根県", (36.205, 133.328, "oki"), (35.544, 133.232)),  # Oki ↔ Sakaiminato
     ("沖縄県", (26.715, 127.775, "iejima"), (26.658, 127.898)),  # Iejima ↔ Motobu
     ("沖縄県", (26.160, 127.895, "kudakajima"), (26.160, 127.815)),  # Kudaka ↔ Azama port
