@@ -117,7 +117,7 @@ ON_ISLAND = [
     (34.345, 133.050, "sagishima"),  # Sagishima, 広島県
     (34.336, 133.450, "hashirijima"),  # Hashirijima, 広島県
     (34.267, 132.310, "miyajima"),  # Miyajima (Itsukushima), 広島県
-    (34.322, 132.418, "ninoshima"),  # Ninoshima, 広島県
+    (34.300, 132.435, "ninoshima"),  # Ninoshima, 広島県
     (34.192, 132.308, "atatajima"),  # Atatajima, 5 km south of Miyajima
     (33.780, 132.240, "heigunto"),  # Heigunto, 山口県
     (33.778, 131.976, "iwaishima"),  # Iwaishima, 山口県
@@ -157,7 +157,7 @@ ON_ISLAND = [
     (32.335, 130.330, "goshouraujima"),  # Goshouraujima, 熊本県
     (33.725, 131.651, "himeshima"),  # Himeshima, 大分県
     (33.135, 131.990, "hotojima"),  # Hotojima, 大分県
-    (32.645, 131.785, "shimaurajima"),  # Shimaurajima, 宮崎県
+    (32.664, 131.822, "shimaurajima"),  # Shimaurajima, 宮崎県
     (32.279, 130.240, "shishijima"),  # Shishijima, 鹿児島県
     (26.245, 127.945, "tsukenjima"),  # Tsukenjima, 沖縄県
     (26.160, 127.895, "kudakajima"),  # Kudakajima, 沖縄県
@@ -217,6 +217,8 @@ NOT_REMOTE = [
     (32.580, 129.750),  # Nomozaki (vs Takashima, Nagasaki)
     (26.300, 127.900),  # Katsuren peninsula (vs Tsukenjima)
     (34.383, 133.382),  # Tomonoura, Fukuyama (vs Hashirijima)
+    (34.350, 132.465),  # Ujina, Hiroshima port (vs Ninoshima, 3 km)
+    (32.700, 131.810),  # Kitaura coast, Nobeoka (vs Shimaurajima)
 ]
 
 
@@ -330,7 +332,7 @@ STRAITS = [
     ("長崎県", (33.425, 129.515, "takushima"), (33.368, 129.554)),  # Takushima ↔ Hirado (bridged)
     ("熊本県", (32.335, 130.330, "goshouraujima"), (32.460, 130.190)),  # Goshoura ↔ Amakusa
     ("大分県", (33.725, 131.650, "himeshima"), (33.660, 131.600)),  # Himeshima ↔ Imi
-    ("宮崎県", (32.645, 131.785, "shimaurajima"), (32.582, 131.665)),  # Shimaura ↔ Nobeoka
+    ("宮崎県", (32.664, 131.822, "shimaurajima"), (32.582, 131.665)),  # Shimaura ↔ Nobeoka
     ("鹿児島県", (30.732, 130.997, "tanegashima"), (30.994, 130.662)),  # Tanegashima ↔ Sata
     ("鹿児島県", (32.279, 130.240, "shishijima"), (32.180, 130.145)),  # Shishijima ↔ Nagashima
     ("島根県", (36.205, 133.328, "oki"), (35.544, 133.232)),  # Oki ↔ Sakaiminato
