@@ -96,7 +96,7 @@ ON_ISLAND = [
     (38.296, 141.567, "kinkasan"),  # Kinkasan, 宮城県
     (38.400, 141.595, "enoshima-onagawa"),  # Enoshima (Onagawa), 宮城県
     (35.041, 139.170, "hatsushima"),  # Hatsushima, 静岡県
-    (34.700, 137.020, "himakajima"),  # Himakajima, 愛知県
+    (34.705, 137.005, "himakajima"),  # Himakajima, 愛知県
     (34.672, 137.020, "shinojima"),  # Shinojima, 愛知県
     (34.728, 137.055, "sakushima"),  # Sakushima, 愛知県
     (34.521, 136.878, "toshijima"),  # Tōshijima, 三重県
@@ -119,15 +119,15 @@ ON_ISLAND = [
     (34.267, 132.310, "miyajima"),  # Miyajima (Itsukushima), 広島県
     (34.300, 132.435, "ninoshima"),  # Ninoshima, 広島県
     (34.192, 132.308, "atatajima"),  # Atatajima, 5 km south of Miyajima
-    (33.780, 132.240, "heigunto"),  # Heigunto, 山口県
+    (33.796, 132.222, "heigunto"),  # Heigunto, 山口県
     (33.778, 131.976, "iwaishima"),  # Iwaishima, 山口県
-    (33.990, 131.765, "ozushima"),  # Ōzushima, 山口県
+    (34.021, 131.707, "ozushima"),  # Ōzushima, 山口県
     (34.770, 131.150, "mishima-hagi"),  # Mishima (Hagi), 山口県
     (34.475, 131.365, "oshima-hagi"),  # Ōshima (Hagi), 山口県
     (33.975, 130.870, "mutsurejima"),  # Mutsurejima, 山口県
     (33.848, 134.812, "ishima-anan"),  # Ishima, 徳島県
     (33.532, 134.438, "tebajima"),  # Tebajima, 徳島県
-    (34.378, 133.785, "honjima"),  # Honjima (Shiwaku), 香川県
+    (34.384, 133.769, "honjima"),  # Honjima (Shiwaku), 香川県
     (34.335, 133.700, "hiroshima-marugame"),  # Hiroshima (Marugame), 香川県
     (34.270, 133.620, "awashima-mitoyo"),  # Awashima (Mitoyo), 香川県
     (33.981, 132.590, "kutsuna"),  # Kutsuna Islands, 愛媛県
@@ -306,7 +306,7 @@ STRAITS = [
     ("静岡県", (35.041, 139.170, "hatsushima"), (35.096, 139.072)),  # Hatsushima ↔ Atami
     ("石川県", (37.850, 136.920, "hegurajima"), (37.390, 136.900)),  # Hegurajima ↔ Wajima
     ("滋賀県", (35.205, 136.064, "okishima"), (35.180, 136.075)),  # Okishima ↔ Horikiri port
-    ("愛知県", (34.700, 137.020, "himakajima"), (34.697, 136.970)),  # Himakajima ↔ Morozaki
+    ("愛知県", (34.705, 137.005, "himakajima"), (34.697, 136.970)),  # Himakajima ↔ Morozaki
     ("愛知県", (34.728, 137.055, "sakushima"), (34.800, 137.020)),  # Sakushima ↔ Isshiki
     ("三重県", (34.520, 136.878, "toshijima"), (34.487, 136.843)),  # Tōshijima ↔ Toba port
     ("三重県", (34.546, 136.990, "kamishima-toba"), (34.578, 137.015)),  # Kamishima ↔ Irago
@@ -316,11 +316,11 @@ STRAITS = [
     ("岡山県", (34.565, 134.102, "inujima"), (34.662, 133.935)),  # Inujima ↔ Okayama city
     ("広島県", (34.250, 132.905, "osakikamijima"), (34.335, 132.917)),  # Ōsakikamijima ↔ Takehara
     ("広島県", (34.280, 132.310, "miyajima"), (34.312, 132.303)),  # Miyajima ↔ Miyajimaguchi
-    ("山口県", (33.990, 131.765, "ozushima"), (34.050, 131.805)),  # Ōzushima ↔ Tokuyama
-    ("山口県", (33.780, 132.240, "heigunto"), (33.964, 132.103)),  # Heigunto ↔ Yanai
+    ("山口県", (34.021, 131.707, "ozushima"), (34.050, 131.805)),  # Ōzushima ↔ Tokuyama
+    ("山口県", (33.796, 132.222, "heigunto"), (33.964, 132.103)),  # Heigunto ↔ Yanai
     ("徳島県", (33.848, 134.812, "ishima-anan"), (33.920, 134.660)),  # Ishima ↔ Anan
     ("香川県", (34.487, 134.185, "shodoshima"), (34.342, 134.047)),  # Shōdoshima ↔ Takamatsu
-    ("香川県", (34.378, 133.785, "honjima"), (34.295, 133.797)),  # Honjima ↔ Marugame port
+    ("香川県", (34.384, 133.769, "honjima"), (34.295, 133.797)),  # Honjima ↔ Marugame port
     ("愛媛県", (33.960, 132.640, "kutsuna"), (33.975, 132.775)),  # Nakajima ↔ Hōjō
     ("愛媛県", (33.900, 132.669, "gogoshima"), (33.872, 132.707)),  # Gogoshima ↔ Takahama
     ("愛媛県", (34.269, 133.217, "yuge"), (34.287, 133.187)),  # Yuge ↔ Innoshima (bridged)
