@@ -90,7 +90,7 @@ ON_ISLAND = [
     (34.127, 133.533, "ibukijima"),  # Ibukijima
     (34.675, 134.535, "ieshima"),  # Ieshima
     (33.897, 130.430, "munakata-oshima"),  # Ōshima off Munakata
-    (38.345, 141.115, "urato"),  # Urato Islands, 宮城県
+    (38.3375, 141.1115, "urato"),  # Urato Islands, 宮城県
     (38.296, 141.424, "tashirojima"),  # Tashirojima, 宮城県
     (38.268, 141.470, "ajishima"),  # Ajishima, 宮城県
     (38.296, 141.567, "kinkasan"),  # Kinkasan, 宮城県
@@ -104,7 +104,7 @@ ON_ISLAND = [
     (34.487, 136.859, "sakatejima"),  # Sakatejima, 三重県
     (34.546, 136.990, "kamishima-toba"),  # Kamishima (Toba), 三重県
     (34.362, 136.853, "watakanojima"),  # Watakanojima, 三重県
-    (35.205, 136.064, "okishima"),  # Okishima, 滋賀県
+    (35.198, 136.059, "okishima"),  # Okishima, 滋賀県
     (34.165, 134.820, "nushima"),  # Nushima, 兵庫県
     (34.447, 133.503, "takashima-kasaoka"),  # Takashima (Kasaoka), 岡山県
     (34.422, 133.520, "shiraishijima"),  # Shiraishijima, 岡山県
@@ -115,12 +115,12 @@ ON_ISLAND = [
     (34.565, 134.102, "inujima"),  # Inujima, 岡山県
     (34.250, 132.905, "osakikamijima"),  # Ōsakikamijima, 広島県
     (34.345, 133.050, "sagishima"),  # Sagishima, 広島県
-    (34.336, 133.450, "hashirijima"),  # Hashirijima, 広島県
+    (34.343, 133.440, "hashirijima"),  # Hashirijima, 広島県
     (34.267, 132.310, "miyajima"),  # Miyajima (Itsukushima), 広島県
     (34.300, 132.435, "ninoshima"),  # Ninoshima, 広島県
     (34.192, 132.308, "atatajima"),  # Atatajima, 5 km south of Miyajima
     (33.796, 132.222, "heigunto"),  # Heigunto, 山口県
-    (33.778, 131.976, "iwaishima"),  # Iwaishima, 山口県
+    (33.784, 131.990, "iwaishima"),  # Iwaishima, 山口県
     (34.021, 131.707, "ozushima"),  # Ōzushima, 山口県
     (34.770, 131.150, "mishima-hagi"),  # Mishima (Hagi), 山口県
     (34.475, 131.365, "oshima-hagi"),  # Ōshima (Hagi), 山口県
@@ -218,6 +218,7 @@ NOT_REMOTE = [
     (26.300, 127.900),  # Katsuren peninsula (vs Tsukenjima)
     (34.383, 133.382),  # Tomonoura, Fukuyama (vs Hashirijima)
     (34.350, 132.465),  # Ujina, Hiroshima port (vs Ninoshima, 3 km)
+    (38.350, 141.170),  # Miyatojima, Ōtakamori (bridged; vs Sabusawajima)
     (32.700, 131.810),  # Kitaura coast, Nobeoka (vs Shimaurajima)
 ]
 
@@ -298,14 +299,14 @@ STRAITS = [
     # prefecture, (island lat, lon, area), (mainland or bridged lat, lon) — the strait
     ("北海道", (45.243, 141.236, "rishiri"), (45.415, 141.673)),  # Rishiri ↔ Wakkanai
     ("宮城県", (38.268, 141.470, "ajishima"), (38.297, 141.512)),  # Ajishima ↔ Ayukawa port
-    ("宮城県", (38.345, 141.115, "urato"), (38.318, 141.030)),  # Urato ↔ Shiogama port
+    ("宮城県", (38.3375, 141.1115, "urato"), (38.318, 141.030)),  # Urato ↔ Shiogama port
     ("宮城県", (38.296, 141.567, "kinkasan"), (38.445, 141.447)),  # Kinkasan ↔ Onagawa
     ("山形県", (39.195, 139.550, "tobishima"), (38.914, 139.836)),  # Tobishima ↔ Sakata
     ("新潟県", (38.083, 138.437, "sado"), (37.916, 139.036)),  # Sado, Ryōtsu ↔ Niigata
     ("東京都", (34.750, 139.355, "izu-oshima"), (34.966, 139.102)),  # Izu Ōshima ↔ Itō
     ("静岡県", (35.041, 139.170, "hatsushima"), (35.096, 139.072)),  # Hatsushima ↔ Atami
     ("石川県", (37.850, 136.920, "hegurajima"), (37.390, 136.900)),  # Hegurajima ↔ Wajima
-    ("滋賀県", (35.205, 136.064, "okishima"), (35.180, 136.075)),  # Okishima ↔ Horikiri port
+    ("滋賀県", (35.198, 136.059, "okishima"), (35.180, 136.075)),  # Okishima ↔ Horikiri port
     ("愛知県", (34.705, 137.005, "himakajima"), (34.697, 136.970)),  # Himakajima ↔ Morozaki
     ("愛知県", (34.728, 137.055, "sakushima"), (34.800, 137.020)),  # Sakushima ↔ Isshiki
     ("三重県", (34.520, 136.878, "toshijima"), (34.487, 136.843)),  # Tōshijima ↔ Toba port
