@@ -92,7 +92,7 @@ ON_ISLAND = [
     (33.897, 130.430, "munakata-oshima"),  # Ōshima off Munakata
     (38.3375, 141.1115, "urato"),  # Urato Islands, 宮城県
     (38.296, 141.424, "tashirojima"),  # Tashirojima, 宮城県
-    (38.268, 141.470, "ajishima"),  # Ajishima, 宮城県
+    (38.266, 141.479, "ajishima"),  # Ajishima, 宮城県
     (38.296, 141.567, "kinkasan"),  # Kinkasan, 宮城県
     (38.400, 141.595, "enoshima-onagawa"),  # Enoshima (Onagawa), 宮城県
     (35.041, 139.170, "hatsushima"),  # Hatsushima, 静岡県
@@ -133,7 +133,7 @@ ON_ISLAND = [
     (33.981, 132.590, "kutsuna"),  # Kutsuna Islands, 愛媛県
     (33.900, 132.669, "gogoshima"),  # Gogoshima, 愛媛県
     (34.269, 133.217, "yuge"),  # Yugeshima and Sashima, 愛媛県
-    (34.250, 133.140, "iwagijima"),  # Iwagijima, 愛媛県
+    (34.261, 133.149, "iwagijima"),  # Iwagijima, 愛媛県
     (34.165, 133.330, "uoshima"),  # Uoshima, 愛媛県
     (33.170, 132.250, "hiburijima"),  # Hiburijima, 愛媛県
     (33.735, 132.485, "aoshima-ozu"),  # Aoshima (Ōzu), 愛媛県
@@ -298,7 +298,7 @@ def test_registry_built_again_from_the_same_document_finds_the_same_island() -> 
 STRAITS = [
     # prefecture, (island lat, lon, area), (mainland or bridged lat, lon) — the strait
     ("北海道", (45.243, 141.236, "rishiri"), (45.415, 141.673)),  # Rishiri ↔ Wakkanai
-    ("宮城県", (38.268, 141.470, "ajishima"), (38.297, 141.512)),  # Ajishima ↔ Ayukawa port
+    ("宮城県", (38.266, 141.479, "ajishima"), (38.297, 141.512)),  # Ajishima ↔ Ayukawa port
     ("宮城県", (38.3375, 141.1115, "urato"), (38.318, 141.030)),  # Urato ↔ Shiogama port
     ("宮城県", (38.296, 141.567, "kinkasan"), (38.445, 141.447)),  # Kinkasan ↔ Onagawa
     ("山形県", (39.195, 139.550, "tobishima"), (38.914, 139.836)),  # Tobishima ↔ Sakata
