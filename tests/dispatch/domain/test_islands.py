@@ -91,16 +91,16 @@ ON_ISLAND = [
     (34.675, 134.535, "ieshima"),  # Ieshima
     (33.897, 130.430, "munakata-oshima"),  # Ōshima off Munakata
     (38.3375, 141.1115, "urato"),  # Urato Islands, 宮城県
-    (38.296, 141.424, "tashirojima"),  # Tashirojima, 宮城県
+    (38.298, 141.417, "tashirojima"),  # Tashirojima, 宮城県
     (38.266, 141.479, "ajishima"),  # Ajishima, 宮城県
     (38.296, 141.567, "kinkasan"),  # Kinkasan, 宮城県
     (38.400, 141.595, "enoshima-onagawa"),  # Enoshima (Onagawa), 宮城県
     (35.041, 139.170, "hatsushima"),  # Hatsushima, 静岡県
     (34.705, 137.005, "himakajima"),  # Himakajima, 愛知県
-    (34.672, 137.020, "shinojima"),  # Shinojima, 愛知県
+    (34.675, 137.004, "shinojima"),  # Shinojima, 愛知県
     (34.728, 137.055, "sakushima"),  # Sakushima, 愛知県
     (34.521, 136.878, "toshijima"),  # Tōshijima, 三重県
-    (34.488, 136.905, "sugashima"),  # Sugashima, 三重県
+    (34.499, 136.9005, "sugashima"),  # Sugashima, 三重県
     (34.487, 136.859, "sakatejima"),  # Sakatejima, 三重県
     (34.546, 136.990, "kamishima-toba"),  # Kamishima (Toba), 三重県
     (34.362, 136.853, "watakanojima"),  # Watakanojima, 三重県
