@@ -95,17 +95,17 @@ ON_ISLAND = [
     (38.266, 141.479, "ajishima"),  # Ajishima, 宮城県
     (38.296, 141.567, "kinkasan"),  # Kinkasan, 宮城県
     (38.400, 141.595, "enoshima-onagawa"),  # Enoshima (Onagawa), 宮城県
-    (35.041, 139.170, "hatsushima"),  # Hatsushima, 静岡県
+    (35.039, 139.169, "hatsushima"),  # Hatsushima, 静岡県
     (34.705, 137.005, "himakajima"),  # Himakajima, 愛知県
     (34.675, 137.004, "shinojima"),  # Shinojima, 愛知県
     (34.728, 137.055, "sakushima"),  # Sakushima, 愛知県
     (34.521, 136.878, "toshijima"),  # Tōshijima, 三重県
     (34.499, 136.9005, "sugashima"),  # Sugashima, 三重県
     (34.487, 136.859, "sakatejima"),  # Sakatejima, 三重県
-    (34.546, 136.990, "kamishima-toba"),  # Kamishima (Toba), 三重県
+    (34.535, 136.985, "kamishima-toba"),  # Kamishima (Toba), 三重県
     (34.362, 136.853, "watakanojima"),  # Watakanojima, 三重県
     (35.198, 136.059, "okishima"),  # Okishima, 滋賀県
-    (34.165, 134.820, "nushima"),  # Nushima, 兵庫県
+    (34.168, 134.826, "nushima"),  # Nushima, 兵庫県
     (34.447, 133.503, "takashima-kasaoka"),  # Takashima (Kasaoka), 岡山県
     (34.422, 133.520, "shiraishijima"),  # Shiraishijima, 岡山県
     (34.385, 133.545, "kitagishima"),  # Kitagishima, 岡山県
@@ -304,15 +304,15 @@ STRAITS = [
     ("山形県", (39.195, 139.550, "tobishima"), (38.914, 139.836)),  # Tobishima ↔ Sakata
     ("新潟県", (38.083, 138.437, "sado"), (37.916, 139.036)),  # Sado, Ryōtsu ↔ Niigata
     ("東京都", (34.750, 139.355, "izu-oshima"), (34.966, 139.102)),  # Izu Ōshima ↔ Itō
-    ("静岡県", (35.041, 139.170, "hatsushima"), (35.096, 139.072)),  # Hatsushima ↔ Atami
+    ("静岡県", (35.039, 139.169, "hatsushima"), (35.096, 139.072)),  # Hatsushima ↔ Atami
     ("石川県", (37.850, 136.920, "hegurajima"), (37.390, 136.900)),  # Hegurajima ↔ Wajima
     ("滋賀県", (35.198, 136.059, "okishima"), (35.180, 136.075)),  # Okishima ↔ Horikiri port
     ("愛知県", (34.705, 137.005, "himakajima"), (34.697, 136.970)),  # Himakajima ↔ Morozaki
     ("愛知県", (34.728, 137.055, "sakushima"), (34.800, 137.020)),  # Sakushima ↔ Isshiki
     ("三重県", (34.520, 136.878, "toshijima"), (34.487, 136.843)),  # Tōshijima ↔ Toba port
-    ("三重県", (34.546, 136.990, "kamishima-toba"), (34.578, 137.015)),  # Kamishima ↔ Irago
+    ("三重県", (34.535, 136.985, "kamishima-toba"), (34.578, 137.015)),  # Kamishima ↔ Irago
     ("兵庫県", (34.675, 134.535, "ieshima"), (34.815, 134.685)),  # Ieshima ↔ Himeji
-    ("兵庫県", (34.165, 134.820, "nushima"), (34.256, 134.714)),  # Nushima ↔ Fukura (Awaji)
+    ("兵庫県", (34.168, 134.826, "nushima"), (34.256, 134.714)),  # Nushima ↔ Fukura (Awaji)
     ("岡山県", (34.422, 133.520, "shiraishijima"), (34.503, 133.507)),  # Shiraishi ↔ Kasaoka
     ("岡山県", (34.565, 134.102, "inujima"), (34.662, 133.935)),  # Inujima ↔ Okayama city
     ("広島県", (34.250, 132.905, "osakikamijima"), (34.335, 132.917)),  # Ōsakikamijima ↔ Takehara
