@@ -107,11 +107,11 @@ ON_ISLAND = [
     (35.198, 136.059, "okishima"),  # Okishima, 滋賀県
     (34.168, 134.826, "nushima"),  # Nushima, 兵庫県
     (34.447, 133.503, "takashima-kasaoka"),  # Takashima (Kasaoka), 岡山県
-    (34.422, 133.520, "shiraishijima"),  # Shiraishijima, 岡山県
-    (34.385, 133.545, "kitagishima"),  # Kitagishima, 岡山県
-    (34.355, 133.597, "manabeshima"),  # Manabeshima, 岡山県
-    (34.368, 133.648, "hishima-kasaoka"),  # Ōbishima and Kobishima, 岡山県
-    (34.296, 133.497, "mushima"),  # Mushima, 岡山県
+    (34.402, 133.517, "shiraishijima"),  # Shiraishijima, 岡山県
+    (34.382, 133.537, "kitagishima"),  # Kitagishima, 岡山県
+    (34.353, 133.580, "manabeshima"),  # Manabeshima, 岡山県
+    (34.347, 133.522, "hishima-kasaoka"),  # Ōbishima and Kobishima, 岡山県
+    (34.304, 133.532, "mushima"),  # Mushima, 岡山県
     (34.565, 134.102, "inujima"),  # Inujima, 岡山県
     (34.250, 132.905, "osakikamijima"),  # Ōsakikamijima, 広島県
     (34.345, 133.050, "sagishima"),  # Sagishima, 広島県
@@ -313,7 +313,7 @@ STRAITS = [
     ("三重県", (34.535, 136.985, "kamishima-toba"), (34.578, 137.015)),  # Kamishima ↔ Irago
     ("兵庫県", (34.675, 134.535, "ieshima"), (34.815, 134.685)),  # Ieshima ↔ Himeji
     ("兵庫県", (34.168, 134.826, "nushima"), (34.256, 134.714)),  # Nushima ↔ Fukura (Awaji)
-    ("岡山県", (34.422, 133.520, "shiraishijima"), (34.503, 133.507)),  # Shiraishi ↔ Kasaoka
+    ("岡山県", (34.402, 133.517, "shiraishijima"), (34.503, 133.507)),  # Shiraishi ↔ Kasaoka
     ("岡山県", (34.565, 134.102, "inujima"), (34.662, 133.935)),  # Inujima ↔ Okayama city
     ("広島県", (34.250, 132.905, "osakikamijima"), (34.335, 132.917)),  # Ōsakikamijima ↔ Takehara
     ("広島県", (34.280, 132.310, "miyajima"), (34.312, 132.303)),  # Miyajima ↔ Miyajimaguchi
