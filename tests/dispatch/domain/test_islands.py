@@ -143,12 +143,12 @@ ON_ISLAND = [
     (33.905, 130.528, "jinoshima"),  # Jinoshima, 福岡県
     (33.687, 130.233, "genkaijima"),  # Genkaijima, 福岡県
     (33.865, 130.035, "oronoshima"),  # Oronoshima, 福岡県
-    (33.625, 130.305, "nokonoshima"),  # Nokonoshima, 福岡県
+    (33.621, 130.303, "nokonoshima"),  # Nokonoshima, 福岡県
     (33.988, 130.807, "aishima"),  # Aishima, 福岡県
     (33.580, 129.860, "kakarashima"),  # Kakarashima, 佐賀県
-    (33.550, 129.780, "madarashima"),  # Madarashima, 佐賀県
+    (33.573, 129.759, "madarashima"),  # Madarashima, 佐賀県
     (33.575, 129.955, "ogawashima"),  # Ogawashima, 佐賀県
-    (33.475, 129.430, "azuchi-oshima"),  # Azuchi-Ōshima, 長崎県
+    (33.480, 129.555, "azuchi-oshima"),  # Azuchi-Ōshima, 長崎県
     (33.425, 129.515, "takushima"),  # Takushima, 長崎県
     (33.165, 129.555, "kuroshima-sasebo"),  # Kuroshima (Sasebo), 長崎県
     (32.935, 129.595, "ikeshima"),  # Ikeshima, 長崎県
@@ -327,7 +327,7 @@ STRAITS = [
     ("愛媛県", (34.269, 133.217, "yuge"), (34.287, 133.187)),  # Yuge ↔ Innoshima (bridged)
     ("高知県", (32.730, 132.545, "okinoshima-kochi"), (32.915, 132.700)),  # Okinoshima ↔ Sukumo
     ("福岡県", (33.762, 130.362, "ainoshima"), (33.717, 130.431)),  # Ainoshima ↔ Shingū port
-    ("福岡県", (33.625, 130.305, "nokonoshima"), (33.583, 130.325)),  # Nokonoshima ↔ Meinohama
+    ("福岡県", (33.621, 130.303, "nokonoshima"), (33.583, 130.325)),  # Nokonoshima ↔ Meinohama
     ("佐賀県", (33.580, 129.860, "kakarashima"), (33.545, 129.895)),  # Kakarashima ↔ Yobuko
     ("長崎県", (33.749, 129.690, "iki"), (33.545, 129.895)),  # Iki ↔ Yobuko
     ("長崎県", (33.425, 129.515, "takushima"), (33.368, 129.554)),  # Takushima ↔ Hirado (bridged)
