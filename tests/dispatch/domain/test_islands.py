@@ -149,8 +149,8 @@ ON_ISLAND = [
     (33.573, 129.759, "madarashima"),  # Madarashima, 佐賀県
     (33.575, 129.955, "ogawashima"),  # Ogawashima, 佐賀県
     (33.480, 129.555, "azuchi-oshima"),  # Azuchi-Ōshima, 長崎県
-    (33.425, 129.515, "takushima"),  # Takushima, 長崎県
-    (33.165, 129.555, "kuroshima-sasebo"),  # Kuroshima (Sasebo), 長崎県
+    (33.439, 129.524, "takushima"),  # Takushima, 長崎県
+    (33.142, 129.534, "kuroshima-sasebo"),  # Kuroshima (Sasebo), 長崎県
     (32.935, 129.595, "ikeshima"),  # Ikeshima, 長崎県
     (32.655, 129.760, "takashima-nagasaki"),  # Takashima (Nagasaki), 長崎県
     (32.655, 130.330, "yushima"),  # Yushima, 熊本県
@@ -330,7 +330,7 @@ STRAITS = [
     ("福岡県", (33.621, 130.303, "nokonoshima"), (33.583, 130.325)),  # Nokonoshima ↔ Meinohama
     ("佐賀県", (33.580, 129.860, "kakarashima"), (33.545, 129.895)),  # Kakarashima ↔ Yobuko
     ("長崎県", (33.749, 129.690, "iki"), (33.545, 129.895)),  # Iki ↔ Yobuko
-    ("長崎県", (33.425, 129.515, "takushima"), (33.368, 129.554)),  # Takushima ↔ Hirado (bridged)
+    ("長崎県", (33.439, 129.524, "takushima"), (33.368, 129.554)),  # Takushima ↔ Hirado (bridged)
     ("熊本県", (32.335, 130.330, "goshouraujima"), (32.460, 130.190)),  # Goshoura ↔ Amakusa
     ("大分県", (33.725, 131.650, "himeshima"), (33.660, 131.600)),  # Himeshima ↔ Imi
     ("宮崎県", (32.664, 131.822, "shimaurajima"), (32.582, 131.665)),  # Shimaura ↔ Nobeoka
