@@ -159,8 +159,8 @@ ON_ISLAND = [
     (33.135, 131.990, "hotojima"),  # Hotojima, 大分県
     (32.664, 131.822, "shimaurajima"),  # Shimaurajima, 宮崎県
     (32.279, 130.240, "shishijima"),  # Shishijima, 鹿児島県
-    (26.245, 127.945, "tsukenjima"),  # Tsukenjima, 沖縄県
-    (26.160, 127.895, "kudakajima"),  # Kudakajima, 沖縄県
+    (26.250, 127.942, "tsukenjima"),  # Tsukenjima, 沖縄県
+    (26.153, 127.888, "kudakajima"),  # Kudakajima, 沖縄県
     (26.645, 127.815, "minnajima-motobu"),  # Minnajima (Motobu), 沖縄県
 ]
 
@@ -338,7 +338,7 @@ STRAITS = [
     ("鹿児島県", (32.279, 130.240, "shishijima"), (32.180, 130.145)),  # Shishijima ↔ Nagashima
     ("島根県", (36.205, 133.328, "oki"), (35.544, 133.232)),  # Oki ↔ Sakaiminato
     ("沖縄県", (26.715, 127.775, "iejima"), (26.658, 127.898)),  # Iejima ↔ Motobu
-    ("沖縄県", (26.160, 127.895, "kudakajima"), (26.160, 127.815)),  # Kudaka ↔ Azama port
+    ("沖縄県", (26.153, 127.888, "kudakajima"), (26.160, 127.815)),  # Kudaka ↔ Azama port
 ]
 
 
