@@ -135,13 +135,13 @@ ON_ISLAND = [
     (34.269, 133.217, "yuge"),  # Yugeshima and Sashima, 愛媛県
     (34.261, 133.149, "iwagijima"),  # Iwagijima, 愛媛県
     (34.165, 133.330, "uoshima"),  # Uoshima, 愛媛県
-    (33.170, 132.250, "hiburijima"),  # Hiburijima, 愛媛県
+    (33.171, 132.293, "hiburijima"),  # Hiburijima, 愛媛県
     (33.735, 132.485, "aoshima-ozu"),  # Aoshima (Ōzu), 愛媛県
-    (32.730, 132.545, "okinoshima-kochi"),  # Okinoshima, 高知県
+    (32.728, 132.555, "okinoshima-kochi"),  # Okinoshima, 高知県
     (32.780, 132.520, "ugurushima"),  # Ugurushima, 高知県
     (33.762, 130.362, "ainoshima"),  # Ainoshima, 福岡県
     (33.905, 130.528, "jinoshima"),  # Jinoshima, 福岡県
-    (33.687, 130.233, "genkaijima"),  # Genkaijima, 福岡県
+    (33.690, 130.233, "genkaijima"),  # Genkaijima, 福岡県
     (33.865, 130.035, "oronoshima"),  # Oronoshima, 福岡県
     (33.621, 130.303, "nokonoshima"),  # Nokonoshima, 福岡県
     (33.988, 130.807, "aishima"),  # Aishima, 福岡県
@@ -325,7 +325,7 @@ STRAITS = [
     ("愛媛県", (33.960, 132.640, "kutsuna"), (33.975, 132.775)),  # Nakajima ↔ Hōjō
     ("愛媛県", (33.900, 132.669, "gogoshima"), (33.872, 132.707)),  # Gogoshima ↔ Takahama
     ("愛媛県", (34.269, 133.217, "yuge"), (34.287, 133.187)),  # Yuge ↔ Innoshima (bridged)
-    ("高知県", (32.730, 132.545, "okinoshima-kochi"), (32.915, 132.700)),  # Okinoshima ↔ Sukumo
+    ("高知県", (32.728, 132.555, "okinoshima-kochi"), (32.915, 132.700)),  # Okinoshima ↔ Sukumo
     ("福岡県", (33.762, 130.362, "ainoshima"), (33.717, 130.431)),  # Ainoshima ↔ Shingū port
     ("福岡県", (33.621, 130.303, "nokonoshima"), (33.583, 130.325)),  # Nokonoshima ↔ Meinohama
     ("佐賀県", (33.580, 129.860, "kakarashima"), (33.545, 129.895)),  # Kakarashima ↔ Yobuko
