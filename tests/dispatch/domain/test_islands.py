@@ -134,11 +134,11 @@ ON_ISLAND = [
     (33.900, 132.669, "gogoshima"),  # Gogoshima, 愛媛県
     (34.269, 133.217, "yuge"),  # Yugeshima and Sashima, 愛媛県
     (34.261, 133.149, "iwagijima"),  # Iwagijima, 愛媛県
-    (34.165, 133.330, "uoshima"),  # Uoshima, 愛媛県
+    (34.177, 133.318, "uoshima"),  # Uoshima, 愛媛県
     (33.171, 132.293, "hiburijima"),  # Hiburijima, 愛媛県
     (33.735, 132.485, "aoshima-ozu"),  # Aoshima (Ōzu), 愛媛県
     (32.728, 132.555, "okinoshima-kochi"),  # Okinoshima, 高知県
-    (32.780, 132.520, "ugurushima"),  # Ugurushima, 高知県
+    (32.802, 132.490, "ugurushima"),  # Ugurushima, 高知県
     (33.762, 130.362, "ainoshima"),  # Ainoshima, 福岡県
     (33.905, 130.528, "jinoshima"),  # Jinoshima, 福岡県
     (33.690, 130.233, "genkaijima"),  # Genkaijima, 福岡県
@@ -153,7 +153,7 @@ ON_ISLAND = [
     (33.142, 129.534, "kuroshima-sasebo"),  # Kuroshima (Sasebo), 長崎県
     (32.935, 129.595, "ikeshima"),  # Ikeshima, 長崎県
     (32.655, 129.760, "takashima-nagasaki"),  # Takashima (Nagasaki), 長崎県
-    (32.655, 130.330, "yushima"),  # Yushima, 熊本県
+    (32.600, 130.335, "yushima"),  # Yushima, 熊本県
     (32.335, 130.330, "goshouraujima"),  # Goshouraujima, 熊本県
     (33.725, 131.651, "himeshima"),  # Himeshima, 大分県
     (33.135, 131.990, "hotojima"),  # Hotojima, 大分県
