@@ -144,10 +144,10 @@ ON_ISLAND = [
     (33.690, 130.233, "genkaijima"),  # Genkaijima, 福岡県
     (33.865, 130.035, "oronoshima"),  # Oronoshima, 福岡県
     (33.621, 130.303, "nokonoshima"),  # Nokonoshima, 福岡県
-    (33.988, 130.807, "aishima"),  # Aishima, 福岡県
+    (33.990, 130.818, "aishima"),  # Aishima, 福岡県
     (33.580, 129.860, "kakarashima"),  # Kakarashima, 佐賀県
     (33.573, 129.759, "madarashima"),  # Madarashima, 佐賀県
-    (33.575, 129.955, "ogawashima"),  # Ogawashima, 佐賀県
+    (33.600, 129.900, "ogawashima"),  # Ogawashima, 佐賀県
     (33.480, 129.555, "azuchi-oshima"),  # Azuchi-Ōshima, 長崎県
     (33.439, 129.524, "takushima"),  # Takushima, 長崎県
     (33.142, 129.534, "kuroshima-sasebo"),  # Kuroshima (Sasebo), 長崎県
