@@ -125,8 +125,8 @@ ON_ISLAND = [
     (34.770, 131.150, "mishima-hagi"),  # Mishima (Hagi), 山口県
     (34.475, 131.365, "oshima-hagi"),  # Ōshima (Hagi), 山口県
     (33.975, 130.870, "mutsurejima"),  # Mutsurejima, 山口県
-    (33.848, 134.812, "ishima-anan"),  # Ishima, 徳島県
-    (33.532, 134.438, "tebajima"),  # Tebajima, 徳島県
+    (33.850, 134.815, "ishima-anan"),  # Ishima, 徳島県
+    (33.632, 134.424, "tebajima"),  # Tebajima, 徳島県
     (34.384, 133.769, "honjima"),  # Honjima (Shiwaku), 香川県
     (34.335, 133.700, "hiroshima-marugame"),  # Hiroshima (Marugame), 香川県
     (34.270, 133.620, "awashima-mitoyo"),  # Awashima (Mitoyo), 香川県
@@ -319,7 +319,7 @@ STRAITS = [
     ("広島県", (34.280, 132.310, "miyajima"), (34.312, 132.303)),  # Miyajima ↔ Miyajimaguchi
     ("山口県", (34.021, 131.707, "ozushima"), (34.050, 131.805)),  # Ōzushima ↔ Tokuyama
     ("山口県", (33.796, 132.222, "heigunto"), (33.964, 132.103)),  # Heigunto ↔ Yanai
-    ("徳島県", (33.848, 134.812, "ishima-anan"), (33.920, 134.660)),  # Ishima ↔ Anan
+    ("徳島県", (33.850, 134.815, "ishima-anan"), (33.920, 134.660)),  # Ishima ↔ Anan
     ("香川県", (34.487, 134.185, "shodoshima"), (34.342, 134.047)),  # Shōdoshima ↔ Takamatsu
     ("香川県", (34.384, 133.769, "honjima"), (34.295, 133.797)),  # Honjima ↔ Marugame port
     ("愛媛県", (33.960, 132.640, "kutsuna"), (33.975, 132.775)),  # Nakajima ↔ Hōjō
