@@ -129,6 +129,10 @@ class ApiClient:
         return self.client.put("/api/v1" + path, json=json,
                                headers=self._headers(kw.pop("headers", None)), **kw)
 
+    def patch(self, path: str, json: Any = None, **kw: Any):
+        return self.client.patch("/api/v1" + path, json=json,
+                                 headers=self._headers(kw.pop("headers", None)), **kw)
+
 
 @pytest.fixture
 def make_user(app: Flask):

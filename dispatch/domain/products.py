@@ -61,6 +61,18 @@ _PACK_YEARS = {
 }
 
 STANDARD_PRODUCTS = frozenset(p for p in PackProduct if p.value.startswith("std"))
+
+
+def liability_cap_yen(price_yen: int | None, product: PackProduct) -> int | None:
+    """The damages cap: one year's equivalent of the pack fee, rounded down to a yen.
+
+    Seed §16 損害賠償(1): 「対象ハードウェア製品に対する1年分相当のパック料金を上限」; the fee
+    of a pack of n years is spread evenly, so the cap is price ÷ n. None when the price is
+    not recorded. (The cap does not apply to intent or gross negligence: §16(1) 後段.)
+    """
+    if price_yen is None:
+        return None
+    return price_yen // product.years
 EXTENSION_PRODUCTS = frozenset(PackProduct) - STANDARD_PRODUCTS
 
 
@@ -91,6 +103,17 @@ class PurchaseDateSource(StrEnum):
 
     RECEIPT = "receipt"
     FACTORY_SHIP = "factory_ship"
+
+
+class PurchaseProof(StrEnum):
+    """The document that gave a device's purchase date (seed: 製品保証書・領収書・納品書).
+
+    A device with none of them takes OKI's factory ship date instead (rules.md §4.8).
+    """
+
+    WARRANTY_CARD = "warranty_card"  # 製品保証書
+    RECEIPT = "receipt"  # 領収書
+    DELIVERY_NOTE = "delivery_note"  # 納品書
 
 
 @dataclass(frozen=True, slots=True)

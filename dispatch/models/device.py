@@ -7,10 +7,11 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from dispatch.domain.products import PurchaseProof
 from dispatch.extensions import Model
 from dispatch.models.catalog import PrinterModel
 from dispatch.models.customer import Site
-from dispatch.models.types import UTCDateTime
+from dispatch.models.types import EnumText, UTCDateTime, one_of
 
 
 class Device(Model):
@@ -22,6 +23,9 @@ class Device(Model):
         CheckConstraint(
             "purchase_date IS NOT NULL OR factory_ship_date IS NOT NULL", name="known_start"
         ),
+        one_of("purchase_proof", tuple(PurchaseProof), "purchase_proof"),
+        CheckConstraint("purchase_proof IS NULL OR purchase_date IS NOT NULL",
+                        name="proof_has_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -30,6 +34,8 @@ class Device(Model):
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
     parent_device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"), index=True)
     purchase_date: Mapped[date | None] = mapped_column(Date)
+    # Which document gave purchase_date (製品保証書・領収書・納品書); None when not recorded.
+    purchase_proof: Mapped[PurchaseProof | None] = mapped_column(EnumText(PurchaseProof, 16))
     factory_ship_date: Mapped[date | None] = mapped_column(Date)
     print_count: Mapped[int | None]
     print_count_on: Mapped[date | None] = mapped_column(Date)

@@ -27,6 +27,7 @@ class Pack(Model):
             "coverage_start IS NULL OR coverage_end IS NULL OR coverage_start <= coverage_end",
             name="coverage_order",
         ),
+        CheckConstraint("price_yen IS NULL OR price_yen >= 0", name="price_yen"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -34,6 +35,8 @@ class Pack(Model):
     product: Mapped[str] = mapped_column(String(8))
     purchased_on: Mapped[date] = mapped_column(Date)
     received_on: Mapped[date | None] = mapped_column(Date)
+    # What the customer paid, when known: the liability cap is one year's equivalent (seed §16).
+    price_yen: Mapped[int | None]
     support_hours: Mapped[dict[str, Any]] = mapped_column(JsonType)
     status: Mapped[PackStatus] = mapped_column(
         EnumText(PackStatus, 12), default=PackStatus.PURCHASED, index=True)

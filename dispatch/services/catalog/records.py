@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from dispatch import clock
 from dispatch.domain.periods import period_last_day
+from dispatch.domain.products import PurchaseProof
 from dispatch.errors import Conflict, InvalidInput, NotFound
 from dispatch.extensions import db
 from dispatch.models import (
@@ -34,7 +35,7 @@ BASE_FIELDS = ("code", "name", "lat", "lon", "service_radius_km", "same_day_radi
 SITE_FIELDS = ("customer_id", "name", "address", "postal_code", "lat", "lon",
                "remote_island", "island_area_code")
 DEVICE_FIELDS = ("serial", "model_id", "site_id", "parent_device_id", "purchase_date",
-                 "factory_ship_date", "print_count", "print_count_on", "in_japan")
+                 "purchase_proof", "factory_ship_date", "print_count", "print_count_on", "in_japan")
 
 
 def _unique(model: type[Any], column: Any, value: str, label: str) -> None:
@@ -134,6 +135,11 @@ def create_device(data: dict[str, Any], actor: Actor, parent: Device | None = No
             "give the purchase date, or the factory ship date when it is unknown",
             errors={"purchase_date": ["purchase_date or factory_ship_date is required"]},
         )
+    if data.get("purchase_proof") is not None:
+        if not data.get("purchase_date"):
+            raise InvalidInput("a proof of purchase needs the date it gives",
+                               errors={"purchase_proof": ["give purchase_date with it"]})
+        data["purchase_proof"] = PurchaseProof(data["purchase_proof"])
     if (data.get("print_count") is None) != (data.get("print_count_on") is None):
         raise InvalidInput(
             "a print count needs the date it was read",

@@ -11,7 +11,7 @@ from typing import Any
 from dispatch import clock
 from dispatch.domain.codes import RuleCode
 from dispatch.domain.eligibility import Eligibility, EligibilityMode, eligibility
-from dispatch.domain.products import PackProduct, PackStatus
+from dispatch.domain.products import PackProduct, PackStatus, liability_cap_yen
 from dispatch.domain.support_hours import SupportHours
 from dispatch.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from dispatch.extensions import db
@@ -26,7 +26,7 @@ from dispatch.services.registration.coverage_facts import (
 )
 from dispatch.services.trust.audit import Actor, record, snapshot
 
-PACK_FIELDS = ("device_id", "product", "purchased_on", "received_on", "status",
+PACK_FIELDS = ("device_id", "product", "purchased_on", "received_on", "price_yen", "status",
                "nominal_start", "uncapped_end", "continuous", "coverage_end", "warnings")
 # Codes a person may give with a refusal (rules.md §4.6); REFUSED_OTHER is always among them.
 REFUSAL_CODES = (RuleCode.REFUSED_OTHER, RuleCode.LIFETIME_EXCEEDED,
@@ -82,7 +82,8 @@ def record_pack(data: dict[str, Any], actor: Actor) -> Pack:
     period = result.period
     pack = Pack(
         device_id=device.id, product=product.value, purchased_on=data["purchased_on"],
-        received_on=received_on, support_hours=hours.to_payload(), status=PackStatus.PURCHASED,
+        received_on=received_on, price_yen=data.get("price_yen"),
+        support_hours=hours.to_payload(), status=PackStatus.PURCHASED,
         nominal_start=period.start, uncapped_end=period.uncapped_end,
         continuous=period.continuous, coverage_end=result.coverage_end,
         warnings=[str(w) for w in result.warnings], refusal_codes=[],
@@ -129,6 +130,11 @@ def refuse_pack(pack_id: int, note: str, codes: list[str] | None, on: date, acto
     return pack
 
 
+def liability_cap_of(pack: Pack) -> int | None:
+    """The pack's damages cap in yen (seed §16), or None while its price is not recorded."""
+    return liability_cap_yen(pack.price_yen, PackProduct(pack.product))
+
+
 def pack_out(pack: Pack) -> dict[str, Any]:
     """The pack payload of rules.md §9.1 with its registration facts."""
     latest = max(pack.applications, key=lambda a: a.id, default=None)
@@ -136,6 +142,8 @@ def pack_out(pack: Pack) -> dict[str, Any]:
         "id": pack.id, "status": pack.status, "product": pack.product,
         "target_serial": pack.device.serial, "purchased_on": pack.purchased_on,
         "received_on": pack.received_on, "support_hours": pack.support_hours,
+        "price_yen": pack.price_yen,
+        "liability_cap_yen": liability_cap_of(pack),
         "coverage_start": pack.coverage_start, "coverage_end": pack.coverage_end,
         "nominal_start": pack.nominal_start, "continuous": pack.continuous,
         "support_pack_id": pack.support_pack_id, "warnings": list(pack.warnings or []),

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import request
-from flask_smorest import Blueprint
+from flask_smorest import Page
 from marshmallow import Schema, fields, validate
 
 from dispatch import clock
@@ -16,6 +16,7 @@ from dispatch.services.intake import call_handling
 from dispatch.services.intake import calls as intake
 from dispatch.services.unit_of_work import unit_of_work
 from dispatch.views.api.auth import api_actor, roles
+from dispatch.views.api.pagination import Blueprint
 
 blp = Blueprint("calls", __name__, url_prefix="/api/v1", description="Repair calls")
 
@@ -96,6 +97,7 @@ def get_call(call_id: int) -> dict[str, Any]:
 @roles(*STAFF)
 @blp.arguments(BoardQuery, location="query")
 @blp.response(200, CallOut(many=True))
+@blp.paginate(Page)
 def board(query: dict[str, date]) -> list[dict[str, Any]]:
     return [call_out(c) for c in intake.calls_received_on(query["date"])]
 

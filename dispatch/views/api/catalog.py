@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint
+from flask_smorest.pagination import PaginationParameters
 from sqlalchemy import select
 
 from dispatch.domain.roles import STAFF, Role
@@ -19,14 +19,20 @@ from dispatch.models import (
     Technician,
 )
 from dispatch.services.catalog import records as catalog
+from dispatch.services.registration import corrections
+from dispatch.services.registration.coverage_facts import packs_of
+from dispatch.services.registration.packs import pack_out
 from dispatch.services.unit_of_work import unit_of_work
 from dispatch.views.api.access import get_or_404, require_site_access
 from dispatch.views.api.auth import api_actor, roles
+from dispatch.views.api.pagination import Blueprint, page_of
 from dispatch.views.api.schemas import (
     BaseIn,
     BaseOut,
     CustomerIn,
     CustomerOut,
+    DeviceCorrectionIn,
+    DeviceDetailOut,
     DeviceIn,
     DeviceOut,
     ModelIn,
@@ -52,6 +58,14 @@ blp = Blueprint(
 def create_model(data: dict[str, Any]) -> PrinterModel:
     with unit_of_work():
         return catalog.create_model(data, api_actor())
+
+
+@blp.get("/models")
+@roles(*STAFF, Role.TECHNICIAN)
+@blp.response(200, ModelOut(many=True))
+@blp.paginate()
+def list_models(pagination_parameters: PaginationParameters) -> list[PrinterModel]:
+    return page_of(select(PrinterModel).order_by(PrinterModel.code), pagination_parameters)
 
 
 @blp.get("/models/<code>")
@@ -120,6 +134,8 @@ def device_out(device: Device) -> dict[str, Any]:
         "parent_serial": device.parent.serial if device.parent else None,
         "purchase_date": device.effective_purchase_date,
         "purchase_date_source": device.purchase_date_source,
+        "purchase_proof": device.purchase_proof,
+        "in_japan": device.in_japan,
         "factory_ship_date": device.factory_ship_date,
         "lifetime_end": catalog.lifetime_end(device),
         "print_count": device.print_count,
@@ -137,13 +153,34 @@ def create_device(data: dict[str, Any]) -> dict[str, Any]:
     return device_out(device)
 
 
+def device_detail(device: Device) -> dict[str, Any]:
+    """The device with every pack recorded for it and the options attached to it."""
+    options = db.session.scalars(
+        select(Device).where(Device.parent_device_id == device.id).order_by(Device.serial))
+    return {**device_out(device), "packs": [pack_out(p) for p in packs_of(device)],
+            "options": [device_out(o) for o in options]}
+
+
 @blp.get("/devices/<serial>")
 @roles(*STAFF, Role.SITE_MANAGER)
-@blp.response(200, DeviceOut)
+@blp.response(200, DeviceDetailOut)
 def get_device(serial: str) -> dict[str, Any]:
     device = catalog.device_by_serial(serial)
     require_site_access(device.site)
-    return device_out(device)
+    return device_detail(device)
+
+
+@blp.patch("/devices/<serial>")
+@roles(*STAFF)
+@blp.arguments(DeviceCorrectionIn)
+@blp.response(200, DeviceDetailOut)
+def correct_device(data: dict[str, Any], serial: str) -> dict[str, Any]:
+    """Correct the purchase date (a receipt found later), its proof or `in_japan`; audited,
+    the periods of the device's packs (and its options') are derived again."""
+    device = catalog.device_by_serial(serial)
+    with unit_of_work():
+        corrections.correct_device(device, data, api_actor())
+    return device_detail(device)
 
 
 @blp.post("/devices/<serial>/options")

@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import Response
-from flask_smorest import Blueprint
+from flask_smorest.pagination import PaginationParameters
+from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from dispatch import clock
+from dispatch.domain.products import PackStatus
 from dispatch.domain.roles import STAFF, Role
-from dispatch.models import Application
+from dispatch.models import Application, Device, Notice, Pack
 from dispatch.services.catalog.records import device_by_serial
 from dispatch.services.registration import applications, device_coverage
 from dispatch.services.registration import packs as registration
 from dispatch.services.unit_of_work import unit_of_work
 from dispatch.views.api.access import require_site_access
 from dispatch.views.api.auth import api_actor, roles
+from dispatch.views.api.pagination import Blueprint, page_of, page_rows
 from dispatch.views.api.registration_schemas import (
     AnswerIn,
     ApplicationIn,
     ApplicationOut,
+    BreachOut,
+    BreachQuery,
     CompleteIn,
     CompleteOut,
     CoverageOut,
@@ -28,12 +35,17 @@ from dispatch.views.api.registration_schemas import (
     EligibilityQuery,
     InquiryIn,
     InquiryOut,
+    NoticeOut,
+    NoticeQuery,
     PackIn,
     PackOut,
     PackRefusalIn,
     RelocationIn,
     RelocationOut,
 )
+from dispatch.views.api.schemas import PackQuery
+
+T = TypeVar("T")
 
 blp = Blueprint("registration_api", __name__, url_prefix="/api/v1",
                 description="Support packs, registration and coverage")
@@ -47,6 +59,70 @@ def record_pack(data: dict[str, Any]) -> dict[str, Any]:
     with unit_of_work():
         pack = registration.record_pack(data, api_actor())
     return registration.pack_out(pack)
+
+
+@blp.get("/packs")
+@roles(*STAFF, Role.SITE_MANAGER)
+@blp.arguments(PackQuery, location="query")
+@blp.response(200, PackOut(many=True))
+@blp.paginate()
+def list_packs(query: dict[str, str],
+               pagination_parameters: PaginationParameters) -> list[dict[str, Any]]:
+    device = device_by_serial(query["serial"])
+    require_site_access(device.site)
+    packs = page_of(select(Pack).where(Pack.device_id == device.id).order_by(Pack.id),
+                    pagination_parameters)
+    return [registration.pack_out(p) for p in packs]
+
+
+NOTICE_FILTERS: dict[str, Callable[[Any], ColumnElement[bool]]] = {
+    "kind": lambda value: Notice.kind == value,
+    "sent_from": lambda value: Notice.sent_on >= value,
+    "sent_to": lambda value: Notice.sent_on <= value,
+    "serial": lambda value: Device.serial == value,
+}
+
+
+def _with_serial(entity: type[T], pack_id: InstrumentedAttribute[int]) -> Select[T, str]:
+    """Rows of `entity` with the serial of the device their pack is for."""
+    return (select(entity, Device.serial).join(Pack, Pack.id == pack_id)
+            .join(Device, Device.id == Pack.device_id))
+
+
+@blp.get("/notices")
+@roles(*STAFF)
+@blp.arguments(NoticeQuery, location="query")
+@blp.response(200, NoticeOut(many=True))
+@blp.paginate()
+def list_notices(query: dict[str, Any],
+                 pagination_parameters: PaginationParameters) -> list[dict[str, Any]]:
+    """The reminders the daily jobs sent, newest first (what `jobs run-daily` only counts)."""
+    stmt = (_with_serial(Notice, Notice.pack_id)
+            .where(*[where(query[key]) for key, where in NOTICE_FILTERS.items() if key in query])
+            .order_by(Notice.sent_on.desc(), Notice.id.desc()))
+    rows = page_rows(stmt, pagination_parameters)
+    return [{"id": n.id, "kind": n.kind, "pack_id": n.pack_id, "target_serial": serial,
+             "anchor_on": n.anchor_on, "sent_on": n.sent_on} for n, serial in rows]
+
+
+@blp.get("/applications/sla-breaches")
+@roles(*STAFF)
+@blp.arguments(BreachQuery, location="query")
+@blp.response(200, BreachOut(many=True))
+@blp.paginate()
+def list_sla_breaches(query: dict[str, Any],
+                      pagination_parameters: PaginationParameters) -> list[dict[str, Any]]:
+    """Applications the daily job flagged for the 7-business-day SLA (rules.md §4)."""
+    stmt = (
+        _with_serial(Application, Application.pack_id)
+        .where(Application.sla_breached_on.is_not(None))
+        .order_by(Application.sla_breached_on, Application.id))
+    if not query["all"]:
+        stmt = stmt.where(Application.status == PackStatus.APPLIED)
+    return [{"id": a.id, "pack_id": a.pack_id, "status": a.status, "channel": a.channel,
+             "applied_on": a.applied_on, "completed_on": a.completed_on,
+             "sla_breached_on": a.sla_breached_on, "target_serial": serial}
+            for a, serial in page_rows(stmt, pagination_parameters)]
 
 
 @blp.get("/packs/<int:pack_id>")

@@ -26,6 +26,8 @@ class PackIn(Schema):
     received_on = fields.Date(allow_none=True)
     support_hours = fields.Nested(SupportHoursIn, required=True)
     print_count = fields.Integer(allow_none=True, validate=validate.Range(min=0))
+    # What the customer paid (税込, yen), when known: the liability cap derives from it.
+    price_yen = fields.Integer(strict=True, allow_none=True, validate=validate.Range(0, 2**31 - 1))
 
 
 class PackOut(Schema):
@@ -36,6 +38,10 @@ class PackOut(Schema):
     purchased_on = fields.Date()
     received_on = fields.Date(allow_none=True)
     support_hours = fields.Dict()
+    price_yen = fields.Integer(allow_none=True)
+    liability_cap_yen = fields.Integer(allow_none=True, metadata={
+        "description": "Damages cap of seed §16: one year's equivalent of the fee "
+                       "(price_yen ÷ the pack's years, rounded down); null without a price."})
     nominal_start = fields.Date(allow_none=True)
     continuous = fields.Boolean()
     coverage_start = fields.Date(allow_none=True)
@@ -151,3 +157,36 @@ class RelocationOut(Schema):
     remote_island = fields.Boolean()
     area_code = fields.String(allow_none=True)
     nearest_base_code = fields.String(allow_none=True)
+
+
+NOTICE_KINDS = ["application_reminder", "coverage_end_reminder"]
+
+
+class NoticeQuery(Schema):
+    kind = fields.String(validate=validate.OneOf(NOTICE_KINDS))
+    sent_from = fields.Date()
+    sent_to = fields.Date()
+    serial = fields.String(validate=validate.Length(1, 40))
+
+
+class NoticeOut(Schema):
+    """A reminder the daily jobs sent (rules.md §4 registration lifecycle)."""
+
+    id = fields.Integer()
+    kind = fields.String(validate=validate.OneOf(NOTICE_KINDS))
+    pack_id = fields.Integer()
+    target_serial = fields.String()
+    anchor_on = fields.Date(metadata={"description": "the date the reminder is about: the "
+                                      "pack's received_on or its coverage_end"})
+    sent_on = fields.Date()
+
+
+class BreachQuery(Schema):
+    # By default only applications still waiting; all=true includes those handled since.
+    all = fields.Boolean(load_default=False)
+
+
+class BreachOut(ApplicationOut):
+    """An application flagged for missing the 7-business-day processing SLA."""
+
+    target_serial = fields.String()

@@ -7,13 +7,16 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from dispatch.domain.products import PurchaseProof
 from dispatch.models.catalog import MODEL_KINDS, PACK_PRODUCTS, SERIES
+from dispatch.views.api.registration_schemas import PackOut
 
 HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
 # INTEGER columns are 32-bit on PostgreSQL; larger numbers must be a 422, not a driver error.
 MAX_INT = 2**31 - 1
 ID = validate.Range(1, MAX_INT)
 SKILLS = list(SERIES)
+PROOFS = [str(p) for p in PurchaseProof]
 
 
 class TimeHHMM(fields.Time):
@@ -96,6 +99,8 @@ class DeviceIn(Schema):
     model_code = fields.String(required=True)
     site_id = fields.Integer(required=True, validate=ID)
     purchase_date = fields.Date(allow_none=True)
+    # The document the purchase date was read from (seed: 製品保証書・領収書・納品書).
+    purchase_proof = fields.String(allow_none=True, validate=validate.OneOf(PROOFS))
     factory_ship_date = fields.Date(allow_none=True)
     print_count = fields.Integer(allow_none=True, validate=validate.Range(0, MAX_INT))
     print_count_on = fields.Date(allow_none=True)
@@ -113,10 +118,32 @@ class DeviceOut(Schema):
     parent_serial = fields.String(allow_none=True)
     purchase_date = fields.Date()
     purchase_date_source = fields.String(validate=validate.OneOf(["receipt", "factory_ship"]))
+    purchase_proof = fields.String(allow_none=True, validate=validate.OneOf(PROOFS))
+    in_japan = fields.Boolean()
     factory_ship_date = fields.Date(allow_none=True)
     lifetime_end = fields.Date()
     print_count = fields.Integer(allow_none=True)
     print_count_on = fields.Date(allow_none=True)
+
+
+class DeviceDetailOut(DeviceOut):
+    """A device with its packs and its options (GET /devices/{serial})."""
+
+    packs = fields.List(fields.Nested(PackOut))
+    options = fields.List(fields.Nested(DeviceOut))
+
+
+class DeviceCorrectionIn(Schema):
+    """A correction of the device's facts (rules.md §4.8): audited with its reason."""
+
+    purchase_date = fields.Date(allow_none=True)
+    purchase_proof = fields.String(allow_none=True, validate=validate.OneOf(PROOFS))
+    in_japan = fields.Boolean()
+    reason = fields.String(required=True, validate=validate.Length(1, 1000))
+
+
+class PackQuery(Schema):
+    serial = fields.String(required=True, validate=validate.Length(1, 40))
 
 
 class TechnicianIn(Schema):

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response as BaseResponse  # what redirect() return
 from dispatch import clock, messages_codes  # noqa: F401 - registers the code.* messages
 from dispatch.domain.roles import STAFF
 from dispatch.domain.timeline import timeline
-from dispatch.errors import DispatchError
+from dispatch.errors import DispatchError, InvalidInput
 from dispatch.i18n import add_messages, translate
 from dispatch.services.catalog.records import device_by_serial
 from dispatch.services.registration import applications, device_coverage
@@ -39,6 +39,17 @@ def _date_arg(name: str, default: date) -> date:
         return date.fromisoformat(raw) if raw else default
     except ValueError:
         return default
+
+
+def _yen_arg(name: str) -> int | None:
+    # Optional whole yen; anything else is refused (inside _attempt, so it becomes a flash).
+    raw = (request.form.get(name) or "").strip()
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 9):
+        raise InvalidInput("パック価格は0以上の整数（円）で入力してください。",
+                           errors={name: ["whole yen, 0 or more"]})
+    return int(raw)
 
 
 @bp.get("/devices/<serial>")
@@ -89,7 +100,8 @@ def record_pack(serial: str) -> BaseResponse:
                               "closed_on_holidays": bool(form.get("closed_on_holidays")),
                               "closed_dates": ["12-30", "12-31", "01-01", "01-02", "01-03"]
                               if form.get("closed_year_end") else []}}
-    _attempt(lambda: registration.record_pack(data, current_actor()), "reg.pack_recorded")
+    _attempt(lambda: registration.record_pack({**data, "price_yen": _yen_arg("price_yen")},
+                                              current_actor()), "reg.pack_recorded")
     return redirect(url_for("registration.device_page", serial=serial))
 
 
@@ -172,7 +184,8 @@ def queue_page() -> str:
 def notice_page(pack_id: int) -> str:
     pack = registration.pack_by_id(pack_id)
     return render_template("registration/notice.html", pack=pack,
-                           n=registration_notice(pack))
+                           n=registration_notice(pack),
+                           cap=registration.liability_cap_of(pack))
 
 
 @bp.get("/packs/<int:pack_id>/sticker.pdf")

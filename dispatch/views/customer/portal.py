@@ -15,9 +15,10 @@ from dispatch.domain.roles import Role
 from dispatch.errors import DispatchError, NotFound
 from dispatch.extensions import db
 from dispatch.i18n import add_messages, translate
-from dispatch.models import Device, RepairCall, Site, Visit
+from dispatch.models import Device, Pack, RepairCall, Site, Visit
 from dispatch.models import WorkReport as ReportRow
 from dispatch.services.registration.coverage_facts import device_coverage
+from dispatch.services.registration.packs import liability_cap_of
 from dispatch.services.reporting import non_conformity
 from dispatch.services.reporting.documents import report_pdf
 from dispatch.services.unit_of_work import unit_of_work
@@ -30,6 +31,9 @@ add_messages({
     "customer.coverage": ("保守対象", "Coverage"),
     "customer.covered": ("対象（〜{end}）", "Covered (until {end})"),
     "customer.not_covered": ("対象外", "Not covered"),
+    "customer.liability_cap": ("損害賠償の上限（1年分相当のパック料金）",
+                               "Liability cap (one year's pack fee)"),
+    "customer.cap_unknown": ("パック価格の登録なし", "pack price not recorded"),
     "customer.reports": ("署名済みの作業報告票", "Signed work reports"),
     "customer.no_reports": ("署名済みの作業報告票はまだありません。", "No signed reports yet."),
     "customer.no_devices": ("この設置場所に対象製品はありません。", "No devices at this site."),
@@ -81,8 +85,12 @@ def portal() -> str:
     coverage = {d.id: device_coverage(d, today) for d in devices}
     reports = _own_reports([s.id for s in sites])
     claims = [claim for r in reports for claim in non_conformity.claims_of(r.id, current_actor())]
+    # Seed §16: the cap follows the pack that covers the device today.
+    caps = {device_id: liability_cap_of(db.session.get_one(Pack, c.pack_id))
+            for device_id, c in coverage.items() if c.covered and c.pack_id is not None}
     return render_template("customer/portal.html", sites=sites, devices=devices,
-                           coverage=coverage, reports=reports, today=today, claims=claims)
+                           coverage=coverage, caps=caps, reports=reports, today=today,
+                           claims=claims)
 
 
 @bp.post("/non-conformities")

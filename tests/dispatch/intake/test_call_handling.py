@@ -138,6 +138,16 @@ def test_board_lists_the_calls_received_that_tokyo_day(world, coordinator):
     assert [c["id"] for c in board] == [first["id"], last["id"]]
 
 
+def test_board_is_paginated_like_every_list(world, coordinator):
+    world.covered()
+    ids = [coordinator.post("/calls", json=call_payload(
+        received_at=f"2026-11-26T1{n}:00:00+09:00")).get_json()["id"] for n in range(3)]
+    resp = coordinator.get("/calls?date=2026-11-26&page=2&page_size=2")
+    assert [c["id"] for c in resp.get_json()] == ids[2:]
+    assert resp.headers["X-Total-Count"] == "3"
+    assert 'rel="prev"' in resp.headers["Link"] and 'rel="next"' not in resp.headers["Link"]
+
+
 @pytest.mark.parametrize("role", ["technician", "site_manager"])
 def test_only_staff_take_and_read_calls(world, api_as, coordinator, role):
     world.covered()
