@@ -1,7 +1,7 @@
 """purchase proof on devices, price on packs
 
 Revision ID: 7c1e4b2d9a60
-Revises: 5aafae5e2cf4
+Revises: b7c1d2e3f4a5
 Create Date: 2026-12-02 04:30:00
 
 """
@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = '7c1e4b2d9a60'
-down_revision = '5aafae5e2cf4'
+down_revision = 'b7c1d2e3f4a5'
 branch_labels = None
 depends_on = None
 
