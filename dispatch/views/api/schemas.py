@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from dispatch.domain.calendar import FIRST_SYSTEM_DAY, LAST_SYSTEM_DAY
 from dispatch.models.catalog import MODEL_KINDS, PACK_PRODUCTS, SERIES
 
 HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
@@ -14,6 +15,9 @@ HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
 MAX_INT = 2**31 - 1
 ID = validate.Range(1, MAX_INT)
 SKILLS = list(SERIES)
+# Every date a client sends lies in the system's years (rules.md §2, domain/calendar.py).
+SYSTEM_DATE = validate.Range(FIRST_SYSTEM_DAY, LAST_SYSTEM_DAY,
+                             error="must be between {min} and {max}")
 
 
 class TimeHHMM(fields.Time):
@@ -28,13 +32,13 @@ class ModelIn(Schema):
     name = fields.String(required=True, validate=validate.Length(1, 120))
     series = fields.String(required=True, validate=validate.OneOf(SERIES))
     kind = fields.String(load_default="printer", validate=validate.OneOf(MODEL_KINDS))
-    lifetime_years = fields.Integer(required=True, validate=validate.Range(1, 20))
-    warranty_months = fields.Integer(required=True, validate=validate.Range(0, 240))
-    print_limit = fields.Integer(allow_none=True, validate=validate.Range(1, MAX_INT))
+    lifetime_years = fields.Integer(strict=True, required=True, validate=validate.Range(1, 20))
+    warranty_months = fields.Integer(strict=True, required=True, validate=validate.Range(0, 240))
+    print_limit = fields.Integer(strict=True, allow_none=True, validate=validate.Range(1, MAX_INT))
     packs_offered = fields.List(
         fields.String(validate=validate.OneOf(PACK_PRODUCTS)), required=True
     )
-    service_minutes = fields.Integer(validate=validate.Range(5, 480))
+    service_minutes = fields.Integer(strict=True, validate=validate.Range(5, 480))
 
 
 class ModelOut(ModelIn):
@@ -70,7 +74,7 @@ class CustomerOut(CustomerIn):
 
 
 class SiteIn(Schema):
-    customer_id = fields.Integer(required=True, validate=ID)
+    customer_id = fields.Integer(strict=True, required=True, validate=ID)
     name = fields.String(required=True, validate=validate.Length(1, 200))
     address = fields.String(required=True, validate=validate.Length(1, 400))
     postal_code = fields.String(allow_none=True, validate=validate.Regexp(r"^\d{3}-?\d{4}$"))
@@ -94,16 +98,16 @@ class SiteOut(SiteIn):
 class DeviceIn(Schema):
     serial = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9-]{3,40}$"))
     model_code = fields.String(required=True)
-    site_id = fields.Integer(required=True, validate=ID)
+    site_id = fields.Integer(strict=True, required=True, validate=ID)
     purchase_date = fields.Date(allow_none=True)
     factory_ship_date = fields.Date(allow_none=True)
-    print_count = fields.Integer(allow_none=True, validate=validate.Range(0, MAX_INT))
+    print_count = fields.Integer(strict=True, allow_none=True, validate=validate.Range(0, MAX_INT))
     print_count_on = fields.Date(allow_none=True)
     in_japan = fields.Boolean(load_default=True)
 
 
 class OptionIn(DeviceIn):
-    site_id = fields.Integer(load_default=None, allow_none=True, validate=ID)
+    site_id = fields.Integer(strict=True, load_default=None, allow_none=True, validate=ID)
 
 
 class DeviceOut(Schema):
