@@ -78,3 +78,25 @@ def test_a_request_body_beyond_the_size_limit_is_a_413_problem(app, coordinator)
                                 headers={"Content-Type": "application/json"})
     assert response.status_code == 413
     assert response.mimetype == PROBLEM
+
+
+@pytest.mark.parametrize("value", [
+    "10",  # a number written as text is not read as 10
+    1.5,  # a fraction is not truncated to 1
+])
+def test_a_print_count_that_is_no_integer_is_a_422(app, coordinator, value):
+    response = coordinator.post("/calls", json={
+        "serial": "AK10000001", "support_pack_id": "SP-AK10000001",
+        "received_at": "2026-11-26T10:00:00+09:00", "symptom": "紙詰まり",
+        "print_count": value})
+    assert response.status_code == 422
+    assert "print_count" in response.get_json()["errors"]
+
+
+@pytest.mark.parametrize("path", [
+    "/plans/0001-01-01",  # year 1 in the path
+    "/plans/9999-12-31/explain?visit_id=1",  # year 9999
+])
+def test_a_plan_day_outside_the_system_years_is_a_422(app, coordinator, path):
+    response = coordinator.get(path)
+    assert response.status_code == 422
