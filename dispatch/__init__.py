@@ -13,6 +13,9 @@ from sqlalchemy.engine import Engine
 # The checkout's top level, where templates/ and migrations/ live in the repository. An
 # installed wheel has them inside the package instead (setup.py): use package_folder().
 ROOT = Path(__file__).resolve().parent.parent
+# How long an SQLite writer waits for the write lock before "database is locked": twenty
+# users' transactions queue behind each other, each a few ms to a few hundred ms.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
 def package_folder(name: str) -> Path:
@@ -68,6 +71,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _tune_engine(engine: Engine) -> None:
     if engine.dialect.name != "sqlite":
         return
+    from dispatch.services.unit_of_work import BEGUN, DEFERRED, IMMEDIATE, writing
 
     # pysqlite's own transaction handling breaks SAVEPOINTs and defers BEGIN; SQLAlchemy's
     # documented recipe takes it over, and foreign keys must be switched on per connection.
@@ -75,11 +79,17 @@ def _tune_engine(engine: Engine) -> None:
     def _on_connect(dbapi_connection, _record):  # pragma: no cover - driver hook
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        # The busy timeout first: switching to WAL itself may wait for another connection.
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # pragma: no cover - driver hook
-        conn.exec_driver_sql("BEGIN")
+        # A unit of work (the only writer, rules.md §9) takes the write lock up front and
+        # waits up to the busy timeout for it; reads outside units stay deferred, so pages
+        # and GETs never queue behind writers (WAL lets them read a snapshot meanwhile).
+        immediate = writing()
+        conn.info[BEGUN] = IMMEDIATE if immediate else DEFERRED
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

@@ -40,6 +40,9 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "SESSION_COOKIE_SECURE": env == "production",
         "REMEMBER_COOKIE_SECURE": env == "production",
         "JSON_AS_ASCII": False,
+        # Request bodies beyond this answer 413; the largest legitimate one is a signature
+        # image (2 MB of PNG, about 2.7 MB as base64 in JSON).
+        "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,
         "DISPATCH_DEFAULT_LOCALE": "ja",
         "DISPATCH_GEOCODER_URL": os.environ.get("DISPATCH_GEOCODER_URL"),
         "DISPATCH_TILE_URL": os.environ.get(
@@ -55,6 +58,9 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "OPENAPI_URL_PREFIX": "/api/v1",
         "OPENAPI_JSON_PATH": "openapi.json",
         "LOGIN_MAX_FAILURES": 5,
+        # Per client address too (one attacker, many accounts); an office behind one NAT
+        # address still has room for its staff's typos.
+        "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
         "LOGIN_WINDOW_MINUTES": 15,
     }
     config.update(_prefixed_env())

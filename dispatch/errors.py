@@ -31,6 +31,13 @@ class RuleViolation(DispatchError):
     title = "Rule violation"
 
 
+class BadInput(DispatchError):
+    """The request itself cannot be read (malformed beyond any field's validation)."""
+
+    status = 400
+    title = "Bad request"
+
+
 class InvalidInput(DispatchError):
     status = 422
     title = "Invalid input"
@@ -51,3 +58,10 @@ class Conflict(DispatchError):
 class Forbidden(DispatchError):
     status = 403
     title = "Forbidden"
+
+
+class TooManyRequests(DispatchError):
+    """A throttle refuses the request for now (failed logins, rules.md §8)."""
+
+    status = 429
+    title = "Too many requests"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, TypeGuard
 
@@ -166,6 +166,29 @@ def parse_datetime(value: Any) -> datetime | None:
     return value
 
 
+# Bounds of what a technician types (rules.md §7): a report is one visit's facts on an A4
+# page, not a document store. Unbounded, a 350,000-character work_done took 96 s to render
+# as PDF, longer than a worker may take.
+MAX_WORK_DONE = 4000
+MAX_NAME = 100  # attendee
+MAX_PART_NO = 40
+MAX_PARTS = 30
+MAX_QTY = 999
+MAX_CHANGES = 20
+MAX_CHANGE = 200  # one technical change
+MAX_COUNTER = 999_999_999  # nine digits: the largest page counter a printer shows
+MAX_VISIT = timedelta(hours=24)
+
+
+def _text_error(value: Any, limit: int) -> str | None:
+    """Why a required text field is refused, or None."""
+    if not _is_text(value):
+        return "is required"
+    if len(value) > limit:
+        return f"must be at most {limit} characters"
+    return None
+
+
 def _is_int(value: Any) -> TypeGuard[int]:
     # bool is an int subclass; True must not count as a quantity of 1.
     return isinstance(value, int) and not isinstance(value, bool)
@@ -192,22 +215,27 @@ def _validate_times(payload: Mapping[str, Any], errors: dict[str, str]) -> None:
     arrived, departed = times.get("arrived_at"), times.get("departed_at")
     if arrived is not None and departed is not None and departed <= arrived:
         errors["departed_at"] = "must be after arrived_at"
+    elif arrived is not None and departed is not None and departed - arrived > MAX_VISIT:
+        errors["departed_at"] = "must be within 24 hours of arrived_at"
 
 
 def _validate_parts(parts: Any, errors: dict[str, str]) -> None:
     if not isinstance(parts, list | tuple):
         errors["parts"] = "must be a list"
         return
+    if len(parts) > MAX_PARTS:
+        errors["parts"] = f"must list at most {MAX_PARTS} parts"
+        return
     for index, part in enumerate(parts):
         prefix = f"parts.{index}"
         if not isinstance(part, Mapping):
             errors[prefix] = "must be an object"
             continue
-        if not _is_text(part.get("part_no")):
-            errors[f"{prefix}.part_no"] = "is required"
+        if (problem := _text_error(part.get("part_no"), MAX_PART_NO)) is not None:
+            errors[f"{prefix}.part_no"] = problem
         qty = part.get("qty")
-        if not _is_int(qty) or qty < 1:
-            errors[f"{prefix}.qty"] = "must be an integer of at least 1"
+        if not _is_int(qty) or not 1 <= qty <= MAX_QTY:
+            errors[f"{prefix}.qty"] = f"must be an integer from 1 to {MAX_QTY}"
         if (problem := _enum_error(part.get("condition"), PartCondition)) is not None:
             errors[f"{prefix}.condition"] = problem
         if not isinstance(part.get("removed_returned"), bool):
@@ -218,22 +246,25 @@ def validate_report_payload(payload: Mapping[str, Any]) -> dict[str, str]:
     """Check a §9.1 report payload against the domain rules; return field → message."""
     errors: dict[str, str] = {}
     _validate_times(payload, errors)
-    if not _is_text(payload.get("work_done")):
-        errors["work_done"] = "is required"
+    if (problem := _text_error(payload.get("work_done"), MAX_WORK_DONE)) is not None:
+        errors["work_done"] = problem
     if (problem := _enum_error(payload.get("result"), Result)) is not None:
         errors["result"] = problem
     _validate_parts(payload.get("parts", []), errors)
     changes = payload.get("technical_changes", [])
     if not isinstance(changes, list | tuple) or not all(_is_text(c) for c in changes):
         errors["technical_changes"] = "must be a list of non-empty texts"
+    elif len(changes) > MAX_CHANGES or any(len(c) > MAX_CHANGE for c in changes):
+        errors["technical_changes"] = (f"must list at most {MAX_CHANGES} changes of at most "
+                                       f"{MAX_CHANGE} characters each")
     if not isinstance(payload.get("data_initialized"), bool):
         errors["data_initialized"] = "must be true or false"
     counter = payload.get("counter_reading")
-    if counter is not None and (not _is_int(counter) or counter < 0):
-        errors["counter_reading"] = "must be a non-negative integer"
+    if counter is not None and (not _is_int(counter) or not 0 <= counter <= MAX_COUNTER):
+        errors["counter_reading"] = f"must be an integer from 0 to {MAX_COUNTER}"
     # The attending site manager is required: the seed makes attendance a customer duty.
-    if not _is_text(payload.get("attendee_name")):
-        errors["attendee_name"] = "is required"
+    if (problem := _text_error(payload.get("attendee_name"), MAX_NAME)) is not None:
+        errors["attendee_name"] = problem
     cause = payload.get("exclusion_cause")
     if cause is not None and (problem := _enum_error(cause, ExclusionCause)) is not None:
         errors["exclusion_cause"] = problem

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import delete, text
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from dispatch import create_app
@@ -100,6 +100,16 @@ def _rollback(request: pytest.FixtureRequest) -> Iterator[None]:
             db.session = original
             outer.rollback()
             conn.close()
+
+
+@pytest.fixture
+def clean(app: Flask) -> Iterator[None]:
+    """For `committing` tests: empty every table once the test is done."""
+    yield
+    with app.app_context():
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(delete(table))
+        db.session.commit()
 
 
 @pytest.fixture

@@ -19,6 +19,17 @@ import holidays
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
+# The years the system plans in (rules.md §2): every service date, plan and board day lies
+# inside them. Year 1 or 9999 is a typo or a probe, never a date to plan for; past calls
+# entered late (back-dated) stay well inside.
+FIRST_SYSTEM_DAY = date(2000, 1, 1)
+LAST_SYSTEM_DAY = date(2100, 12, 31)
+
+
+def in_system_years(day: date) -> bool:
+    """True for a date the system can plan for (years 2000–2100)."""
+    return FIRST_SYSTEM_DAY <= day <= LAST_SYSTEM_DAY
+
 # §2: OXT is closed on May 1 and Dec 30 – Jan 3 besides weekends and national holidays.
 # These are company closures, not public holidays, so the library does not know them.
 OXT_CLOSED_DATES: frozenset[tuple[int, int]] = frozenset(

@@ -25,15 +25,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from contextvars import ContextVar
+from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from dispatch.extensions import db
 
+_M = TypeVar("_M")
 _DEPTH = "unit_of_work_depth"
 _STRAY = "flushed_outside_unit_of_work"
+# Set while an outermost unit runs in this thread (or task): the SQLite engine hook in
+# dispatch/__init__.py then opens the transaction with BEGIN IMMEDIATE (rules.md §9).
+_WRITING: ContextVar[bool] = ContextVar("unit_of_work_writing", default=False)
+# connection.info key: how the SQLite transaction on that connection was begun.
+BEGUN = "sqlite_begun"
+DEFERRED, IMMEDIATE = "deferred", "immediate"
 
 
 @event.listens_for(Session, "after_flush")
@@ -55,11 +63,36 @@ def reset_stray_writes() -> None:
     db.session.info.pop(_STRAY, None)
 
 
+def writing() -> bool:
+    """True inside a unit of work: a transaction begun now is meant to write."""
+    return _WRITING.get()
+
+
+def _end_deferred_reads(session: Session) -> None:
+    """SQLite: end a read-only transaction begun before the unit, so the unit's own begins
+    with BEGIN IMMEDIATE.
+
+    In WAL mode a deferred transaction that read first and writes later fails at once with
+    "database is locked" when another writer committed in between (the busy timeout does
+    not apply to that upgrade); one that takes the write lock up front waits its turn. A
+    savepoint on the connection means a caller outside owns the transaction (the tests'
+    rolled-back outer transaction): it is left alone.
+    """
+    if not session.in_transaction():
+        return
+    conn = session.connection()
+    if conn.info.get(BEGUN) == DEFERRED and not conn.in_nested_transaction():
+        session.commit()
+
+
 @contextmanager
 def unit_of_work() -> Iterator[None]:
     """Commit the block's changes at its end, or roll them all back on an exception."""
     session = db.session
     depth = session.info.get(_DEPTH, 0)
+    writing_token = _WRITING.set(True) if depth == 0 else None
+    if depth == 0:
+        _end_deferred_reads(session())
     session.info[_DEPTH] = depth + 1
     try:
         yield
@@ -71,6 +104,22 @@ def unit_of_work() -> Iterator[None]:
         raise
     finally:
         session.info[_DEPTH] = depth
+        if writing_token is not None:
+            _WRITING.reset(writing_token)
+
+
+def locked(model: type[_M], ident: int) -> _M | None:
+    """The row, locked until the unit ends and read afresh (PostgreSQL FOR UPDATE; SQLite's
+    unit already holds the write lock), or None.
+
+    A writer who got there first is waited for and then seen. A refresh, not a plain
+    locking load: SQLAlchemy compares a versioned row loaded FOR UPDATE with the copy in
+    the session and raises StaleDataError when they differ, which is the very case here.
+    """
+    row = db.session.get(model, ident)
+    if row is not None:
+        db.session.refresh(row, with_for_update=True)
+    return row
 
 
 def start_over() -> None:

@@ -24,6 +24,7 @@ from dispatch.domain.products import PackStatus
 from dispatch.domain.report_status import ReportStatus
 from dispatch.domain.roles import Role
 from dispatch.domain.visit_status import VisitStatus
+from dispatch.errors import TooManyRequests
 from dispatch.extensions import db, login_manager
 from dispatch.forms import LoginForm
 from dispatch.i18n import LOCALES
@@ -35,7 +36,12 @@ from dispatch.models import (
     Site,
     User,
 )
-from dispatch.services.accounts.users import authenticate, is_throttled
+from dispatch.services.accounts.users import (
+    LoginLimits,
+    begin_login,
+    check_password,
+    finish_login,
+)
 from dispatch.services.unit_of_work import unit_of_work
 from dispatch.views.admin import pages as admin_pages
 from dispatch.views.admin import privacy
@@ -54,14 +60,19 @@ def login() -> Any:
     if form.validate_on_submit():
         cfg = current_app.config
         email = form.email.data or ""
-        limits = (int(cfg["LOGIN_MAX_FAILURES"]), int(cfg["LOGIN_WINDOW_MINUTES"]))
-        if is_throttled(email, *limits):
+        limits = LoginLimits(int(cfg["LOGIN_MAX_FAILURES"]),
+                             int(cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"]),
+                             int(cfg["LOGIN_WINDOW_MINUTES"]))
+        try:
+            with unit_of_work():  # the attempt counts as failed until the password matches
+                attempt_id = begin_login(email, request.remote_addr, limits)
+        except TooManyRequests:
             error = "login.throttled"
         else:
-            with unit_of_work():  # the attempt is recorded whatever its outcome
-                user = authenticate(email, form.password.data or "", request.remote_addr,
-                                    *limits)
+            user = check_password(email, form.password.data or "")
             if user is not None:
+                with unit_of_work():
+                    finish_login(attempt_id)
                 session.clear()  # a new session id on login defeats session fixation
                 login_user(user)
                 return redirect(url_for("pages.home"))

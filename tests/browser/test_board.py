@@ -5,6 +5,7 @@ from __future__ import annotations
 from conftest import PASSWORD, TEST_ACTOR
 from day_rows import Day
 
+from dispatch.extensions import db
 from dispatch.services.accounts import users
 from dispatch.services.day import planning
 from dispatch.services.trust.audit import SYSTEM
@@ -40,3 +41,27 @@ def test_new_call_appears_unassigned_and_replan_puts_it_on_a_route(app, page, to
     assert page.locator(f"#unassigned li[data-visit='{new}']").count() == 0
     assert page.locator(f"path.visit-{new}").count() == 1
     assert page.locator("#busy").is_hidden()
+
+
+def test_map_tooltips_show_site_and_base_names_as_text_not_markup(app, page, today):
+    # rules.md §8: names are data; a name with markup shows its characters and adds no
+    # element to the page (the CSP would block a script, but the markup must not land).
+    with app.app_context(), unit_of_work():
+        users.add_user("tips@oxt.example.jp", "coordinator", PASSWORD, TEST_ACTOR)
+        day = Day()
+        base = day.base()
+        base.name = '<b class="injected">東京</b>'
+        visit = day.call(35.69, 139.70)
+        visit.call.device.site.name = '<i class="injected">本社</i>'
+        visit_id = visit.id
+        db.session.commit()
+    login(page, "tips@oxt.example.jp")
+    page.goto("/board")
+    page.wait_for_selector(f"path.visit-{visit_id}")
+    for marker, text in ((f"path.visit-{visit_id}", '<i class="injected">本社</i>'),
+                         ("path.base-marker", '<b class="injected">東京</b>')):
+        page.hover(marker, force=True)
+        tooltip = page.locator(".leaflet-tooltip", has_text="injected").last
+        tooltip.wait_for()
+        assert text in tooltip.inner_text()
+    assert page.locator(".leaflet-tooltip .injected").count() == 0

@@ -9,6 +9,14 @@ import pytest
 from reports.document import (
     CONDITION_LABELS,
     EXCLUSION_CAUSE_LABELS,
+    MAX_CHANGE,
+    MAX_CHANGES,
+    MAX_COUNTER,
+    MAX_NAME,
+    MAX_PART_NO,
+    MAX_PARTS,
+    MAX_QTY,
+    MAX_WORK_DONE,
     RESULT_LABELS,
     ExclusionCause,
     InvalidReport,
@@ -34,6 +42,15 @@ VALID: dict[str, Any] = {
 
 def test_valid_payload_has_no_errors() -> None:
     assert validate_report_payload(VALID) == {}
+
+
+def test_every_field_at_its_bound_is_still_valid() -> None:
+    at_bounds = {**VALID, "work_done": "紙" * MAX_WORK_DONE, "attendee_name": "花" * MAX_NAME,
+                 "parts": _part(part_no="4" * MAX_PART_NO, qty=MAX_QTY) * MAX_PARTS,
+                 "technical_changes": ["x" * MAX_CHANGE] * MAX_CHANGES,
+                 "counter_reading": MAX_COUNTER,
+                 "departed_at": "2026-11-27T10:05:00+09:00"}
+    assert validate_report_payload(at_bounds) == {}
 
 
 def test_optional_fields_may_be_left_out() -> None:
@@ -84,6 +101,28 @@ def _part(**changes: Any) -> list[dict[str, Any]]:
         ({"attendee_name": ""}, "attendee_name"),
         # unknown out-of-scope cause
         ({"exclusion_cause": "bad_luck"}, "exclusion_cause"),
+        # bounds (rules.md §7): a 350,000-character description once took 96 s as PDF
+        ({"work_done": "紙" * (MAX_WORK_DONE + 1)}, "work_done"),
+        # an attendee's name, not an essay
+        ({"attendee_name": "花" * (MAX_NAME + 1)}, "attendee_name"),
+        # a part number of a catalogue, not free text
+        ({"parts": _part(part_no="4" * (MAX_PART_NO + 1))}, "parts.0.part_no"),
+        # a quantity beyond what one visit fits
+        ({"parts": _part(qty=MAX_QTY + 1)}, "parts.0.qty"),
+        # too many part lines for one visit
+        ({"parts": _part() * (MAX_PARTS + 1)}, "parts"),
+        # one technical change too long
+        ({"technical_changes": ["x" * (MAX_CHANGE + 1)]}, "technical_changes"),
+        # too many technical changes
+        ({"technical_changes": ["更新"] * (MAX_CHANGES + 1)}, "technical_changes"),
+        # a counter beyond the nine digits printers show
+        ({"counter_reading": MAX_COUNTER + 1}, "counter_reading"),
+        # a counter sent as text is not coerced
+        ({"counter_reading": "182340"}, "counter_reading"),
+        # a fractional counter is not rounded
+        ({"counter_reading": 1.5}, "counter_reading"),
+        # a visit lasting more than a day
+        ({"departed_at": "2026-11-27T10:06:00+09:00"}, "departed_at"),
     ],
 )
 def test_invalid_payload_reports_the_field(changes: dict[str, Any], field: str) -> None:

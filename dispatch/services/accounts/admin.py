@@ -94,6 +94,9 @@ def parse_geometry(text: str) -> dict[str, Any]:
         geometry = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InvalidInput("not JSON", errors={"geometry": [f"not JSON: {exc.msg}"]}) from exc
+    except RecursionError:
+        raise InvalidInput("not JSON", errors={
+            "geometry": ["not JSON this service reads: nested too deeply"]}) from None
     if not isinstance(geometry, dict):
         raise InvalidInput("not an object", errors={"geometry": ["must be a JSON object"]})
     return geometry

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select, text
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from dispatch import clock
-from dispatch.errors import Conflict, InvalidInput, NotFound
+from dispatch.errors import Conflict, InvalidInput, NotFound, TooManyRequests
 from dispatch.extensions import db
 from dispatch.models import ApiToken, LoginAttempt, User
 from dispatch.models.account import ROLES
@@ -92,30 +94,78 @@ def user_for_token(plain: str) -> User | None:
     return token.user
 
 
-def is_throttled(email: str, max_failures: int, window_minutes: int) -> bool:
-    """Too many failed logins for this e-mail within the window."""
-    since = clock.now() - timedelta(minutes=window_minutes)
-    failures = db.session.scalar(
-        select(func.count(LoginAttempt.id)).where(
-            LoginAttempt.email == normalise_email(email),
-            LoginAttempt.at >= since,
-            LoginAttempt.succeeded.is_(False),
-        )
-    )
-    return (failures or 0) >= max_failures
+@dataclass(frozen=True)
+class LoginLimits:
+    """Failed logins allowed within the window, per account and per client address."""
+
+    per_account: int
+    per_address: int
+    window_minutes: int
 
 
-def authenticate(
-    email: str, password: str, remote_addr: str | None, max_failures: int, window_minutes: int
-) -> User | None:
-    """Check a password, recording the attempt; None when wrong or throttled."""
+def _failures(where: ColumnElement[bool], since: datetime) -> int:
+    return db.session.scalar(select(func.count(LoginAttempt.id)).where(
+        where, LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False))) or 0
+
+
+def _lock_login_keys(email: str, remote_addr: str | None) -> None:
+    """Serialise attempts on one account and on one address until the unit ends.
+
+    PostgreSQL: transaction-level advisory locks, always the account's first, so two
+    attempts never wait on each other crosswise. SQLite: the unit of work began with
+    BEGIN IMMEDIATE, which already serialises every writer.
+    """
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    for key in (f"login-account:{email}", f"login-address:{remote_addr or ''}"):
+        db.session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+                           {"key": key})
+
+
+def begin_login(email: str, remote_addr: str | None, limits: LoginLimits) -> int:
+    """Count a login attempt as failed before its password is checked → its id.
+
+    The check and the count happen under one lock, so parallel guesses (several workers
+    or processes) are never evaluated against a count that has not grown yet: at most
+    `per_account` wrong passwords per window, however many arrive at once. Run it in its
+    own unit of work, check the password after it (outside the lock: hashing is slow) and
+    call finish_login on success. TooManyRequests when the account or address is locked.
+    """
     email = normalise_email(email)
-    if is_throttled(email, max_failures, window_minutes):
-        return None
-    user = db.session.scalar(select(User).where(User.email == email))
-    ok = user is not None and user.is_enabled and check_password_hash(user.password_hash, password)
-    db.session.add(
-        LoginAttempt(email=email, remote_addr=remote_addr, at=clock.now(), succeeded=ok)
-    )
+    _lock_login_keys(email, remote_addr)
+    since = clock.now() - timedelta(minutes=limits.window_minutes)
+    if _failures(LoginAttempt.email == email, since) >= limits.per_account or (
+            remote_addr and _failures(LoginAttempt.remote_addr == remote_addr, since)
+            >= limits.per_address):
+        raise TooManyRequests("too many failed logins; try again later")
+    attempt = LoginAttempt(email=email, remote_addr=remote_addr, at=clock.now(),
+                           succeeded=False)
+    db.session.add(attempt)
     db.session.flush()
-    return user if ok else None
+    return attempt.id
+
+
+@cache
+def _dummy_hash() -> str:
+    # Hashed with the same default method and cost as real passwords.
+    return generate_password_hash(secrets.token_urlsafe(16))
+
+
+def check_password(email: str, password: str) -> User | None:
+    """The enabled user with this e-mail and password, or None.
+
+    An unknown e-mail checks the password against a dummy hash, so it takes as long as a
+    known one and the answer's timing does not reveal which e-mails have accounts.
+    """
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    ok = check_password_hash(user.password_hash if user is not None else _dummy_hash(),
+                             password)
+    return user if ok and user is not None and user.is_enabled else None
+
+
+def finish_login(attempt_id: int) -> None:
+    """Mark a reserved attempt as succeeded (it no longer counts as a failure)."""
+    attempt = db.session.get(LoginAttempt, attempt_id)
+    if attempt is not None:
+        attempt.succeeded = True
+        db.session.flush()

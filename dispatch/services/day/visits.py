@@ -22,18 +22,26 @@ from dispatch.extensions import db
 from dispatch.models import Technician, User, Visit
 from dispatch.services.day.problem import midnight
 from dispatch.services.trust.audit import Actor, record, snapshot
+from dispatch.services.unit_of_work import locked
 
 FIELDS = ("status", "technician_id", "sequence", "eta", "start_at", "end_at", "pinned")
 
 
-def _load(visit_id: int, version: int) -> Visit:
-    visit = db.session.get(Visit, visit_id)
+def _load(visit_id: int, version: int | None = None) -> Visit:
+    """The visit, locked until the unit ends (PostgreSQL; SQLite's unit holds the write
+    lock), read afresh so that a writer who was ahead of us is seen, not overwritten."""
+    visit = locked(Visit, visit_id)
     if visit is None:
         raise NotFound(f"no visit {visit_id}")
-    if visit.version != version:
-        raise Conflict(f"visit {visit_id} was changed by someone else (now version "
-                       f"{visit.version}, you sent {version}); reload and try again")
+    if version is not None:
+        _check_version(visit, version)
     return visit
+
+
+def _check_version(visit: Visit, version: Any) -> None:
+    if visit.version != version:
+        raise Conflict(f"visit {visit.id} was changed by someone else (now version "
+                       f"{visit.version}, you sent {version}); reload and try again")
 
 
 @contextmanager
@@ -57,11 +65,14 @@ def set_status(visit_id: int, status: VisitStatus | str, version: int, user: Use
                now: datetime) -> Visit:
     """Record en_route / arrived / done for the visit's own technician (domain/visit_status)."""
     status = VisitStatus(status)
-    visit = _load(visit_id, version)
+    visit = _load(visit_id)
+    # Ownership before the version: a 409 naming the current version would tell another
+    # technician about a visit they may not touch (rules.md §8).
     if user.role == Role.TECHNICIAN:
         tech = technician_of(user)
         if tech is None or visit.technician_id != tech.id:
             raise Forbidden("this visit is on another technician's route")
+    _check_version(visit, version)
     if not can_move(visit.status, status):
         raise Conflict(f"a visit that is {visit.status} cannot become {status}")
     before = snapshot(visit, FIELDS)
@@ -80,10 +91,16 @@ def set_status(visit_id: int, status: VisitStatus | str, version: int, user: Use
 
 def assign(visit_id: int, data: dict[str, Any], actor: Actor) -> Visit:
     """A coordinator pins a visit to a technician (optionally at a start time) or moves it."""
+    # The technician first: assignments to one route wait for each other here, so the
+    # route's resequencing never collides (a spurious 409), and every writer takes the
+    # technician before the visit (no deadlock).
+    tech = locked(Technician, data["technician_id"])
     visit = _load(visit_id, data["version"])
     if visit.status in STARTED:
         raise Conflict(f"visit {visit_id} is already {visit.status} and cannot be moved")
-    tech = db.session.get(Technician, data["technician_id"])
+    if visit.status == VisitStatus.CANCELLED:
+        # A cancelled visit stays off every route; a new call brings the job back.
+        raise Conflict(f"visit {visit_id} is cancelled and cannot be assigned")
     if tech is None or not tech.is_active:
         raise NotFound(f"no active technician {data['technician_id']}")
     with _one_writer(visit_id):

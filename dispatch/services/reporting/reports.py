@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, text
@@ -32,13 +32,14 @@ from dispatch.services.reporting.values import (
     visit_context,
 )
 from dispatch.services.trust.audit import Actor, record
-from dispatch.services.unit_of_work import end_reads, start_over
-from reports.document import InvalidReport, report_from_payload
+from dispatch.services.unit_of_work import end_reads, locked, start_over
+from reports.document import InvalidReport, WorkReport, report_from_payload
 from reports.sealing import GENESIS_HASH, seal_report
 
 CHAIN_LOCK_KEY = 7_070_707  # pg_advisory_xact_lock id of the report chain
 DATA_URL_PREFIX = "data:image/png;base64,"
 MAX_IMAGE_BYTES = 2_000_000
+DEPARTURE_GRACE = timedelta(minutes=30)
 
 
 def _replayed(key: str | None, action: str, actor: Actor) -> dict[str, Any] | None:
@@ -97,11 +98,38 @@ def save_report(visit_id: int, payload: dict[str, Any], actor: Actor,
     except InvalidReport as exc:  # the unit of work drops the draft row added above
         raise InvalidInput("the report is incomplete or invalid",
                            errors={k: [v] for k, v in exc.errors.items()}) from None
+    _refuse_times_off_the_visit_day(value, visit)
     before = {"status": row.status}
     row.content, row.status, row.updated_at = stored_content(value), ReportStatus.DRAFT, now
     row.refusal_reason = None
     record(actor, "report.saved", "work_report", row.id, before, {"status": ReportStatus.DRAFT})
     return _remember(idempotency_key, "report", actor, {"id": row.id, "status": ReportStatus.DRAFT})
+
+
+def _refuse_times_off_the_visit_day(value: WorkReport, visit: Visit) -> None:
+    """Arrival and departure fall on the visit's service day in Japan (rules.md §7).
+
+    A back-dated report of a past visit is fine; a time on another day is a typo (or a
+    probe) that would put a wrong date on a signed record.
+    """
+    errors = {key: [f"must be on the visit's day, {visit.service_date.isoformat()}"]
+              for key in ("arrived_at", "departed_at")
+              if clock.to_tokyo(getattr(value, key)).date() != visit.service_date}
+    if errors:
+        raise InvalidInput("the times are not on the visit's day", errors=errors)
+
+
+def _refuse_times_after_signing(value: WorkReport, signed_at: datetime) -> None:
+    """The signer confirms a visit that took place: it cannot end later than the signature,
+    beyond the grace a technician needs to type the departure just before handing over."""
+    errors = {}
+    if value.arrived_at > signed_at:
+        errors["arrived_at"] = ["must be before the signature"]
+    if value.departed_at > signed_at + DEPARTURE_GRACE:
+        errors["departed_at"] = [f"must be at most {DEPARTURE_GRACE.seconds // 60} minutes "
+                                 "after the signature"]
+    if errors:
+        raise InvalidInput("the report's times are after the signature", errors=errors)
 
 
 def decode_signature_image(image: str) -> bytes:
@@ -129,6 +157,17 @@ def begin_write() -> None:
         db.session.execute(text("UPDATE signing_keys SET id = id WHERE 1 = 0"))
 
 
+def lock_for_signing(row: ReportRow) -> None:
+    """Lock the report's visit and the report until the unit ends and read both afresh.
+
+    Parallel signers of one report queue here (PostgreSQL row locks; SQLite's unit holds
+    the write lock) and the ones behind see the report signed: a 409, never a version
+    clash while completing the job. Visit before report, as save_report reads them.
+    """
+    locked(Visit, row.visit_id)
+    locked(ReportRow, row.id)
+
+
 def _lock_chain() -> None:
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
@@ -151,10 +190,11 @@ def seal_and_complete(row: ReportRow, signer_name: str, png: bytes, actor: Actor
     key = signing_keys.current_key()
     _lock_chain()  # before registering the key too: concurrent first signers race there
     signing_keys.ensure_registered(key, now)
+    value = report_value(row)
+    _refuse_times_after_signing(value, now)
     index, prev_hash = _chain_head()
     try:
-        content, seal = seal_report(report_value(row), signer_name.strip(), png, key,
-                                    prev_hash, now)
+        content, seal = seal_report(value, signer_name.strip(), png, key, prev_hash, now)
     except ValueError as exc:
         raise InvalidInput(str(exc), errors={"image": [str(exc)]}) from None
     row.personal, row.signer_name, row.signature_png = commitments_json(content), \
@@ -175,6 +215,7 @@ def sign_report(report_id: int, signer_name: str, image: str, actor: Actor,
     if (done := _replayed(idempotency_key, "signature", actor)) is not None:
         return done
     row = access.report_for_signing(report_id, actor)
+    lock_for_signing(row)
     _refuse_if_signed(row)
     if row.status != ReportStatus.DRAFT:
         raise Conflict(f"report {row.id} was refused; save it again before signing")
@@ -203,6 +244,7 @@ def refuse_report(report_id: int, signer_name: str, reason: str, actor: Actor,
     if (done := _replayed(idempotency_key, "refusal", actor)) is not None:
         return done
     row = access.report_for_signing(report_id, actor)
+    lock_for_signing(row)
     refuse(row, signer_name, reason, actor)
     return _remember(idempotency_key, "refusal", actor,
                      {"id": row.id, "status": ReportStatus.REFUSED})

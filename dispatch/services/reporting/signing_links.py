@@ -21,6 +21,7 @@ from dispatch.models import SigningLink
 from dispatch.models import WorkReport as ReportRow
 from dispatch.services.reporting import access, reports
 from dispatch.services.trust.audit import Actor, record
+from dispatch.services.unit_of_work import locked
 
 LINK_HOURS = 72
 
@@ -43,8 +44,10 @@ def create_link(report_id: int, actor: Actor) -> str:
     return token
 
 
-def _live_link(token: str) -> SigningLink:
+def _live_link(token: str, *, lock: bool = False) -> SigningLink:
     link = db.session.scalar(select(SigningLink).where(SigningLink.token_hash == _hash(token)))
+    if link is not None and lock:  # a second use of the link waits, then finds it used
+        locked(SigningLink, link.id)
     if link is None or link.used_at is not None or link.expires_at <= clock.now():
         raise NotFound("this signing link is unknown, used or expired")
     # The manager must sign what the link was issued for: a later edit voids the link.
@@ -65,7 +68,8 @@ def _link_actor(link: SigningLink) -> Actor:
 def sign_by_link(token: str, signer_name: str, image: str) -> dict[str, Any]:
     """Sign through the link and use it up → {id, status: "signed"}."""
     reports.begin_write()
-    link = _live_link(token)
+    link = _live_link(token, lock=True)
+    reports.lock_for_signing(link.report)
     png = reports.decode_signature_image(image)
     if link.report.status != ReportStatus.DRAFT:
         raise Conflict("the report is not waiting for a signature")
@@ -77,7 +81,8 @@ def sign_by_link(token: str, signer_name: str, image: str) -> dict[str, Any]:
 
 def refuse_by_link(token: str, signer_name: str, reason: str) -> dict[str, Any]:
     """Refuse through the link and use it up → {id, status: "refused"}."""
-    link = _live_link(token)
+    link = _live_link(token, lock=True)
+    reports.lock_for_signing(link.report)
     reports.refuse(link.report, signer_name, reason, _link_actor(link))
     link.used_at = clock.now()
     db.session.flush()

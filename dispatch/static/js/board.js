@@ -14,6 +14,9 @@
     if (text !== undefined) { node.textContent = text; }
     return node;
   }
+  // Leaflet reads a string tooltip as HTML; site and base names are data, so they go in
+  // as an element holding text (rules.md §8: markup from data never reaches the DOM).
+  function tip(text) { return el("span", "", text); }
   function hhmm(iso) { return iso ? iso.substr(11, 5) : "--:--"; }
   function minutes(iso) { return parseInt(iso.substr(11, 2), 10) * 60 + parseInt(iso.substr(14, 2), 10); }
 
@@ -39,7 +42,7 @@
       if (state.base && b.code !== state.base) { return; }
       L.circleMarker([b.lat, b.lon], { radius: 9, color: "#000", fillColor: "#ffb300",
         fillOpacity: 1, className: "base-marker base-" + b.code })
-        .bindTooltip(b.code + " " + b.name).addTo(layer);
+        .bindTooltip(tip(b.code + " " + b.name)).addTo(layer);
       points.push([b.lat, b.lon]);
     });
     visibleRoutes().forEach(function (r, i) {
@@ -50,7 +53,7 @@
       r.stops.forEach(function (s, k) {
         L.circleMarker([s.lat, s.lon], { radius: 7, color: color, fillColor: "#fff", fillOpacity: 1,
           className: "site-marker " + s.status + " visit-" + s.visit_id })
-          .bindTooltip((k + 1) + ". " + s.site + " " + hhmm(s.eta)).addTo(layer);
+          .bindTooltip(tip((k + 1) + ". " + s.site + " " + hhmm(s.eta))).addTo(layer);
         points.push([s.lat, s.lon]);
       });
     });
@@ -58,7 +61,7 @@
       if (u.lat === null) { return; }
       L.circleMarker([u.lat, u.lon], { radius: 7, color: "#c00", fillColor: "#c00", fillOpacity: 0.8,
         className: "site-marker unassigned-marker visit-" + u.visit_id })
-        .bindTooltip(u.site).addTo(layer);
+        .bindTooltip(tip(u.site)).addTo(layer);
       points.push([u.lat, u.lon]);
     });
     if (points.length) { map.fitBounds(points, { padding: [20, 20], maxZoom: 13 }); }

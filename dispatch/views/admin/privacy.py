@@ -4,9 +4,19 @@ anti-social-forces termination."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy import or_, select
 
 from dispatch.extensions import db
@@ -50,13 +60,21 @@ def export(customer_id: int) -> Response:
         "Content-Disposition": f"attachment; filename=customer-{customer_id}.json"})
 
 
+SITE_FIELD = re.compile(r"site-(?P<id>[1-9][0-9]{0,8})-(?P<field>manager_name|manager_email)")
+
+
 def _correction_form() -> dict[str, Any]:
     form = request.form
     data: dict[str, Any] = {k: form[k].strip() for k in ("name", "email", "phone") if k in form}
     sites = []
     for key in form:
-        if key.startswith("site-") and key.endswith("-manager_name"):
-            site_id = int(key.split("-")[1])
+        if not key.startswith("site-"):
+            continue
+        match = SITE_FIELD.fullmatch(key)
+        if match is None:  # the form only ever sends site-<id>-manager_name / _email
+            abort(400)
+        if match["field"] == "manager_name":
+            site_id = int(match["id"])
             sites.append({"id": site_id, "manager_name": form[key].strip(),
                           "manager_email": form.get(f"site-{site_id}-manager_email", "").strip()})
     if sites:

@@ -9,7 +9,7 @@ from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
-from dispatch.errors import DispatchError, InvalidInput
+from dispatch.errors import BadInput, DispatchError, InvalidInput
 from dispatch.extensions import csrf, db
 from dispatch.views.api import calls, catalog, plans, privacy, registration, reports
 from dispatch.views.api.auth import load_api_user
@@ -80,12 +80,25 @@ def init_api(app: Flask, api: Api) -> None:
         current_app.logger.warning("value out of the database's range: %s", type(error).__name__)
         return dispatch_error(InvalidInput("a value is out of the range the service can store"))
 
+    # Input that cannot be processed at all (rules.md §9 "never a 500"): JSON nested deeper
+    # than Python recurses (a body of '[' * 20000, an island geometry), text that is no
+    # Unicode (a lone surrogate, "\ud800", which neither database can store). One handler
+    # for these classes wherever they surface: parser, service or driver.
+    @app.errorhandler(RecursionError)
+    @app.errorhandler(UnicodeError)
+    def unprocessable_input(error: Exception):
+        db.session.rollback()
+        current_app.logger.warning("malformed input refused: %s", type(error).__name__)
+        if isinstance(error, RecursionError):
+            return dispatch_error(BadInput("the input is nested too deeply"))
+        return dispatch_error(InvalidInput("text must be valid Unicode (no lone surrogates)"))
+
     # flask-smorest answers HTTP errors with its own JSON; the API speaks problem+json,
     # and pages get a page in the user's language.
     def http_error(error: HTTPException):
         if request.path.startswith("/api/"):
             return from_http_exception(error)
-        if error.code in (403, 404):
+        if error.code in (400, 403, 404, 413):
             return render_template("error.html", status=error.code), error.code
         return error
 

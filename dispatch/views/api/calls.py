@@ -17,6 +17,7 @@ from dispatch.services.intake import calls as intake
 from dispatch.services.unit_of_work import unit_of_work
 from dispatch.views.api.auth import api_actor, roles
 from dispatch.views.api.pagination import Blueprint
+from dispatch.views.api.validators import SYSTEM_DATE
 
 blp = Blueprint("calls", __name__, url_prefix="/api/v1", description="Repair calls")
 
@@ -28,7 +29,9 @@ class CallIn(Schema):
     received_at = fields.AwareDateTime(required=True, validate=validate.Range(
         min=datetime(2000, 1, 1, tzinfo=UTC), max=datetime(2099, 12, 31, tzinfo=UTC)))
     symptom = fields.String(required=True, validate=validate.Length(1, 2000))
-    print_count = fields.Integer(allow_none=True, validate=validate.Range(0, 2**31 - 1))
+    # strict: "10" and 1.5 are refused, not read as 10 and 1 (rules.md §9.1).
+    print_count = fields.Integer(strict=True, allow_none=True,
+                                 validate=validate.Range(0, 2**31 - 1))
     parts_required = fields.Boolean(load_default=False)
 
 
@@ -49,7 +52,7 @@ class CallOut(Schema):
 
 
 class BoardQuery(Schema):
-    date = fields.Date(required=True)
+    date = fields.Date(required=True, validate=SYSTEM_DATE)
 
 
 class OverrideIn(Schema):

@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from dispatch import clock
+from dispatch.domain.calendar import in_system_years
 from dispatch.domain.roles import STAFF, Role
 from dispatch.domain.visit_status import REPORTABLE
 from dispatch.errors import InvalidInput
@@ -19,12 +20,13 @@ from dispatch.services.day.result import iso
 from dispatch.services.unit_of_work import unit_of_work
 from dispatch.views.api.auth import api_actor, api_user, roles
 from dispatch.views.api.schemas import TimeHHMM
+from dispatch.views.api.validators import SYSTEM_DATE
 
 blp = Blueprint("plans", __name__, url_prefix="/api/v1", description="Dispatch day")
 
 
 class PlanIn(Schema):
-    date = fields.Date(required=True)
+    date = fields.Date(required=True, validate=SYSTEM_DATE)
 
 
 class ExplainQuery(Schema):
@@ -32,27 +34,31 @@ class ExplainQuery(Schema):
 
 
 class InsertIn(Schema):
-    visit_id = fields.Integer(required=True)
+    visit_id = fields.Integer(strict=True, required=True)
 
 
 class StatusIn(Schema):
     status = fields.String(required=True,
                            validate=validate.OneOf(list(REPORTABLE)))
-    version = fields.Integer(required=True)
+    version = fields.Integer(strict=True, required=True)
 
 
 class AssignmentIn(Schema):
-    technician_id = fields.Integer(required=True)
+    technician_id = fields.Integer(strict=True, required=True)
     pinned = fields.Boolean(required=True)
     start = TimeHHMM(allow_none=True)
-    version = fields.Integer(required=True)
+    version = fields.Integer(strict=True, required=True)
 
 
 def _date(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise InvalidInput("date must be YYYY-MM-DD", errors={"date": ["YYYY-MM-DD"]}) from None
+    if not in_system_years(day):
+        raise InvalidInput("date outside the years 2000–2100",
+                           errors={"date": ["must be between 2000-01-01 and 2100-12-31"]})
+    return day
 
 
 def visit_out(visit: Any) -> dict[str, Any]:

@@ -34,7 +34,7 @@ class ExportOut(Schema):
 
 
 class SiteCorrectionIn(Schema):
-    id = fields.Integer(required=True, validate=ID)
+    id = fields.Integer(strict=True, required=True, validate=ID)
     manager_name = fields.String(validate=validate.Length(1, 120))
     manager_email = fields.Email(allow_none=True)
 

@@ -6,6 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from dispatch.models.catalog import PACK_PRODUCTS
 from dispatch.models.pack import CHANNELS, PACK_STATUSES
+from dispatch.views.api.validators import SYSTEM_DATE
 
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
@@ -22,10 +23,10 @@ class SupportHoursIn(Schema):
 class PackIn(Schema):
     target_serial = fields.String(required=True, validate=validate.Length(1, 40))
     product = fields.String(required=True, validate=validate.OneOf(PACK_PRODUCTS))
-    purchased_on = fields.Date(required=True)
-    received_on = fields.Date(allow_none=True)
+    purchased_on = fields.Date(required=True, validate=SYSTEM_DATE)
+    received_on = fields.Date(allow_none=True, validate=SYSTEM_DATE)
     support_hours = fields.Nested(SupportHoursIn, required=True)
-    print_count = fields.Integer(allow_none=True, validate=validate.Range(min=0))
+    print_count = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=0))
     # What the customer paid (税込, yen), when known: the liability cap derives from it.
     price_yen = fields.Integer(strict=True, allow_none=True, validate=validate.Range(0, 2**31 - 1))
 
@@ -36,7 +37,7 @@ class PackOut(Schema):
     product = fields.String()
     target_serial = fields.String()
     purchased_on = fields.Date()
-    received_on = fields.Date(allow_none=True)
+    received_on = fields.Date(allow_none=True, validate=SYSTEM_DATE)
     support_hours = fields.Dict()
     price_yen = fields.Integer(allow_none=True)
     liability_cap_yen = fields.Integer(allow_none=True, metadata={
@@ -68,7 +69,7 @@ class ConsentsIn(Schema):
 
 class ApplicationIn(Schema):
     channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
-    applied_on = fields.Date(required=True)
+    applied_on = fields.Date(required=True, validate=SYSTEM_DATE)
     consents = fields.Nested(ConsentsIn, required=True)
 
 
@@ -83,7 +84,7 @@ class ApplicationOut(Schema):
 
 
 class InquiryIn(Schema):
-    sent_on = fields.Date(required=True)
+    sent_on = fields.Date(required=True, validate=SYSTEM_DATE)
     question = fields.String(required=True, validate=validate.Length(1, 4000))
 
 
@@ -95,11 +96,11 @@ class InquiryOut(Schema):
 
 
 class AnswerIn(Schema):
-    answered_on = fields.Date(required=True)
+    answered_on = fields.Date(required=True, validate=SYSTEM_DATE)
 
 
 class CompleteIn(Schema):
-    completed_on = fields.Date(required=True)
+    completed_on = fields.Date(required=True, validate=SYSTEM_DATE)
 
 
 class CompleteOut(Schema):
@@ -112,7 +113,7 @@ class CompleteOut(Schema):
 
 
 class CoverageQuery(Schema):
-    on = fields.Date(required=True)
+    on = fields.Date(required=True, validate=SYSTEM_DATE)
     print_count = fields.Integer(validate=validate.Range(min=0))
 
 
@@ -143,9 +144,9 @@ class EligibilityOut(Schema):
 
 
 class RelocationIn(Schema):
-    to_site_id = fields.Integer(required=True)
-    notified_on = fields.Date(required=True)
-    moved_on = fields.Date(required=True)
+    to_site_id = fields.Integer(strict=True, required=True)
+    notified_on = fields.Date(required=True, validate=SYSTEM_DATE)
+    moved_on = fields.Date(required=True, validate=SYSTEM_DATE)
 
 
 class RelocationOut(Schema):

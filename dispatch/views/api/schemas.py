@@ -31,13 +31,13 @@ class ModelIn(Schema):
     name = fields.String(required=True, validate=validate.Length(1, 120))
     series = fields.String(required=True, validate=validate.OneOf(SERIES))
     kind = fields.String(load_default="printer", validate=validate.OneOf(MODEL_KINDS))
-    lifetime_years = fields.Integer(required=True, validate=validate.Range(1, 20))
-    warranty_months = fields.Integer(required=True, validate=validate.Range(0, 240))
-    print_limit = fields.Integer(allow_none=True, validate=validate.Range(1, MAX_INT))
+    lifetime_years = fields.Integer(strict=True, required=True, validate=validate.Range(1, 20))
+    warranty_months = fields.Integer(strict=True, required=True, validate=validate.Range(0, 240))
+    print_limit = fields.Integer(strict=True, allow_none=True, validate=validate.Range(1, MAX_INT))
     packs_offered = fields.List(
         fields.String(validate=validate.OneOf(PACK_PRODUCTS)), required=True
     )
-    service_minutes = fields.Integer(validate=validate.Range(5, 480))
+    service_minutes = fields.Integer(strict=True, validate=validate.Range(5, 480))
 
 
 class ModelOut(ModelIn):
@@ -73,7 +73,7 @@ class CustomerOut(CustomerIn):
 
 
 class SiteIn(Schema):
-    customer_id = fields.Integer(required=True, validate=ID)
+    customer_id = fields.Integer(strict=True, required=True, validate=ID)
     name = fields.String(required=True, validate=validate.Length(1, 200))
     address = fields.String(required=True, validate=validate.Length(1, 400))
     postal_code = fields.String(allow_none=True, validate=validate.Regexp(r"^\d{3}-?\d{4}$"))
@@ -97,18 +97,18 @@ class SiteOut(SiteIn):
 class DeviceIn(Schema):
     serial = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9-]{3,40}$"))
     model_code = fields.String(required=True)
-    site_id = fields.Integer(required=True, validate=ID)
+    site_id = fields.Integer(strict=True, required=True, validate=ID)
     purchase_date = fields.Date(allow_none=True)
     # The document the purchase date was read from (seed: 製品保証書・領収書・納品書).
     purchase_proof = fields.String(allow_none=True, validate=validate.OneOf(PROOFS))
     factory_ship_date = fields.Date(allow_none=True)
-    print_count = fields.Integer(allow_none=True, validate=validate.Range(0, MAX_INT))
+    print_count = fields.Integer(strict=True, allow_none=True, validate=validate.Range(0, MAX_INT))
     print_count_on = fields.Date(allow_none=True)
     in_japan = fields.Boolean(load_default=True)
 
 
 class OptionIn(DeviceIn):
-    site_id = fields.Integer(load_default=None, allow_none=True, validate=ID)
+    site_id = fields.Integer(strict=True, load_default=None, allow_none=True, validate=ID)
 
 
 class DeviceOut(Schema):

@@ -64,12 +64,14 @@ def today() -> Any:
 @role_required(Role.TECHNICIAN)
 def status(visit_id: int) -> Any:
     new = request.form.get("status", "")
-    if new not in REPORTABLE:
-        abort(400)
+    version = request.form.get("version", "")
+    if new not in REPORTABLE or not version.isascii() or not version.isdigit() \
+            or len(version) > 9:
+        abort(400)  # the form always sends both; anything else is not our form
     actor = current_actor()
     try:
         with unit_of_work():
-            visit_control.set_status(visit_id, new, int(request.form.get("version", "0")),
+            visit_control.set_status(visit_id, new, int(version),
                                      current_user, actor, clock.now())
     except DispatchError as error:
         if error.status == 403:

@@ -14,6 +14,7 @@ from dispatch.extensions import db
 from dispatch.models import Plan, Visit
 from dispatch.services.day import planning, replanning
 from dispatch.services.trust.audit import SYSTEM
+from dispatch.services.unit_of_work import unit_of_work
 
 DAY = date(2026, 11, 26)
 
@@ -117,6 +118,37 @@ def test_technician_may_update_only_their_own_visits(day, api_as):
     response = other.post(f"/visits/{visit.id}/status", json={"status": "en_route",
                                                               "version": visit.version})
     assert response.status_code == 403
+
+
+def test_another_technicians_visit_with_a_stale_version_is_403_not_409(day, api_as):
+    # rules.md §8: ownership is checked before the version, so the answer does not tell
+    # another technician the visit's current version ("now version 2").
+    day.tech(day.base(), email="mine@oxt.example.jp")
+    visit = day.call()
+    planning.plan_day(DAY, SYSTEM, time_limit_s=1)
+    other = api_as("technician", "other@oxt.example.jp")
+    stale = db.session.get(Visit, visit.id).version - 1
+    response = other.post(f"/visits/{visit.id}/status", json={"status": "en_route",
+                                                              "version": stale})
+    assert response.status_code == 403
+    assert "version" not in response.get_json()["detail"]
+
+
+def test_assigning_a_cancelled_visit_is_409_and_it_stays_off_every_route(day, coordinator):
+    # rules.md §6: a cancelled visit never comes back onto a route by a manual pin.
+    tech = day.tech(day.base())
+    visit = day.call()
+    with unit_of_work():  # kept when the refused request rolls its own unit back
+        row = db.session.get(Visit, visit.id)
+        row.status = "cancelled"
+    response = coordinator.post(f"/visits/{visit.id}/assignment",
+                                json={"technician_id": tech.id, "pinned": True,
+                                      "version": row.version})
+    assert response.status_code == 409
+    assert "cancelled" in response.get_json()["detail"]
+    db.session.expire_all()
+    again = db.session.get(Visit, visit.id)
+    assert (again.status, again.technician_id) == ("cancelled", None)
 
 
 def test_stale_version_is_409_with_a_clear_message(day, coordinator):

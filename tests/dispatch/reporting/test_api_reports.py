@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
+import pytest
 from reporting_rows import NOW, data_url, make_visit, report_payload
 
 from dispatch import clock
@@ -64,9 +67,10 @@ def test_signing_seals_and_completes_the_job(tech, draft, visit):
 
 def test_follow_up_creates_the_next_visit_on_the_packs_next_support_day(tech, visit, monkeypatch):
     # The visit is on Thursday 2026-11-26; the pack works Mon–Fri, so Friday 11-27 is next.
-    # Signed that morning (10:00 JST): the follow-up counts from the later of the visit day
-    # and the signing day, so the real clock would move it once Japan reaches 11-27.
-    monkeypatch.setattr(clock, "now", lambda: NOW)
+    # Signed that morning (11:30 JST, after the 11:20 departure): the follow-up counts from
+    # the later of the visit day and the signing day, so the real clock would move it once
+    # Japan reaches 11-27.
+    monkeypatch.setattr(clock, "now", lambda: NOW + timedelta(minutes=90))
     rid = tech.put(f"/visits/{visit.visit_id}/report",
                    json=report_payload(result="follow_up")).get_json()["id"]
     tech.post(f"/reports/{rid}/signature", json={"signer_name": "佐藤 花子", "image": data_url()})
@@ -167,3 +171,42 @@ def test_idempotency_key_of_another_user_is_refused(api_as, tech, draft):
     desk = api_as("coordinator")
     assert desk.post(f"/reports/{draft}/signature", json=body,
                      headers=headers).status_code == 409
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    # rules.md §7: arrival the evening before the visit's day (2026-11-26 in Tokyo)
+    ({"arrived_at": "2026-11-25T23:50:00+09:00"}, "arrived_at"),
+    # departure after midnight Tokyo, although still 2026-11-26 in UTC
+    ({"departed_at": "2026-11-27T00:05:00+09:00"}, "departed_at"),
+    # year 1: no visit then, and no date the PDF or the chain should carry
+    ({"arrived_at": "0001-01-01T10:05:00+09:00", "departed_at": "0001-01-01T11:20:00+09:00"},
+     "arrived_at"),
+])
+def test_report_times_off_the_visit_day_are_422(tech, visit, changes, field):
+    response = tech.put(f"/visits/{visit.visit_id}/report", json=report_payload(**changes))
+    assert response.status_code == 422
+    assert field in response.get_json()["errors"]
+
+
+def test_a_late_report_of_a_past_visit_is_still_accepted(tech, visit, monkeypatch):
+    # Back-dated entry keeps working: the visit was on 2026-11-26, typed in a week later.
+    monkeypatch.setattr(clock, "now", lambda: NOW + timedelta(days=7))
+    response = tech.put(f"/visits/{visit.visit_id}/report", json=report_payload())
+    assert response.status_code == 200, response.get_json()
+
+
+def test_a_departure_after_the_signature_is_refused_at_signing(tech, draft, monkeypatch):
+    # The draft says 11:20 Tokyo; a signature at 10:30 cannot confirm a visit not yet over.
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 11, 26, 1, 30, tzinfo=UTC))
+    response = tech.post(f"/reports/{draft}/signature",
+                         json={"signer_name": "佐藤 花子", "image": data_url()})
+    assert response.status_code == 422
+    assert set(response.get_json()["errors"]) == {"departed_at"}
+    assert db.session.get(ReportRow, draft).status == "draft"
+
+
+def test_a_work_description_beyond_its_bound_is_422_not_a_slow_pdf(tech, visit):
+    response = tech.put(f"/visits/{visit.visit_id}/report",
+                        json=report_payload(work_done="紙" * 350_000))
+    assert response.status_code == 422
+    assert "work_done" in response.get_json()["errors"]

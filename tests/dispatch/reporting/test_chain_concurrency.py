@@ -8,11 +8,10 @@ previous seal. Real threads, real commits.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 
 import pytest
 from reporting_rows import data_url, make_visit, report_payload
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from dispatch.extensions import db
 from dispatch.models import Technician
@@ -23,15 +22,6 @@ from dispatch.services.trust.audit import Actor
 from dispatch.services.unit_of_work import unit_of_work
 
 pytestmark = pytest.mark.committing
-
-
-@pytest.fixture
-def clean(app) -> Iterator[None]:
-    yield
-    with app.app_context():
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(delete(table))
-        db.session.commit()
 
 
 def test_concurrent_signatures_get_consecutive_chain_positions(app, clean):
