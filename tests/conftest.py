@@ -158,3 +158,12 @@ def api_as(client: FlaskClient, make_user):
 @pytest.fixture
 def coordinator(api_as) -> ApiClient:
     return api_as("coordinator")
+
+
+def browser_login(page: Any, email: str) -> None:
+    """Log a Playwright page in through the login form (browser tests)."""
+    page.goto("/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/")

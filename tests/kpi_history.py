@@ -2,16 +2,16 @@
 
 Written as rows (intake, the planner and signing are tested elsewhere). Times are JST.
 
-call  received (JST)     decision           base  first visit           report
-C1    11-02 10:00        same_day           TKY   11-02 done           signed resolved, arrived 11:30
-C2    11-02 11:00        same_day           TKY   11-03 done (moved)   signed follow_up, arrived 11-03 09:00
-                                                  + follow-up visit 11-05, no report
-C3    11-04 09:00        next_business_day  OSA   11-05 done           refused, arrived 11-05 10:00
-C4    11-01 00:30        phone_only         —     none
-C5    11-10 10:30        same_day, cancelled —    none
-C6    12-01 10:00        same_day           OSA   12-01 arrived        signed resolved, arrived 10:45
-C7    11-20 10:00        next_business_day  —     none  (C1's device again: rework of C1)
-C8    10-31 23:50        phone_only         —     none  (outside the range)
+call received decision           base first visit        report (arrived at)
+C1   11-02 10:00 same_day    TKY  11-02 done         signed resolved (11-02 11:30)
+C2   11-02 11:00 same_day    TKY  11-03 done, moved  signed follow_up (11-03 09:00)
+                                  + follow-up visit 11-05, no report
+C3   11-04 09:00 next_business_day OSA 11-05 done    refused (11-05 10:00)
+C4   11-01 00:30 phone_only  —    none
+C5   11-10 10:30 same_day, cancelled — none
+C6   12-01 10:00 same_day    OSA  12-01 arrived      signed resolved (12-01 10:45)
+C7   11-20 10:00 next_business_day —  none  (C1's device again: rework of C1)
+C8   10-31 23:50 phone_only  —    none  (outside the range)
 Plans (current): 11-02 TKY route 12 000 m serving C1's visit; 12-01 OSA route 30 500 m
 serving C6's visit; an older 11-02 plan (not current) of 99 999 m.
 Applications flagged for the SLA: 11-12 (in range) and 10-20 (outside).
