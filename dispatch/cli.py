@@ -201,6 +201,25 @@ def run_daily(day) -> None:
         click.echo(f"{name}: {count}")
 
 
+# --- outbox (notifications, rules.md §11) ----------------------------------------------------
+@cli.group()
+def outbox() -> None:
+    """E-mail notifications waiting in the outbox."""
+
+
+@outbox.command("deliver")
+@with_appcontext
+def outbox_deliver() -> None:
+    """Send what is due now (one pass; the task queue runs the same pass in the background)."""
+    from dispatch.services.notify.delivery import deliver_due
+
+    summary = deliver_due()
+    if not summary["smtp"]:
+        raise click.ClickException("DISPATCH_SMTP_URL is not set: messages stay in the outbox")
+    click.echo(" ".join(f"{k}={v}" for k, v in summary.items() if k != "smtp"))
+# --- end outbox ----------------------------------------------------------------------------------
+
+
 # --- scheduler (registration area) ------------------------------------------------------------
 @cli.command("scheduler")
 @with_appcontext
