@@ -1,4 +1,4 @@
-"""The `dispatch` command (rules.md §9): db, user, token, serve, demo, jobs."""
+"""The `dispatch` command (rules.md §9): db, user, token, serve, demo, jobs, worker."""
 
 from __future__ import annotations
 
@@ -104,6 +104,10 @@ def _exec_gunicorn(host: str, port: int, workers: int, database_url: str | None)
     env = dict(os.environ)
     if database_url:
         env["DATABASE_URL"] = database_url
+    # No queue server configured: each web worker runs an embedded consumer thread
+    # (dispatch.tasks.queue), so `serve` alone does the background work.
+    if not env.get("DISPATCH_QUEUE_URL", "").strip():
+        env["DISPATCH_EMBEDDED_CONSUMER"] = "1"
     args = [
         sys.executable, "-m", "gunicorn", "dispatch:create_app()",
         "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", "4",
@@ -237,6 +241,25 @@ def scheduler_command() -> None:
     except (KeyboardInterrupt, SystemExit):
         scheduler.shutdown(wait=False)
 # --- end scheduler ------------------------------------------------------------------------------
+
+
+# --- task queue worker (dispatch.tasks.queue) ------------------------------------------------
+@cli.command("worker")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Tasks run at once by this process.")
+@click.option("--worker-type", type=click.Choice(["process", "thread"]), default="process",
+              show_default=True, help="Solving is CPU-bound: processes use every core.")
+@with_appcontext
+def worker_command(workers: int, worker_type: str) -> None:
+    """Run queued tasks (plans, mail) until stopped; start one per machine as needed."""
+    from dispatch.tasks.queue import build_consumer, huey
+
+    if huey.immediate:
+        raise click.ClickException("DISPATCH_QUEUE_IMMEDIATE is set: tasks run in the caller")
+    click.echo(f"task worker: {workers} {worker_type}(s) on {type(huey.storage).__name__}; "
+               "Ctrl-C to stop")
+    build_consumer(workers=workers, worker_type=worker_type).run()
+# --- end task queue worker ----------------------------------------------------------------------
 
 
 # --- Report sealing keys (work reports, rules.md §7/§8) -------------------------------------

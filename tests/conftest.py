@@ -53,6 +53,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     app = create_app({
         "TESTING": True,
         "DISPATCH_ENV": "test",
+        # Tasks run at once in the caller; tests/dispatch/tasks test the real queue.
+        "DISPATCH_QUEUE_IMMEDIATE": "1",
         "SQLALCHEMY_DATABASE_URI": url,
         "WTF_CSRF_ENABLED": False,
         "SECRET_KEY": "test-secret-key-that-is-long-enough-123",
