@@ -5,4 +5,7 @@ Add `from dispatch.tasks import <feature>  # noqa: F401` here for a new task mod
 
 from __future__ import annotations
 
-from dispatch.tasks import housekeeping  # noqa: F401
+from dispatch.tasks import (
+    housekeeping,  # noqa: F401
+    mail,  # noqa: F401
+)

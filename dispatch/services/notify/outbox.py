@@ -19,6 +19,8 @@ from dispatch.extensions import db
 from dispatch.models import Customer, OutboxMessage, User
 
 DEFAULT_FROM = "noreply@localhost"
+# Set on the session when a message was written; the queue delivers once it commits.
+WROTE_OUTBOX = "wrote_outbox"
 
 
 @dataclass(frozen=True)
@@ -82,4 +84,5 @@ def enqueue(draft: Draft, now: datetime) -> OutboxMessage | None:
                         created_at=now)
     db.session.add(row)
     db.session.flush()
+    db.session.info[WROTE_OUTBOX] = True
     return row
