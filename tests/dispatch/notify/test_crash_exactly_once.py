@@ -55,9 +55,9 @@ def test_worker_killed_after_the_server_took_the_message_never_sends_it_twice(
            "DISPATCH_SMTP_URL": f"smtp://127.0.0.1:{controller.port}"}
     monkeypatch.setitem(app.config, "DISPATCH_SMTP_URL", env["DISPATCH_SMTP_URL"])
     try:
-        worker["p"] = subprocess.Popen([sys.executable, "-c", "from dispatch.cli import main; main()",
-                                        "outbox", "deliver"],
-                                       env=env, cwd=ROOT, stdout=subprocess.PIPE,
+        command = [sys.executable, "-c", "from dispatch.cli import main; main()",
+                   "outbox", "deliver"]
+        worker["p"] = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE,
                                        stderr=subprocess.PIPE)
         worker["p"].wait(timeout=120)
         out, err = worker["p"].communicate()

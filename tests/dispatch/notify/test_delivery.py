@@ -9,7 +9,7 @@ import pytest
 from reporting_rows import data_url, make_visit, report_payload
 from sqlalchemy import select
 
-from dispatch.domain.outbox import MessageKind, MessageStatus
+from dispatch.domain.outbox import MessageKind
 from dispatch.extensions import db
 from dispatch.models import AuditEvent, Customer, OutboxMessage
 from dispatch.services.notify import delivery

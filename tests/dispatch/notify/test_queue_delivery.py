@@ -4,8 +4,8 @@ the web process's embedded consumer sends a message soon after its unit of work 
 from __future__ import annotations
 
 import time
-from datetime import datetime
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
