@@ -65,6 +65,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_api(app, api)
     pages.init_pages(app)
     init_unit_guard(app)
+    from dispatch.tasks.queue import configure_queue, start_embedded_consumer
+
+    configure_queue(app)
+    # `dispatch serve`/`demo` with no queue server: this web process runs the tasks too.
+    if app.config.get("DISPATCH_EMBEDDED_CONSUMER") == "1" and not app.config.get("TESTING"):
+        start_embedded_consumer()
     return app
 
 

@@ -1,4 +1,4 @@
-"""The `dispatch` command (rules.md §9): db, user, token, serve, demo, jobs."""
+"""The `dispatch` command (rules.md §9): db, user, token, serve, demo, jobs, worker."""
 
 from __future__ import annotations
 
@@ -104,6 +104,10 @@ def _exec_gunicorn(host: str, port: int, workers: int, database_url: str | None)
     env = dict(os.environ)
     if database_url:
         env["DATABASE_URL"] = database_url
+    # No queue server configured: each web worker runs an embedded consumer thread
+    # (dispatch.tasks.queue), so `serve` alone does the background work.
+    if not env.get("DISPATCH_QUEUE_URL", "").strip():
+        env["DISPATCH_EMBEDDED_CONSUMER"] = "1"
     args = [
         sys.executable, "-m", "gunicorn", "dispatch:create_app()",
         "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", "4",
@@ -201,6 +205,25 @@ def run_daily(day) -> None:
         click.echo(f"{name}: {count}")
 
 
+# --- outbox (notifications, rules.md §11) ----------------------------------------------------
+@cli.group()
+def outbox() -> None:
+    """E-mail notifications waiting in the outbox."""
+
+
+@outbox.command("deliver")
+@with_appcontext
+def outbox_deliver() -> None:
+    """Send what is due now (one pass; the task queue runs the same pass in the background)."""
+    from dispatch.services.notify.delivery import deliver_due
+
+    summary = deliver_due()
+    if not summary["smtp"]:
+        raise click.ClickException("DISPATCH_SMTP_URL is not set: messages stay in the outbox")
+    click.echo(" ".join(f"{k}={v}" for k, v in summary.items() if k != "smtp"))
+# --- end outbox ----------------------------------------------------------------------------------
+
+
 # --- scheduler (registration area) ------------------------------------------------------------
 @cli.command("scheduler")
 @with_appcontext
@@ -218,6 +241,25 @@ def scheduler_command() -> None:
     except (KeyboardInterrupt, SystemExit):
         scheduler.shutdown(wait=False)
 # --- end scheduler ------------------------------------------------------------------------------
+
+
+# --- task queue worker (dispatch.tasks.queue) ------------------------------------------------
+@cli.command("worker")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Tasks run at once by this process.")
+@click.option("--worker-type", type=click.Choice(["process", "thread"]), default="process",
+              show_default=True, help="Solving is CPU-bound: processes use every core.")
+@with_appcontext
+def worker_command(workers: int, worker_type: str) -> None:
+    """Run queued tasks (plans, mail) until stopped; start one per machine as needed."""
+    from dispatch.tasks.queue import build_consumer, huey
+
+    if huey.immediate:
+        raise click.ClickException("DISPATCH_QUEUE_IMMEDIATE is set: tasks run in the caller")
+    click.echo(f"task worker: {workers} {worker_type}(s) on {type(huey.storage).__name__}; "
+               "Ctrl-C to stop")
+    build_consumer(workers=workers, worker_type=worker_type).run()
+# --- end task queue worker ----------------------------------------------------------------------
 
 
 # --- Report sealing keys (work reports, rules.md §7/§8) -------------------------------------

@@ -53,6 +53,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     app = create_app({
         "TESTING": True,
         "DISPATCH_ENV": "test",
+        # Tasks run at once in the caller; tests/dispatch/tasks test the real queue.
+        "DISPATCH_QUEUE_IMMEDIATE": "1",
         "SQLALCHEMY_DATABASE_URI": url,
         "WTF_CSRF_ENABLED": False,
         "SECRET_KEY": "test-secret-key-that-is-long-enough-123",
@@ -172,3 +174,12 @@ def api_as(client: FlaskClient, make_user):
 @pytest.fixture
 def coordinator(api_as) -> ApiClient:
     return api_as("coordinator")
+
+
+def browser_login(page: Any, email: str) -> None:
+    """Log a Playwright page in through the login form (browser tests)."""
+    page.goto("/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/")

@@ -6,6 +6,7 @@ from dispatch.models.catalog import PrinterModel, ServiceBase
 from dispatch.models.customer import Customer, Site
 from dispatch.models.device import Device, Relocation
 from dispatch.models.island import IslandArea
+from dispatch.models.outbox import OutboxMessage
 from dispatch.models.pack import Application, Inquiry, JobRun, Notice, Pack
 from dispatch.models.privacy import PrivacyRequest, RetentionFlag
 from dispatch.models.repair_call import RepairCall
@@ -24,5 +25,5 @@ __all__ = [
     "NonConformity", "Subcontractor",
     "JobRun", "Notice", "ReportSubmission", "SigningLink", "PrivacyRequest", "RetentionFlag",
     "LoginAttempt", "Pack", "Plan", "PrinterModel", "Relocation", "RepairCall", "ServiceBase",
-    "SigningKey", "Site", "Technician", "User", "Visit", "WorkReport",
+    "OutboxMessage", "SigningKey", "Site", "Technician", "User", "Visit", "WorkReport",
 ]

@@ -43,9 +43,10 @@ from dispatch.services.accounts.users import (
     finish_login,
 )
 from dispatch.services.unit_of_work import unit_of_work
+from dispatch.views.admin import outbox as admin_outbox
 from dispatch.views.admin import pages as admin_pages
 from dispatch.views.admin import privacy
-from dispatch.views.coordinator import board, intake, registration
+from dispatch.views.coordinator import board, intake, kpi, registration
 from dispatch.views.customer import portal
 from dispatch.views.technician import reports, tablet
 from reports.document import Result
@@ -152,7 +153,8 @@ def _load_user(user_id: str) -> User | None:
 def init_pages(app: Flask) -> None:
     """Register the page blueprint, the login view and friendly error pages."""
     app.register_blueprint(bp)
-    for area in (intake, registration, board, tablet, reports, portal, admin_pages, privacy):
+    for area in (intake, registration, board, kpi, tablet, reports, portal, admin_pages, privacy,
+                 admin_outbox):
         app.register_blueprint(area.bp)
     login_manager.login_view = "pages.login"
 

@@ -33,6 +33,7 @@ from dispatch.services.day.problem import (
 )
 from dispatch.services.day.result import plan_result
 from dispatch.services.day.travel import RecordedTravel, travel_from_config
+from dispatch.services.notify import messages
 from dispatch.services.trust.audit import Actor, record
 from dispatch.services.unit_of_work import start_over
 from routing import DroppedVisit, DropReason, RoutePlan, RoutingProblem, SolveOptions, solve
@@ -79,6 +80,8 @@ def _plan_day_once(service_date: date, actor: Actor, time_limit_s: float | None,
     plan = store_plan(service_date, problem, travel, options, answer, "solve")
     moved = apply_plan(rows, answer, plan, actor, changed)
     plan.solution = {**plan.solution, "moved": moved, "changed_meanwhile": len(changed)}
+    db.session.flush()
+    messages.plan_scheduled(plan.id, clock.now())  # in this unit of work (rules.md §11)
     record(actor, "plan.create", "plan", plan.id, after={
         "service_date": service_date, "routes": sum(1 for r in answer.routes if r.stops),
         "dropped": len(answer.dropped), "moved": len(moved), "status": answer.status})

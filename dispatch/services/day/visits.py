@@ -21,6 +21,7 @@ from dispatch.errors import Conflict, Forbidden, NotFound
 from dispatch.extensions import db
 from dispatch.models import Technician, User, Visit
 from dispatch.services.day.problem import midnight
+from dispatch.services.notify import messages
 from dispatch.services.trust.audit import Actor, record, snapshot
 from dispatch.services.unit_of_work import locked
 
@@ -84,6 +85,8 @@ def set_status(visit_id: int, status: VisitStatus | str, version: int, user: Use
         visit.end_at = now + (duration or timedelta(hours=1))
     elif status is VisitStatus.DONE:
         visit.end_at = now
+    elif status is VisitStatus.EN_ROUTE:  # 移動開始: the site manager hears the ETA (§11)
+        messages.technician_en_route(visit, now)
     with _one_writer(visit_id):
         record(actor, f"visit.{status}", "visit", visit.id, before, snapshot(visit, FIELDS))
     return visit

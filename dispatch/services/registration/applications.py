@@ -16,6 +16,7 @@ from dispatch.domain.support_pack_id import make_id
 from dispatch.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from dispatch.extensions import db
 from dispatch.models import Application, Inquiry, Pack
+from dispatch.services.notify import messages
 from dispatch.services.registration.packs import pack_by_id
 from dispatch.services.trust.audit import Actor, record
 
@@ -151,6 +152,7 @@ def complete(application_id: int, completed_on: date, actor: Actor) -> Pack:
                   "coverage_start": start.isoformat(),
                   "coverage_end": period.end.isoformat()})
     db.session.flush()
+    messages.registration_completed(pack, clock.now())  # in this unit of work (rules.md §11)
     return pack
 
 

@@ -24,6 +24,7 @@ from dispatch.domain.codes import RuleCode
 from dispatch.domain.products import HELD_STATUSES, PackStatus
 from dispatch.extensions import db
 from dispatch.models import Application, Inquiry, JobRun, Notice, Pack
+from dispatch.services.notify import messages
 from dispatch.services.trust.audit import SYSTEM, Actor, record
 
 AUDIT_IDS = 1000
@@ -119,6 +120,7 @@ def remind_late_applications(day: date, actor: Actor = SYSTEM) -> int:
     ids = _notify("application_reminder", day, Pack.received_on, and_(
         Pack.status == PackStatus.PURCHASED, Pack.received_on <= received_by))
     _audit(actor, "remind_late_applications", day, ids)
+    messages.application_reminders(ids, day, clock.now())  # the e-mails (rules.md §11)
     return len(ids)
 
 
@@ -147,12 +149,18 @@ def remind_coverage_end(day: date, actor: Actor = SYSTEM) -> int:
     return len(ids)
 
 
+def send_morning_digest(day: date, actor: Actor = SYSTEM) -> int:
+    """The coordinators' digest of SLA breaches and calls at risk, after the flags (§11)."""
+    return messages.morning_digest(day, clock.now())
+
+
 JOBS: tuple[tuple[str, Callable[[date, Actor], int]], ...] = (
     ("inquiries_cancelled", cancel_lapsed_inquiries),
     ("packs_voided", void_unapplied),
     ("application_reminders", remind_late_applications),
     ("sla_breaches", flag_sla_breaches),
     ("coverage_end_reminders", remind_coverage_end),
+    ("morning_digests", send_morning_digest),
 )
 
 

@@ -32,6 +32,7 @@ from dispatch.extensions import db
 from dispatch.models import NonConformity, Pack, RepairCall, Visit
 from dispatch.models import WorkReport as ReportRow
 from dispatch.services.intake.calls import area_of
+from dispatch.services.notify import messages
 from dispatch.services.registration.coverage_facts import support_hours_of
 from dispatch.services.reporting import access
 from dispatch.services.reporting.values import report_value
@@ -68,6 +69,8 @@ def claim_non_conformity(report_id: int, description: str, actor: Actor) -> dict
     db.session.add(claim)
     db.session.flush()
     call = open_rework_call(row, claim, now) if claim.status == NonConformityStatus.OPEN else None
+    if call is not None:
+        messages.rework_opened(call, row, now)  # in this unit of work (the outbox)
     record(actor, "non_conformity.claimed", "work_report", row.id, None,
            {"non_conformity_id": claim.id, "status": claim.status, "codes": claim.codes,
             "rework_call_id": call.id if call else None})
@@ -120,6 +123,7 @@ def after_rework_signed(row: ReportRow, actor: Actor) -> None:
     elif result is Result.UNRESOLVED:
         # Seed §17.1: maintenance is repeated until the non-conformity is repaired.
         again = open_rework_call(claim.report, claim, clock.now())
+        messages.rework_opened(again, claim.report, clock.now())
         record(actor, "non_conformity.rework_again", "work_report", claim.report_id, None,
                {"non_conformity_id": claim.id, "rework_call_id": again.id})
     db.session.flush()

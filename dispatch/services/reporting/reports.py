@@ -24,6 +24,7 @@ from dispatch.extensions import db
 from dispatch.models import ReportSubmission, Visit
 from dispatch.models import WorkReport as ReportRow
 from dispatch.services.day.completion import complete_job
+from dispatch.services.notify import messages
 from dispatch.services.reporting import access, non_conformity, signing_keys
 from dispatch.services.reporting.values import (
     commitments_json,
@@ -206,6 +207,7 @@ def seal_and_complete(row: ReportRow, signer_name: str, png: bytes, actor: Actor
     record(actor, "report.signed", "work_report", row.id, {"status": ReportStatus.DRAFT},
            {"status": ReportStatus.SIGNED, "seal_hash": seal.seal_hash, "chain_index": index + 1,
             "follow_up_visit_id": follow_up.id if follow_up else None})
+    messages.report_signed(row, now)  # in this unit of work (rules.md §11)
 
 
 def sign_report(report_id: int, signer_name: str, image: str, actor: Actor,

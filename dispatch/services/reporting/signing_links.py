@@ -19,6 +19,7 @@ from dispatch.errors import Conflict, NotFound
 from dispatch.extensions import db
 from dispatch.models import SigningLink
 from dispatch.models import WorkReport as ReportRow
+from dispatch.services.notify import messages
 from dispatch.services.reporting import access, reports
 from dispatch.services.trust.audit import Actor, record
 from dispatch.services.unit_of_work import locked
@@ -40,6 +41,7 @@ def create_link(report_id: int, actor: Actor) -> str:
     db.session.add(SigningLink(report_id=row.id, token_hash=_hash(token), created_at=now,
                                expires_at=now + timedelta(hours=LINK_HOURS)))
     record(actor, "report.link_created", "work_report", row.id)
+    messages.signing_link_created(row, token, now)  # rules.md §11
     db.session.flush()
     return token
 

@@ -11,12 +11,12 @@ from werkzeug.routing import IntegerConverter
 
 from dispatch.errors import BadInput, DispatchError, InvalidInput
 from dispatch.extensions import csrf, db
-from dispatch.views.api import calls, catalog, plans, privacy, registration, reports
+from dispatch.views.api import calls, catalog, kpis, plans, privacy, registration, reports
 from dispatch.views.api.auth import load_api_user
 from dispatch.views.api.problems import from_dispatch_error, from_http_exception
 
 BLUEPRINTS = (
-    catalog.blp, registration.blp, calls.blp, plans.blp, reports.blp, privacy.blp
+    catalog.blp, registration.blp, calls.blp, plans.blp, reports.blp, privacy.blp, kpis.blp
 )
 
 TEXT_BODIES = ("application/json", "application/x-www-form-urlencoded")

@@ -1,0 +1,1 @@
+"""E-mail notifications through a transactional outbox (rules.md §11)."""

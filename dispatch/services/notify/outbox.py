@@ -1,0 +1,88 @@
+"""Writing to the outbox: inside the caller's unit of work, with the change it reports.
+
+A message is stored in the same transaction as the state change that causes it, so either
+both are stored or neither is (rules.md §11); delivery happens later, outside it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+
+from dispatch.domain.outbox import MessageKind, MessageStatus
+from dispatch.extensions import db
+from dispatch.models import Customer, OutboxMessage, User
+
+DEFAULT_FROM = "noreply@localhost"
+# Set on the session when a message was written; the queue delivers once it commits.
+WROTE_OUTBOX = "wrote_outbox"
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A message to write: Japanese, and English too when the account prefers it."""
+
+    kind: MessageKind
+    dedupe_key: str
+    recipient: str
+    subject: tuple[str, str]  # (日本語, English)
+    body: tuple[str, str]
+    customer_id: int | None = None
+    attachment: dict[str, Any] | None = None
+
+
+def mail_from() -> str:
+    return str(current_app.config.get("DISPATCH_MAIL_FROM") or DEFAULT_FROM)
+
+
+def silenced(customer: Customer | None) -> bool:
+    """A customer who stopped use, was erased or terminated gets no messages (§8)."""
+    return customer is not None and (customer.use_stopped_at is not None
+                                     or customer.erased_at is not None
+                                     or customer.terminated_at is not None)
+
+
+def account_locale(email: str) -> str:
+    """The language of the account with this e-mail, Japanese without one."""
+    locale = db.session.scalar(select(User.locale).where(User.email == email))
+    return locale if locale in ("ja", "en") else "ja"
+
+
+def _text(draft: Draft, locale: str) -> tuple[str, str]:
+    ja_subject, en_subject = draft.subject
+    ja_body, en_body = draft.body
+    if locale != "en":
+        return ja_subject, ja_body
+    # English first for an account that asked for it; the Japanese text stays below it.
+    return en_subject, f"{en_body}\n\n---- 日本語 ----\n\n{ja_body}"
+
+
+def enqueue(draft: Draft, now: datetime) -> OutboxMessage | None:
+    """Write the message (once per dedupe key); None when the recipient gets nothing."""
+    if not draft.recipient:
+        return None
+    customer = db.session.get(Customer, draft.customer_id) if draft.customer_id else None
+    if silenced(customer):
+        return None
+    existing = db.session.scalar(
+        select(OutboxMessage).where(OutboxMessage.dedupe_key == draft.dedupe_key))
+    if existing is not None:
+        return existing
+    locale = account_locale(draft.recipient)
+    subject, body = _text(draft, locale)
+    domain = mail_from().rpartition("@")[2] or "localhost"
+    row = OutboxMessage(kind=draft.kind, dedupe_key=draft.dedupe_key[:120],
+                        message_id=f"<{uuid.uuid4().hex}@{domain}>",
+                        recipient=draft.recipient, locale=locale, subject=subject, body=body,
+                        attachment=draft.attachment, customer_id=draft.customer_id,
+                        status=MessageStatus.PENDING, attempts=0, next_attempt_at=now,
+                        created_at=now)
+    db.session.add(row)
+    db.session.flush()
+    db.session.info[WROTE_OUTBOX] = True
+    return row

@@ -1,0 +1,1 @@
+"""Background work on a task queue (Huey): see dispatch.tasks.queue for how to add a task."""
