@@ -1,7 +1,7 @@
 """outbox messages (rules.md §11)
 
 Revision ID: 7b3e1c9d4f20
-Revises: 5aafae5e2cf4
+Revises: 7c1e4b2d9a60
 Create Date: 2026-12-02 04:30:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = '7b3e1c9d4f20'
-down_revision = '5aafae5e2cf4'
+down_revision = '7c1e4b2d9a60'
 branch_labels = None
 depends_on = None
 
