@@ -98,6 +98,12 @@ def make_visit(serial: str = "AK10000001", tech_email: str = "suzuki@oxt.example
     return ids
 
 
+# A visit over before NOW (10:00 JST): for tests whose clock stands at NOW when signing,
+# since a signature cannot come before the departure it certifies.
+BEFORE_NOW = {"arrived_at": "2026-11-26T08:40:00+09:00",
+              "departed_at": "2026-11-26T09:50:00+09:00"}
+
+
 def report_payload(**over: Any) -> dict[str, Any]:
     """A complete §9.1 report payload."""
     payload: dict[str, Any] = {

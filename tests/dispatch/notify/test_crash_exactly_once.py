@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 import smtp_server
-from reporting_rows import data_url, make_visit, report_payload
+from reporting_rows import BEFORE_NOW, data_url, make_visit, report_payload
 from sqlalchemy import delete, select
 
 from dispatch.domain.outbox import MessageStatus
@@ -44,7 +44,8 @@ def test_worker_killed_after_the_server_took_the_message_never_sends_it_twice(
         app, committed, api_as, monkeypatch):
     visit = make_visit(commit=True)
     tech = api_as("technician", "suzuki@oxt.example.jp")
-    rid = tech.put(f"/visits/{visit.visit_id}/report", json=report_payload()).get_json()["id"]
+    rid = tech.put(f"/visits/{visit.visit_id}/report",
+                   json=report_payload(**BEFORE_NOW)).get_json()["id"]
     assert tech.post(f"/reports/{rid}/signature",
                      json={"signer_name": "佐藤 花子", "image": data_url()}).status_code == 200
     worker: dict[str, subprocess.Popen[bytes]] = {}

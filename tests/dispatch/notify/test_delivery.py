@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from reporting_rows import data_url, make_visit, report_payload
+from reporting_rows import BEFORE_NOW, data_url, make_visit, report_payload
 from sqlalchemy import select
 
 from dispatch.domain.outbox import MessageKind
@@ -23,7 +23,8 @@ LATER = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
 def signed_report(api_as) -> int:
     visit = make_visit()
     tech = api_as("technician", "suzuki@oxt.example.jp")
-    rid = tech.put(f"/visits/{visit.visit_id}/report", json=report_payload()).get_json()["id"]
+    rid = tech.put(f"/visits/{visit.visit_id}/report",
+                   json=report_payload(**BEFORE_NOW)).get_json()["id"]
     answer = tech.post(f"/reports/{rid}/signature",
                        json={"signer_name": "佐藤 花子", "image": data_url()})
     assert answer.status_code == 200, answer.get_json()
@@ -114,7 +115,8 @@ def test_english_account_reads_english_first(api_as, mailbox):
     user.locale = "en"
     visit = make_visit()
     tech = api_as("technician", "suzuki@oxt.example.jp")
-    rid = tech.put(f"/visits/{visit.visit_id}/report", json=report_payload()).get_json()["id"]
+    rid = tech.put(f"/visits/{visit.visit_id}/report",
+                   json=report_payload(**BEFORE_NOW)).get_json()["id"]
     tech.post(f"/reports/{rid}/signature", json={"signer_name": "佐藤 花子", "image": data_url()})
     delivery.deliver_due(LATER)
     (mail,) = mailbox.parsed()

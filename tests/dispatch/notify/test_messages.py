@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from day_rows import DAY, Day
 from factories import installed_device
 from registration_factories import Flow
-from reporting_rows import NOW, make_visit, report_payload
+from reporting_rows import BEFORE_NOW, NOW, make_visit, report_payload
 from sqlalchemy import select
 
 from dispatch.clock import TOKYO
@@ -73,7 +73,8 @@ def test_remote_signing_link_goes_to_the_site_manager(api_as, mailbox, app, monk
     monkeypatch.setitem(app.config, "DISPATCH_EXTERNAL_URL", "https://dispatch.oxt.example.jp")
     ids = make_visit()
     tech = api_as("technician", "suzuki@oxt.example.jp")
-    rid = tech.put(f"/visits/{ids.visit_id}/report", json=report_payload()).get_json()["id"]
+    rid = tech.put(f"/visits/{ids.visit_id}/report",
+                   json=report_payload(**BEFORE_NOW)).get_json()["id"]
     link = tech.post(f"/reports/{rid}/signing-link").get_json()["url"]
     token = link.rsplit("/", 1)[1]
     (mail,) = _delivered(mailbox)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from huey.storage import MemoryStorage, SqliteStorage
-from reporting_rows import data_url, make_visit, report_payload
+from reporting_rows import BEFORE_NOW, data_url, make_visit, report_payload
 from sqlalchemy import delete, select
 
 from dispatch.extensions import db
@@ -49,7 +49,8 @@ def test_embedded_consumer_sends_the_signed_report_after_commit(app, embedded_qu
         visit = make_visit(commit=True)
         tech = api_as("technician", "suzuki@oxt.example.jp")
         rid = tech.put(f"/visits/{visit.visit_id}/report",
-                       json=report_payload()).get_json()["id"]
+
+                   json=report_payload(**BEFORE_NOW)).get_json()["id"]
         assert tech.post(f"/reports/{rid}/signature",
                          json={"signer_name": "佐藤 花子", "image": data_url()}).status_code == 200
         deadline = time.monotonic() + 60
