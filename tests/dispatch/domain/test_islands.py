@@ -148,6 +148,9 @@ ON_ISLAND = [
     (33.580, 129.860, "kakarashima"),  # Kakarashima, 佐賀県
     (33.573, 129.759, "madarashima"),  # Madarashima, 佐賀県
     (33.600, 129.900, "ogawashima"),  # Ogawashima, 佐賀県
+    (33.533, 129.972, "kashiwajima-karatsu"),  # Kashiwajima, 佐賀県
+    (33.474, 129.991, "takashima-karatsu"),  # Takashima (Karatsu), 佐賀県
+    (34.290, 136.816, "masakijima"),  # Masakijima, 三重県
     (33.480, 129.555, "azuchi-oshima"),  # Azuchi-Ōshima, 長崎県
     (33.439, 129.524, "takushima"),  # Takushima, 長崎県
     (33.142, 129.534, "kuroshima-sasebo"),  # Kuroshima (Sasebo), 長崎県
