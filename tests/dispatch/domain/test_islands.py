@@ -148,6 +148,9 @@ ON_ISLAND = [
     (33.580, 129.860, "kakarashima"),  # Kakarashima, 佐賀県
     (33.573, 129.759, "madarashima"),  # Madarashima, 佐賀県
     (33.600, 129.900, "ogawashima"),  # Ogawashima, 佐賀県
+    (34.104, 130.787, "futaoijima"),  # Futaoijima, 山口県
+    (34.020, 132.412, "hashirajima"),  # Hashirajima, 山口県
+    (33.198, 132.359, "tojima-uwajima"),  # Tojima, 愛媛県
     (33.533, 129.972, "kashiwajima-karatsu"),  # Kashiwajima, 佐賀県
     (33.474, 129.991, "takashima-karatsu"),  # Takashima (Karatsu), 佐賀県
     (34.290, 136.816, "masakijima"),  # Masakijima, 三重県
