@@ -148,6 +148,11 @@ ON_ISLAND = [
     (33.580, 129.860, "kakarashima"),  # Kakarashima, 佐賀県
     (33.573, 129.759, "madarashima"),  # Madarashima, 佐賀県
     (33.600, 129.900, "ogawashima"),  # Ogawashima, 佐賀県
+    (33.967, 130.854, "umashima"),  # Umashima, 福岡県 (300 m from 六連島)
+    (33.571, 130.049, "himeshima-itoshima"),  # Himeshima (Itoshima), 福岡県
+    (34.071, 132.707, "aijima"),  # Aijima, 愛媛県
+    (33.998, 133.363, "oshima-niihama"),  # Ōshima (Niihama), 愛媛県
+    (33.386, 132.340, "oshima-yawatahama"),  # Ōshima (Yawatahama), 愛媛県
     (34.104, 130.787, "futaoijima"),  # Futaoijima, 山口県
     (34.020, 132.412, "hashirajima"),  # Hashirajima, 山口県
     (33.198, 132.359, "tojima-uwajima"),  # Tojima, 愛媛県
