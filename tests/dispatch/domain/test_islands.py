@@ -155,6 +155,9 @@ ON_ISLAND = [
     (33.386, 132.340, "oshima-yawatahama"),  # Ōshima (Yawatahama), 愛媛県
     (34.104, 130.787, "futaoijima"),  # Futaoijima, 山口県
     (34.020, 132.412, "hashirajima"),  # Hashirajima, 山口県
+    (33.723, 132.141, "yashima-kaminoseki"),  # Yashima (Kaminoseki), 山口県
+    (34.317, 133.671, "takamijima"),  # Takamijima, 香川県 (3.4 km from 広島)
+    (34.378, 133.649, "kotejima"),  # Kotejima, 香川県
     (33.198, 132.359, "tojima-uwajima"),  # Tojima, 愛媛県
     (33.533, 129.972, "kashiwajima-karatsu"),  # Kashiwajima, 佐賀県
     (33.474, 129.991, "takashima-karatsu"),  # Takashima (Karatsu), 佐賀県
