@@ -148,6 +148,20 @@ ON_ISLAND = [
     (33.580, 129.860, "kakarashima"),  # Kakarashima, 佐賀県
     (33.573, 129.759, "madarashima"),  # Madarashima, 佐賀県
     (33.600, 129.900, "ogawashima"),  # Ogawashima, 佐賀県
+    (33.967, 130.854, "umashima"),  # Umashima, 福岡県 (300 m from 六連島)
+    (33.571, 130.049, "himeshima-itoshima"),  # Himeshima (Itoshima), 福岡県
+    (34.071, 132.707, "aijima"),  # Aijima, 愛媛県
+    (33.998, 133.363, "oshima-niihama"),  # Ōshima (Niihama), 愛媛県
+    (33.386, 132.340, "oshima-yawatahama"),  # Ōshima (Yawatahama), 愛媛県
+    (34.104, 130.787, "futaoijima"),  # Futaoijima, 山口県
+    (34.020, 132.412, "hashirajima"),  # Hashirajima, 山口県
+    (33.723, 132.141, "yashima-kaminoseki"),  # Yashima (Kaminoseki), 山口県
+    (34.317, 133.671, "takamijima"),  # Takamijima, 香川県 (3.4 km from 広島)
+    (34.378, 133.649, "kotejima"),  # Kotejima, 香川県
+    (33.198, 132.359, "tojima-uwajima"),  # Tojima, 愛媛県
+    (33.533, 129.972, "kashiwajima-karatsu"),  # Kashiwajima, 佐賀県
+    (33.474, 129.991, "takashima-karatsu"),  # Takashima (Karatsu), 佐賀県
+    (34.290, 136.816, "masakijima"),  # Masakijima, 三重県
     (33.480, 129.555, "azuchi-oshima"),  # Azuchi-Ōshima, 長崎県
     (33.439, 129.524, "takushima"),  # Takushima, 長崎県
     (33.142, 129.534, "kuroshima-sasebo"),  # Kuroshima (Sasebo), 長崎県
