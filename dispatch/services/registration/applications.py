@@ -107,10 +107,11 @@ def answer_inquiry(application_id: int, inquiry_id: int, answered_on: date,
     if answered_on < inquiry.sent_on:
         raise InvalidInput("an answer cannot precede its inquiry",
                            errors={"answered_on": ["must not be before sent_on"]})
-    if lifecycle.is_inquiry_lapsed(inquiry.sent_on, answered_on, answered_on):
-        # rules.md §2: unanswered on sent_on + 14 → the application is cancelled that day.
-        raise RuleViolation("the inquiry lapsed before this answer; re-apply by web",
-                            codes=[RuleCode.INQUIRY_UNANSWERED])
+    if lifecycle.is_answer_too_late(inquiry.sent_on, answered_on):
+        # rules.md §2: unanswered on sent_on + 14 → the daily job of that day cancels the
+        # application, so an answer dated that day or later is refused whichever runs first.
+        raise Conflict(f"the inquiry lapsed on {lifecycle.inquiry_lapse_date(inquiry.sent_on)}; "
+                       "re-apply by web", codes=[RuleCode.INQUIRY_UNANSWERED])
     inquiry.answered_on = answered_on
     if all(i.answered_on is not None for i in application.inquiries):
         _set_status(application, PackStatus.APPLIED, answered_on)
