@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from dispatch.domain.eligibility import standard_window_last_day
 from dispatch.extensions import db
 from dispatch.models import Device, Pack
 from dispatch.services.registration import applications
@@ -52,11 +53,14 @@ def _register(pack: Pack, applied: date, completed: date, current_id: str | None
 def _one(device: Device, product: str, goal: str, today: date) -> None:
     bought = device.effective_purchase_date + timedelta(days=10)
     pack = _pack(device, product, bought)
+    # A standard pack's application falls within the device's 6-month window (rules.md
+    # §4.1): on an older demo device it was made on the window's last day instead.
+    window_end = standard_window_last_day(device.effective_purchase_date)
     if goal == "applied":
-        _apply(pack, today - timedelta(days=15))
+        _apply(pack, min(today - timedelta(days=15), window_end))
     elif goal in ("inquiry", "cancelled"):
         sent = today - timedelta(days=12 if goal == "inquiry" else 20)
-        app_id = _apply(pack, sent - timedelta(days=2))
+        app_id = _apply(pack, min(sent - timedelta(days=2), window_end))
         applications.send_inquiry(app_id, {"sent_on": sent,
                                            "question": "設置場所の住所をご確認ください。"}, DEMO)
     elif goal in ("registered", "extended"):

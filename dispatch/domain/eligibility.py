@@ -201,7 +201,7 @@ def _check_option(
 ) -> date:
     if not _parent_holds_match(parent, product, support_hours):
         codes.append(RuleCode.OPTION_PARENT_PACK_MISMATCH)  # §4.7
-    return _option_end(end, parent)
+    return option_coverage_end(end, parent)
 
 
 def _parent_holds_match(
@@ -221,7 +221,8 @@ def _parent_holds_match(
     )
 
 
-def _option_end(end: date, parent: ParentDevice | None) -> date:
+def option_coverage_end(end: date, parent: ParentDevice | None) -> date:
+    """An option's pack ends when its parent printer's coverage ends (rules.md §4.7)."""
     # Seed §4(2): the option's service period ends when its parent device's ends.
     if parent is None:
         return end
