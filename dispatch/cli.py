@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import date
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -195,12 +195,14 @@ def jobs() -> None:
 @click.option("--date", "day", required=True, type=click.DateTime(formats=["%Y-%m-%d"]))
 @with_appcontext
 @_fail_on_service_error
-def run_daily(day) -> None:
+def run_daily(day: datetime) -> None:
     """Run the daily lifecycle jobs for the given day (YYYY-MM-DD)."""
     from dispatch.services.registration.lifecycle import run_daily_jobs
 
+    # click.DateTime always gives a datetime, and a datetime IS a date (subclass), so an
+    # isinstance test let it through to the date comparisons of the jobs (issue 14).
     with unit_of_work():
-        summary = run_daily_jobs(day.date() if not isinstance(day, date) else day)
+        summary = run_daily_jobs(day.date())
     for name, count in summary.items():
         click.echo(f"{name}: {count}")
 
@@ -323,6 +325,18 @@ def main() -> None:
         from sqlalchemy.exc import SQLAlchemyError
 
         if isinstance(exc, SQLAlchemyError):
-            click.echo(f"Error: database: {str(exc).splitlines()[0]}", err=True)
-            sys.exit(1)
-        raise
+            click.echo(f"Error: database: {_first_line(exc)}", err=True)
+        else:
+            # Any other failure is still one line and a non-zero exit (issue 14); the
+            # exception's type says where to look, the traceback stays out of the user's way.
+            click.echo(f"Error: {type(exc).__name__}: {_first_line(exc)}", err=True)
+        sys.exit(1)
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else "(no message)"
+
+
+if __name__ == "__main__":
+    main()

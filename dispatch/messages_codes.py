@@ -62,6 +62,9 @@ CODE_LABELS: dict[RuleCode, tuple[str, str]] = {
     RuleCode.SUPPORT_PACK_ID_MISMATCH: (
         "サポートパックIDがこの製品のシリアル番号と一致しません。",
         "The support pack ID does not belong to this device."),
+    RuleCode.SUPPORT_PACK_ID_INVALID: (
+        "サポートパックIDの入力に誤りがあります（チェック文字が一致しません）。もう一度ご確認ください。",
+        "The support pack ID has a typo (its check character does not match); ask again."),
     RuleCode.UNKNOWN_SERIAL: (
         "シリアル番号が登録されていません。", "Unknown serial number."),
     RuleCode.NOT_REGISTERED: (

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
+
+from dispatch.domain.support_pack_id import ALPHABET, PREFIX, check_character
 
 BASES = {
     # code: (name, lat, lon) — real coordinates of OXT-like service bases
@@ -66,7 +69,19 @@ def installed_device(api, **device_over: Any) -> dict[str, Any]:
 def call_payload(serial: str = "AK10000001", received_at: str = "2026-11-26T10:00:00+09:00",
                  **over: Any) -> dict[str, Any]:
     """A call as the coordinator types it on the phone (rules.md §9.1)."""
-    payload = {"serial": serial, "support_pack_id": f"SP-{serial}", "received_at": received_at,
+    payload = {"serial": serial, "support_pack_id": pack_id_for(serial),
+               "received_at": received_at,
                "symptom": "紙詰まりが解消しない"}
     payload.update(over)
     return payload
+
+
+def pack_id_for(seed: str) -> str:
+    """A well-formed support pack ID (valid check character) that is the same for each seed.
+
+    Tests name a pack by its device's serial; since rules.md §5 refuses IDs failing their
+    check character, the ID is derived from the serial instead of written as `SP-<serial>`.
+    """
+    digest = hashlib.sha256(seed.encode()).digest()
+    body = "".join(ALPHABET[b % len(ALPHABET)] for b in digest[:7])
+    return PREFIX + body + check_character(body)

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from conftest import TEST_ACTOR
-from factories import base_payload, model_payload, site_payload
+from factories import base_payload, model_payload, pack_id_for, site_payload
 
 from dispatch import clock
 from dispatch.domain.periods import period_last_day
@@ -66,7 +66,7 @@ class World:
             coverage_end=end, created_at=clock.now(),
         )
         if status == "registered" and pack.support_pack_id is None:
-            pack.support_pack_id = f"SP-{device.serial}"
+            pack.support_pack_id = pack_id_for(device.serial)
         db.session.add(pack)
         db.session.commit()
         return pack

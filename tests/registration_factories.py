@@ -22,6 +22,9 @@ class Flow:
 
     def __init__(self, api) -> None:
         self.api = api
+        # The ID of the last pack registered through this flow: an extension's application
+        # quotes it, as the customer does (rules.md §4, current_support_pack_id).
+        self.current_support_pack_id: str | None = None
 
     def pack(self, **over: Any) -> dict[str, Any]:
         resp = self.api.post("/packs", json=pack_payload(**over))
@@ -30,7 +33,8 @@ class Flow:
 
     def apply(self, pack_id: int, applied_on: str = "2026-05-10", channel: str = "web") -> int:
         resp = self.api.post(f"/packs/{pack_id}/applications", json={
-            "channel": channel, "applied_on": applied_on, "consents": ALL_CONSENTS})
+            "channel": channel, "applied_on": applied_on, "consents": ALL_CONSENTS,
+            "current_support_pack_id": self.current_support_pack_id})
         assert resp.status_code == 201, resp.get_json()
         return resp.get_json()["id"]
 
@@ -38,6 +42,7 @@ class Flow:
         resp = self.api.post(f"/applications/{application_id}/complete",
                              json={"completed_on": on})
         assert resp.status_code == 200, resp.get_json()
+        self.current_support_pack_id = resp.get_json()["support_pack_id"]
         return resp.get_json()
 
     def registered(self, applied_on: str = "2026-05-10", completed_on: str = "2026-05-19",

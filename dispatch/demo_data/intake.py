@@ -1,12 +1,14 @@
 """Demo repair calls for today: one or more in every decision of rules.md §5.
 
 Calls need registered packs. Pack registration is another area; devices of the demo that
-hold no registered pack get one here, written as rows (support pack ID "SP-<serial>").
+hold no registered pack get one here, written as rows (a well-formed support pack ID drawn
+from the serial, so it is the same every run).
 Safe to run twice: packs are added only where missing and calls carry idempotency keys.
 """
 
 from __future__ import annotations
 
+import random
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
@@ -16,6 +18,7 @@ from dispatch.domain.call_status import CallStatus
 from dispatch.domain.periods import period_last_day
 from dispatch.domain.products import PackStatus
 from dispatch.domain.support_hours import STANDARD
+from dispatch.domain.support_pack_id import make_id
 from dispatch.extensions import db
 from dispatch.models import Device, Pack
 from dispatch.services.intake import call_handling
@@ -50,13 +53,18 @@ def load(today: date) -> None:
         serial = device.serial if device else "AK99999999"
         with unit_of_work():  # as at the desk: taking the call, then resolving it
             call = intake.take_repair_call({
-                "serial": serial, "support_pack_id": _pack_id_of(device) or "SP-UNKNOWN",
+                "serial": serial, "support_pack_id": _pack_id_of(device) or _demo_id("unknown"),
                 "received_at": datetime.combine(today, at, tzinfo=clock.TOKYO),
                 "symptom": symptom, "print_count": None, "parts_required": parts,
             }, f"demo-intake-{today.isoformat()}-{n}", DEMO)
         if resolve and call.status == CallStatus.OPEN:
             with unit_of_work():
                 call_handling.resolve_by_phone(call.id, DEMO)
+
+
+def _demo_id(seed: str) -> str:
+    # IDs failing their check character are refused at intake (rules.md §5).
+    return make_id(random.Random(seed).choice)
 
 
 def _pack_id_of(device: Device | None) -> str | None:
@@ -76,7 +84,7 @@ def _ensure_registered_pack(device: Device, today: date) -> None:
     db.session.add(Pack(
         device_id=device.id, product="std3", purchased_on=start, received_on=start,
         support_hours=STANDARD.to_payload(), status=PackStatus.REGISTERED,
-        support_pack_id=f"SP-{device.serial}", nominal_start=start, uncapped_end=end,
+        support_pack_id=_demo_id(device.serial), nominal_start=start, uncapped_end=end,
         continuous=False, coverage_start=completed, coverage_end=end,
         status_changed_on=completed, created_at=clock.now(),
     ))

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from dispatch.domain.eligibility import standard_window_last_day
 from dispatch.extensions import db
 from dispatch.models import Device, Pack
 from dispatch.services.registration import applications
@@ -38,30 +39,36 @@ def _pack(device: Device, product: str, bought: date) -> Pack:
         "received_on": bought + timedelta(days=3), "support_hours": HOURS}, DEMO)
 
 
-def _apply(pack: Pack, on: date) -> int:
+def _apply(pack: Pack, on: date, current_id: str | None = None) -> int:
+    # An extension's application quotes the registered pack's ID (rules.md §4).
     return applications.apply(pack.id, {"channel": "web", "applied_on": on,
-                                        "consents": CONSENTS}, DEMO).id
+                                        "consents": CONSENTS,
+                                        "current_support_pack_id": current_id}, DEMO).id
 
 
-def _register(pack: Pack, applied: date, completed: date) -> None:
-    applications.complete(_apply(pack, applied), completed, DEMO)
+def _register(pack: Pack, applied: date, completed: date, current_id: str | None = None) -> Pack:
+    return applications.complete(_apply(pack, applied, current_id), completed, DEMO)
 
 
 def _one(device: Device, product: str, goal: str, today: date) -> None:
     bought = device.effective_purchase_date + timedelta(days=10)
     pack = _pack(device, product, bought)
+    # A standard pack's application falls within the device's 6-month window (rules.md
+    # §4.1): on an older demo device it was made on the window's last day instead.
+    window_end = standard_window_last_day(device.effective_purchase_date)
     if goal == "applied":
-        _apply(pack, today - timedelta(days=15))
+        _apply(pack, min(today - timedelta(days=15), window_end))
     elif goal in ("inquiry", "cancelled"):
         sent = today - timedelta(days=12 if goal == "inquiry" else 20)
-        app_id = _apply(pack, sent - timedelta(days=2))
+        app_id = _apply(pack, min(sent - timedelta(days=2), window_end))
         applications.send_inquiry(app_id, {"sent_on": sent,
                                            "question": "設置場所の住所をご確認ください。"}, DEMO)
     elif goal in ("registered", "extended"):
-        _register(pack, bought + timedelta(days=5), bought + timedelta(days=14))
+        done = _register(pack, bought + timedelta(days=5), bought + timedelta(days=14))
         if goal == "extended":
             ext = _pack(device, "ext1", today - timedelta(days=60))
-            _register(ext, today - timedelta(days=55), today - timedelta(days=45))
+            _register(ext, today - timedelta(days=55), today - timedelta(days=45),
+                      done.support_pack_id)
     elif goal == "refused":
         registration.refuse_pack(pack.id, "販売店からの申告により転売品と判明", None,
                                  bought + timedelta(days=7), DEMO)

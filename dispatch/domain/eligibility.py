@@ -104,6 +104,25 @@ def eligibility(
     return Eligibility(not codes, tuple(codes), coverage_end, tuple(warnings), period)
 
 
+def standard_window_last_day(device_purchase: date) -> date:
+    """Last day of the 6-month window counted from the device's purchase date (§4.1)."""
+    return period_last_day(device_purchase, months=STANDARD_PACK_WINDOW_MONTHS)
+
+
+def application_window_codes(
+    product: PackProduct, device_purchase: date, applied_on: date
+) -> tuple[RuleCode, ...]:
+    """STANDARD_PACK_WINDOW_CLOSED for a standard pack applied for after the device's window.
+
+    Seed: 標準パック サービス仕様書 §3(2) (登録申請できる…は、ご購入後6ヶ月以内の…製品): the
+    application, not only the purchase, falls within 6 months of the device (or option)
+    purchase. Extensions have no such window.
+    """
+    if product.is_standard and applied_on > standard_window_last_day(device_purchase):
+        return (RuleCode.STANDARD_PACK_WINDOW_CLOSED,)
+    return ()
+
+
 def _purchase_window_codes(
     product: PackProduct,
     on: date,
@@ -115,7 +134,7 @@ def _purchase_window_codes(
     codes: list[RuleCode] = []
     if product.is_standard:
         # §4.1: bought later than the last day of 6 months counted from the purchase date.
-        if on > period_last_day(purchase, months=STANDARD_PACK_WINDOW_MONTHS):
+        if on > standard_window_last_day(purchase):
             codes.append(RuleCode.STANDARD_PACK_WINDOW_CLOSED)
         return codes
     # §4.2 / seed: ご購入条件、ご注意事項 (既に「7年サポートパック」をご購入頂いている場合には
@@ -182,7 +201,7 @@ def _check_option(
 ) -> date:
     if not _parent_holds_match(parent, product, support_hours):
         codes.append(RuleCode.OPTION_PARENT_PACK_MISMATCH)  # §4.7
-    return _option_end(end, parent)
+    return option_coverage_end(end, parent)
 
 
 def _parent_holds_match(
@@ -202,7 +221,8 @@ def _parent_holds_match(
     )
 
 
-def _option_end(end: date, parent: ParentDevice | None) -> date:
+def option_coverage_end(end: date, parent: ParentDevice | None) -> date:
+    """An option's pack ends when its parent printer's coverage ends (rules.md §4.7)."""
     # Seed §4(2): the option's service period ends when its parent device's ends.
     if parent is None:
         return end

@@ -62,10 +62,16 @@ def inquiry_lapse_date(sent_on: date) -> date:
 def is_inquiry_lapsed(sent_on: date, on: date, answered_on: date | None = None) -> bool:
     """True when the inquiry is unanswered on its lapse date (INQUIRY_UNANSWERED)."""
     lapse = inquiry_lapse_date(sent_on)
-    # An answer arriving on the lapse day itself still counts: "unanswered on D + 14".
-    if answered_on is not None and answered_on <= lapse:
+    # The daily job of D + 14 cancels the application, so an answer must come before that
+    # day; one dated D + 14 would race the job (issue 14, rules.md §4 inquiries).
+    if answered_on is not None and answered_on < lapse:
         return False
     return on >= lapse
+
+
+def is_answer_too_late(sent_on: date, answered_on: date) -> bool:
+    """True for an answer dated on or after the lapse day: refused (INQUIRY_UNANSWERED)."""
+    return answered_on >= inquiry_lapse_date(sent_on)
 
 
 def registration_due(applied_on: date, add_business_days: AddBusinessDays) -> date:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 from conftest import PASSWORD, TEST_ACTOR
+from factories import pack_id_for
 from intake_world import World
 from playwright.sync_api import expect
 
@@ -38,7 +39,7 @@ def test_coordinator_takes_a_call_and_sees_decision_and_countdown(desk):
     # autofocus lands on the serial: the coordinator just types what the caller reads out
     assert page.evaluate("document.activeElement.id") == "serial"
     page.keyboard.type("AK20000001")
-    page.fill("#support_pack_id", "SP-AK20000001")
+    page.fill("#support_pack_id", pack_id_for("AK20000001"))
     page.fill("#symptom", "トナーが認識されない")
     page.press("#symptom", "Enter")
     page.wait_for_selector("#decision-label")
@@ -56,7 +57,7 @@ def test_coordinator_takes_a_call_and_sees_decision_and_countdown(desk):
 def test_coordinator_resolves_a_call_by_phone_from_the_board(desk):
     page = desk
     page.fill("#serial", "AK20000001")
-    page.fill("#support_pack_id", "SP-AK20000001")
+    page.fill("#support_pack_id", pack_id_for("AK20000001"))
     page.fill("#symptom", "電源が入らない")
     page.click("#decide")
     page.wait_for_selector("#decision-label")

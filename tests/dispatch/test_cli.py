@@ -154,3 +154,135 @@ def test_backup_and_restore_keep_sealed_reports_verifiable(tmp_path):
     restored = subprocess.run(check, capture_output=True, text=True, env=env, cwd=ROOT)
     count, valid = restored.stdout.split()[-2:]
     assert int(count) >= 1 and valid == "True"
+
+
+# --- happy paths of every command (issue 14: the CLI is the contract) -------------------------
+
+
+@pytest.mark.parametrize(
+    "day",
+    [
+        "2026-04-01",  # the day issue 14 reported: TypeError datetime vs date, always
+        "2024-02-29",  # a leap day: the void threshold walks back over February
+        "2026-05-01",  # OXT's May 1 closure: the SLA threshold counts business days
+        "2027-01-01",  # the year-end closure
+    ],
+)
+def test_run_daily_works_on_a_fresh_database_for_any_date(db_url, day):
+    assert run(["db", "upgrade"], db_url).returncode == 0
+    done = run(["jobs", "run-daily", "--date", day], db_url)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "inquiries_cancelled: 0", "packs_voided: 0", "application_reminders: 0",
+        "sla_breaches: 0", "coverage_end_reminders: 0", "retention_flagged_device: 0"]
+
+
+def test_run_daily_on_the_demo_data_voids_and_reminds(tmp_path):
+    db_file = tmp_path / "demo.sqlite3"
+    url = f"sqlite:///{db_file}"
+    assert run(["demo", "--no-serve", "--db-file", str(db_file)], url).returncode == 0
+    # Years after the demo day every unapplied pack is past its 1-year void date.
+    done = run(["jobs", "run-daily", "--date", "2035-06-01"], url)
+    assert done.returncode == 0, done.stderr
+    counts = dict(line.split(": ") for line in done.stdout.splitlines())
+    assert set(counts) >= {"inquiries_cancelled", "packs_voided", "sla_breaches"}
+    again = run(["jobs", "run-daily", "--date", "2035-06-01"], url)
+    # running a day twice changes nothing more (rules.md §4, the daily lifecycle jobs)
+    assert dict(line.split(": ") for line in again.stdout.splitlines())["packs_voided"] == "0"
+
+
+def test_token_revoke_and_keys_list_happy_path(db_url):
+    run(["db", "upgrade"], db_url)
+    run(["user", "add", "--role", "admin", "--email", "a@b.jp", "--password", "x" * 12], db_url)
+    assert run(["token", "create", "a@b.jp"], db_url).returncode == 0
+    revoked = run(["token", "revoke", "1"], db_url)
+    assert revoked.returncode == 0, revoked.stderr
+    assert revoked.stdout.strip() == "token 1 revoked"
+    listed = run(["keys", "list"], db_url)
+    assert listed.returncode == 0, listed.stderr
+
+
+def test_python_dash_m_dispatch_runs_the_same_command(db_url):
+    full_env = {**os.environ, "DATABASE_URL": db_url, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-m", "dispatch", "db", "upgrade"],
+                          capture_output=True, text=True, env=full_env, timeout=120, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    jobs = subprocess.run([sys.executable, "-m", "dispatch.cli", "jobs", "run-daily", "--date",
+                           "2026-04-01"], capture_output=True, text=True, env=full_env,
+                          timeout=120, cwd=ROOT)
+    assert jobs.returncode == 0, jobs.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "start"),
+    [
+        # a date Python cannot count back from: an OverflowError, not a DispatchError
+        (["jobs", "run-daily", "--date", "0001-01-01"], {}, "Error: OverflowError:"),
+        # a malformed schedule time: a ValueError raised inside the command
+        (["scheduler"], {"DISPATCH_DAILY_JOBS_AT": "25:99"}, "Error: ValueError:"),
+    ],
+)
+def test_any_failure_is_one_line_and_a_non_zero_exit(db_url, args, env, start):
+    run(["db", "upgrade"], db_url)
+    result = run(args, db_url, **env)
+    assert result.returncode == 1
+    assert result.stderr.startswith(start)
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _start(args: list[str], db_url: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "DATABASE_URL": db_url, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen([sys.executable, "-m", "dispatch", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, env=env, cwd=ROOT)
+
+
+def _stop(proc: subprocess.Popen[str]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def test_serve_answers_http_on_its_port(db_url):
+    import time
+    import urllib.request
+
+    run(["db", "upgrade"], db_url)
+    port = _free_port()
+    proc = _start(["serve", "--port", str(port), "--workers", "1"], db_url)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=5) as r:
+                    assert r.status == 200
+                    break
+            except OSError:
+                assert proc.poll() is None, "serve exited"
+                assert time.monotonic() < deadline, "serve never answered"
+                time.sleep(0.5)
+    finally:
+        _stop(proc)
+
+
+def test_scheduler_starts_in_the_foreground(db_url):
+    run(["db", "upgrade"], db_url)
+    proc = _start(["scheduler"], db_url)
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        assert first.startswith("daily lifecycle jobs at 00:15 Asia/Tokyo")
+        assert proc.poll() is None
+    finally:
+        _stop(proc)

@@ -7,11 +7,12 @@ from datetime import date, time
 from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from dispatch import clock
 from dispatch.domain.periods import period_last_day
 from dispatch.domain.products import PurchaseProof
+from dispatch.domain.support_pack_id import normalise_serial
 from dispatch.errors import Conflict, InvalidInput, NotFound
 from dispatch.extensions import db
 from dispatch.models import (
@@ -114,11 +115,26 @@ def model_by_code(code: str) -> PrinterModel:
 
 
 def device_by_serial(serial: str) -> Device:
-    """The device or option with this serial, or NotFound."""
-    device = db.session.scalar(select(Device).where(Device.serial == serial))
+    """The device or option with this serial, or NotFound (compared normalised, §5)."""
+    device = find_device(serial)
     if device is None:
         raise NotFound(f"no device with serial '{serial}'")
     return device
+
+
+def find_device(serial: str, *options: Any) -> Device | None:
+    """The device whose serial matches `serial` once both are normalised (rules.md §5).
+
+    Serials are stored normalised since issue 14, so the indexed equality finds them; a row
+    stored earlier as typed ("ak-1234") is matched by folding the column in SQL (upper case,
+    no hyphens or spaces), the second query running only when the first finds nothing.
+    """
+    key = normalise_serial(serial)
+    device = db.session.scalar(select(Device).where(Device.serial == key).options(*options))
+    if device is not None or not key:
+        return device
+    folded = func.upper(func.replace(func.replace(Device.serial, "-", ""), " ", ""))
+    return db.session.scalar(select(Device).where(folded == key).options(*options).limit(1))
 
 
 def create_device(data: dict[str, Any], actor: Actor, parent: Device | None = None) -> Device:
@@ -149,6 +165,8 @@ def create_device(data: dict[str, Any], actor: Actor, parent: Device | None = No
         data["site_id"] = parent.site_id
     elif db.session.get(Site, data["site_id"]) is None:
         raise NotFound(f"no site {data['site_id']}", errors={"site_id": ["unknown site"]})
+    # Stored normalised, so a lookup normalising what the caller read out finds it (§5).
+    data["serial"] = normalise_serial(data["serial"])
     _unique(Device, Device.serial, data["serial"], "serial")
     device = Device(model_id=model.id, parent_device_id=parent.id if parent else None, **data)
     db.session.add(device)

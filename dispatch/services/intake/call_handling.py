@@ -3,8 +3,6 @@ phone-only decision with a reason (rules.md §5)."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy.orm.exc import StaleDataError
 
 from dispatch.domain.call_decision import (
@@ -54,7 +52,7 @@ def resolve_by_phone(call_id: int, actor: Actor) -> RepairCall:
     return call
 
 
-def override_phone_only(call_id: int, reason: str, now: datetime, actor: Actor) -> RepairCall:
+def override_phone_only(call_id: int, reason: str, actor: Actor) -> RepairCall:
     """Send a phone-only call onsite on the next support day, with the reason (§5)."""
     reason = (reason or "").strip()
     if not reason:
@@ -68,11 +66,12 @@ def override_phone_only(call_id: int, reason: str, now: datetime, actor: Actor) 
     before = snapshot(call, CALL_FIELDS)
     area = _phone_only_area(call)
     coverage_codes = tuple(RuleCode(c) for c in call.codes if RuleCode(c) not in _AREA_CODES)
-    # The override is decided when it is made: a call overridden days later is served
-    # on the support day after the override, never on a day already past.
+    # Decided from the call's acceptance like every other call (issue 14): the service day
+    # is the support day after the call was accepted, whenever the override is typed in, so
+    # a call entered and overridden later gets the date the rule gave it, not one from today.
     decided = decide_call(CoverageVerdict(True, coverage_codes),
                           AreaVerdict(area, override_reason=reason), call.parts_required,
-                          support_hours_of(pack), max(call.received_at, now))
+                          support_hours_of(pack), call.received_at)
     call.decision = decided.decision
     call.service_date = decided.service_date
     call.cutoff_at = decided.cutoff_at

@@ -2,7 +2,10 @@
 
 A call is always stored, even when it is refused: the coordinator is on the phone, and the
 record of what was said (UNKNOWN_SERIAL, SUPPORT_PACK_ID_MISMATCH, EXPIRED, …) matters.
-Refusals are `not_covered` calls with their codes, answered 201 like any other call.
+Refusals are `not_covered` calls with their codes, answered 201 like any other call. The one
+exception is a support pack ID whose check character fails: that is a typo, answered 422
+(SUPPORT_PACK_ID_INVALID) with nothing stored, so the coordinator asks again (rules.md §5).
+Serials and IDs are stored and compared normalised (NFKC, upper case, no spaces/hyphens).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -31,11 +34,12 @@ from dispatch.domain.call_decision import (
 from dispatch.domain.call_status import CallStatus
 from dispatch.domain.codes import RuleCode
 from dispatch.domain.coverage import CoverageStatus, coverage_on
+from dispatch.domain.support_pack_id import is_valid, normalise, normalise_serial
 from dispatch.domain.visit_status import VisitStatus
-from dispatch.errors import Conflict, InvalidInput, NotFound
+from dispatch.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from dispatch.extensions import db
 from dispatch.models import Device, Pack, RepairCall, Site, Visit
-from dispatch.services.catalog import areas
+from dispatch.services.catalog import areas, records
 from dispatch.services.registration.coverage_facts import (
     device_coverage,
     device_facts,
@@ -87,6 +91,7 @@ def take_repair_call(data: dict[str, Any], idempotency_key: str | None, actor: A
     if idempotency_key is not None and not 1 <= len(idempotency_key) <= MAX_KEY_LENGTH:
         raise InvalidInput("the Idempotency-Key is too long",
                            errors={"Idempotency-Key": [f"at most {MAX_KEY_LENGTH} characters"]})
+    data = normalised_call(data)
     print_ = fingerprint(data)
     for attempt in range(_ATTEMPTS):
         existing = _replay(idempotency_key, print_)
@@ -108,6 +113,18 @@ def take_repair_call(data: dict[str, Any], idempotency_key: str | None, actor: A
             if attempt == _ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def normalised_call(data: dict[str, Any]) -> dict[str, Any]:
+    """The call with its serial and ID as compared; 422 for an ID failing its check (§5)."""
+    if not is_valid(data["support_pack_id"]):
+        raise RuleViolation(
+            f"support pack ID '{data['support_pack_id']}' fails its check character: "
+            "a typo, ask the caller again",
+            codes=(RuleCode.SUPPORT_PACK_ID_MISMATCH, RuleCode.SUPPORT_PACK_ID_INVALID),
+            errors={"support_pack_id": ["check character does not match"]})
+    return {**data, "serial": normalise_serial(data["serial"]),
+            "support_pack_id": normalise(data["support_pack_id"])}
 
 
 def _replay(key: str | None, print_: str) -> RepairCall | None:
@@ -159,17 +176,19 @@ def _refused(code: RuleCode, device: Device | None = None, pack: Pack | None = N
 
 def _decide(data: dict[str, Any], received_at: datetime) -> _Facts:
     # One round trip for the device, its model, site and customer: intake is on the phone.
-    device = db.session.scalar(
-        select(Device).where(Device.serial == data["serial"])
-        .options(joinedload(Device.model), joinedload(Device.site).joinedload(Site.customer))
-    )
+    device = records.find_device(
+        data["serial"], joinedload(Device.model), joinedload(Device.site).joinedload(Site.customer))
     if device is None:
         return _refused(RuleCode.UNKNOWN_SERIAL)
     packs = packs_of(device)
-    pack = next((p for p in packs
-                 if p.support_pack_id and p.support_pack_id == data["support_pack_id"]), None)
+    pack = _pack_quoted(packs, data["support_pack_id"])
     if pack is None:
-        return _refused(RuleCode.SUPPORT_PACK_ID_MISMATCH, device)
+        # The printer's serial with an installed option's ID: the caller reads the serial off
+        # the printer and the ID off the option's sticker; the option's pack decides (§5).
+        option, option_packs, pack = _installed_option_quoted(device, data["support_pack_id"])
+        if pack is None:
+            return _refused(RuleCode.SUPPORT_PACK_ID_MISMATCH, device)
+        device, packs = cast(Device, option), option_packs
     if device.site.customer.terminated_at is not None:
         # §8: service to an anti-social force ends at once.
         return _refused(RuleCode.SERVICE_TERMINATED, device, pack)
@@ -184,6 +203,25 @@ def _decide(data: dict[str, Any], received_at: datetime) -> _Facts:
     decision = decide_call(verdict, area_of(device.site), bool(data.get("parts_required")),
                            hours, received_at)
     return _Facts(device, covering if status.covered and covering else pack, decision)
+
+
+def _pack_quoted(packs: list[Pack], quoted: str) -> Pack | None:
+    # Stored IDs are issued canonical, but older rows may have been typed: normalise both.
+    return next((p for p in packs
+                 if p.support_pack_id and normalise(p.support_pack_id) == quoted), None)
+
+
+def _installed_option_quoted(
+        printer: Device, quoted: str) -> tuple[Device | None, list[Pack], Pack | None]:
+    options = db.session.scalars(
+        select(Device).where(Device.parent_device_id == printer.id).order_by(Device.id)
+        .options(joinedload(Device.model), joinedload(Device.site).joinedload(Site.customer)))
+    for option in options:
+        packs = packs_of(option)
+        pack = _pack_quoted(packs, quoted)
+        if pack is not None:
+            return option, packs, pack
+    return None, [], None
 
 
 def _coverage(device: Device, packs: list[Pack], on: date, count: int | None) -> CoverageStatus:

@@ -11,12 +11,14 @@ from sqlalchemy.exc import IntegrityError
 from dispatch import clock
 from dispatch.domain import lifecycle
 from dispatch.domain.codes import RuleCode
-from dispatch.domain.products import PackPeriod, PackStatus
-from dispatch.domain.support_pack_id import make_id
+from dispatch.domain.eligibility import application_window_codes
+from dispatch.domain.products import EXTENSION_PRODUCTS, PackPeriod, PackProduct, PackStatus
+from dispatch.domain.support_pack_id import make_id, normalise
 from dispatch.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from dispatch.extensions import db
 from dispatch.models import Application, Inquiry, Pack
 from dispatch.services.notify import messages
+from dispatch.services.registration.coverage_facts import packs_of
 from dispatch.services.registration.packs import pack_by_id
 from dispatch.services.trust.audit import Actor, record
 
@@ -41,6 +43,9 @@ def apply(pack_id: int, data: dict[str, Any], actor: Actor) -> Application:
                            errors={"applied_on": ["must not be before purchased_on"]})
     consents = data["consents"]
     codes = list(lifecycle.consent_codes(**consents))
+    codes.extend(application_window_codes(PackProduct(pack.product),
+                                          pack.device.effective_purchase_date, applied_on))
+    codes.extend(_current_id_codes(pack, data.get("current_support_pack_id")))
     if lifecycle.is_void_on(pack.purchased_on, applied_on):
         codes.append(RuleCode.NOT_REGISTERED_WITHIN_1_YEAR)
     if codes:
@@ -56,9 +61,25 @@ def apply(pack_id: int, data: dict[str, Any], actor: Actor) -> Application:
     db.session.flush()
     record(actor, "application.create", "application", application.id,
            before={"pack_status": before},
-           after={"pack_id": pack.id, "channel": channel, "applied_on": applied_on.isoformat()})
+           after={"pack_id": pack.id, "channel": channel, "applied_on": applied_on.isoformat(),
+                  "current_support_pack_id": data.get("current_support_pack_id")})
     db.session.flush()
     return application
+
+
+def _current_id_codes(pack: Pack, quoted: str | None) -> tuple[RuleCode, ...]:
+    # Seed: 延長パック使用説明書 §3-1/§3-2 ＜ご注意＞ (その「サポートパックID番号」が登録申請時、
+    # 必要です): an extension application on a device holding a registered pack quotes that
+    # pack's ID; compared normalised like the repair line (rules.md §5).
+    if PackProduct(pack.product) not in EXTENSION_PRODUCTS:
+        return ()
+    held = {normalise(p.support_pack_id) for p in packs_of(pack.device)
+            if p.id != pack.id and p.status == PackStatus.REGISTERED and p.support_pack_id}
+    if not held:
+        return ()
+    if not quoted or normalise(quoted) not in held:
+        return (RuleCode.SUPPORT_PACK_ID_MISMATCH,)
+    return ()
 
 
 def application_by_id(application_id: int) -> Application:
@@ -108,10 +129,11 @@ def answer_inquiry(application_id: int, inquiry_id: int, answered_on: date,
     if answered_on < inquiry.sent_on:
         raise InvalidInput("an answer cannot precede its inquiry",
                            errors={"answered_on": ["must not be before sent_on"]})
-    if lifecycle.is_inquiry_lapsed(inquiry.sent_on, answered_on, answered_on):
-        # rules.md §2: unanswered on sent_on + 14 → the application is cancelled that day.
-        raise RuleViolation("the inquiry lapsed before this answer; re-apply by web",
-                            codes=[RuleCode.INQUIRY_UNANSWERED])
+    if lifecycle.is_answer_too_late(inquiry.sent_on, answered_on):
+        # rules.md §2: unanswered on sent_on + 14 → the daily job of that day cancels the
+        # application, so an answer dated that day or later is refused whichever runs first.
+        raise Conflict(f"the inquiry lapsed on {lifecycle.inquiry_lapse_date(inquiry.sent_on)}; "
+                       "re-apply by web", codes=[RuleCode.INQUIRY_UNANSWERED])
     inquiry.answered_on = answered_on
     if all(i.answered_on is not None for i in application.inquiries):
         _set_status(application, PackStatus.APPLIED, answered_on)

@@ -3,23 +3,16 @@ later, a device found to be abroad. Audited; the periods of its packs are derive
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from sqlalchemy import select
 
-from dispatch.domain.coverage import coverage_chain, current_coverage_end
-from dispatch.domain.products import PackStatus, PurchaseProof
+from dispatch.domain.products import PurchaseProof
 from dispatch.errors import InvalidInput
 from dispatch.extensions import db
-from dispatch.models import Device, Pack
-from dispatch.services.registration.coverage_facts import (
-    device_facts,
-    model_terms,
-    pack_record,
-    packs_of,
-    parent_device,
-)
+from dispatch.models import Device
+from dispatch.services.registration.coverage_facts import packs_of
+from dispatch.services.registration.rederive import rederive_periods
 from dispatch.services.trust.audit import Actor, record, snapshot
 
 CORRECTABLE = ("purchase_date", "purchase_proof", "in_japan")
@@ -52,49 +45,18 @@ def correct_device(device: Device, data: dict[str, Any], actor: Actor) -> Device
     device.purchase_proof = PurchaseProof(proof) if proof is not None else None
     if "in_japan" in given:
         device.in_japan = bool(given["in_japan"])
-    changed = rederive_periods(device)
+    changed = _rederived(device, actor)
     for option in db.session.scalars(select(Device).where(Device.parent_device_id == device.id)):
         # An option's coverage ends with its parent's (seed §4(2)): follow the parent.
-        changed += rederive_periods(option)
+        changed += _rederived(option, actor)
     record(actor, "device.correct", "device", device.serial, before=before,
            after={**snapshot(device, CORRECTABLE), "reason": reason, "packs": changed})
     db.session.flush()
     return device
 
 
-def rederive_periods(device: Device) -> list[dict[str, Any]]:
-    """Derive every held pack's period again from the device's facts as they are now.
-
-    Returns what changed per pack (for the audit record). Packs no longer held (refused,
-    void, cancelled) keep the period they had.
-    """
-    packs = packs_of(device)
-    records = [dataclasses.replace(pack_record(p), period=None) for p in packs]
-    chain = coverage_chain(model_terms(device.model), device_facts(device), records)
-    parent = parent_device(device)
-    parent_end = (current_coverage_end(parent.terms, parent.device, parent.packs)
-                  if parent is not None else None)
-    changed: list[dict[str, Any]] = []
-    for pack in packs:
-        period = chain.periods.get(pack.id)
-        if period is None:
-            continue
-        before = snapshot(pack, PERIOD_FIELDS)
-        end = period.end if parent_end is None or parent_end >= period.end else parent_end
-        pack.nominal_start, pack.uncapped_end = period.start, period.uncapped_end
-        pack.continuous, pack.coverage_end = period.continuous, end
-        completed_on = _completed_on(pack)
-        if completed_on is not None:
-            pack.coverage_start = period.service_start(completed_on)
-        after = snapshot(pack, PERIOD_FIELDS)
-        if after != before:
-            changed.append({"pack_id": pack.id, "before": before, "after": after})
-    db.session.flush()
-    return changed
-
-
-def _completed_on(pack: Pack) -> Any:
-    if pack.status != PackStatus.REGISTERED:
-        return None
-    done = [a.completed_on for a in pack.applications if a.completed_on is not None]
-    return max(done, default=None)
+def _rederived(device: Device, actor: Actor) -> list[dict[str, Any]]:
+    """Derive the device's periods again (rederive.py); what changed per pack, for the audit."""
+    before = {p.id: snapshot(p, PERIOD_FIELDS) for p in packs_of(device)}
+    return [{"pack_id": p.id, "before": before[p.id], "after": snapshot(p, PERIOD_FIELDS)}
+            for p in rederive_periods(device, actor)]

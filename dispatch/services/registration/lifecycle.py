@@ -25,6 +25,7 @@ from dispatch.domain.products import HELD_STATUSES, PackStatus
 from dispatch.extensions import db
 from dispatch.models import Application, Inquiry, JobRun, Notice, Pack
 from dispatch.services.notify import messages
+from dispatch.services.registration.rederive import rederive_devices_of
 from dispatch.services.trust.audit import SYSTEM, Actor, record
 
 AUDIT_IDS = 1000
@@ -82,6 +83,11 @@ def cancel_lapsed_inquiries(day: date, actor: Actor = SYSTEM) -> int:
                 status_changed_on=day, version=Pack.version + 1),
         execution_options={"synchronize_session": False})
     _audit(actor, "cancel_lapsed_inquiries", day, app_ids)
+    if app_ids:
+        # A cancelled pack no longer counts; extensions after it move up (rules.md §4).
+        db.session.expire_all()
+        rederive_devices_of(db.session.scalars(
+            select(Application.pack_id).where(Application.id.in_(app_ids))), actor)
     return len(app_ids)
 
 
@@ -94,6 +100,10 @@ def void_unapplied(day: date, actor: Actor = SYSTEM) -> int:
                 status_changed_on=day, version=Pack.version + 1).returning(Pack.id),
         execution_options={"synchronize_session": False}))
     _audit(actor, "void_unapplied", day, ids)
+    if ids:
+        # A void pack no longer counts; extensions after it move up (rules.md §4).
+        db.session.expire_all()
+        rederive_devices_of(ids, actor)
     return len(ids)
 
 

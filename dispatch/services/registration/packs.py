@@ -24,6 +24,7 @@ from dispatch.services.registration.coverage_facts import (
     packs_of,
     parent_device,
 )
+from dispatch.services.registration.rederive import rederive_periods
 from dispatch.services.trust.audit import Actor, record, snapshot
 
 PACK_FIELDS = ("device_id", "product", "purchased_on", "received_on", "price_yen", "status",
@@ -92,7 +93,9 @@ def record_pack(data: dict[str, Any], actor: Actor) -> Pack:
     db.session.add(pack)
     db.session.flush()
     record(actor, "pack.record", "pack", pack.id, after=snapshot(pack, PACK_FIELDS))
-    db.session.flush()
+    # An extension recorded before a standard pack bought with it moves behind it now
+    # (rules.md §4, the order packs were recorded in).
+    rederive_periods(device, actor)
     return pack
 
 
@@ -127,6 +130,8 @@ def refuse_pack(pack_id: int, note: str, codes: list[str] | None, on: date, acto
     record(actor, "pack.refuse", "pack", pack.id, before=before,
            after={"status": PackStatus.REFUSED, "refusal_codes": pack.refusal_codes, "note": note})
     db.session.flush()
+    # A refused pack no longer counts: the packs that followed it move up (rules.md §4).
+    rederive_periods(pack.device, actor)
     return pack
 
 

@@ -120,6 +120,5 @@ def resolve_by_phone(call_id: int) -> dict[str, Any]:
 @blp.response(200, CallOut)
 def override(data: dict[str, str], call_id: int) -> dict[str, Any]:
     with unit_of_work():
-        call = call_handling.override_phone_only(call_id, data["reason"], clock.now(),
-                                                 api_actor())
+        call = call_handling.override_phone_only(call_id, data["reason"], api_actor())
     return call_out(call)

@@ -71,6 +71,9 @@ class ApplicationIn(Schema):
     channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
     applied_on = fields.Date(required=True, validate=SYSTEM_DATE)
     consents = fields.Nested(ConsentsIn, required=True)
+    # An extension on a device holding a registered pack quotes that pack's ID (rules.md §4).
+    current_support_pack_id = fields.String(load_default=None, allow_none=True,
+                                            validate=validate.Length(1, 40))
 
 
 class ApplicationOut(Schema):

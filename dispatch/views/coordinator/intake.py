@@ -14,9 +14,12 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from dispatch import clock
 from dispatch.domain.call_status import CallStatus
+from dispatch.domain.codes import RuleCode
 from dispatch.domain.cutoff import cutoff_on
 from dispatch.domain.roles import STAFF
 from dispatch.domain.support_hours import STANDARD
+from dispatch.errors import RuleViolation
+from dispatch.i18n import translate
 from dispatch.services.intake import call_handling
 from dispatch.services.intake import calls as intake
 from dispatch.services.unit_of_work import unit_of_work
@@ -81,9 +84,17 @@ def take_call() -> Any:
         "received_at": local.replace(tzinfo=clock.TOKYO), "symptom": form.symptom.data.strip(),
         "print_count": form.print_count.data, "parts_required": bool(form.parts_required.data),
     }
-    with unit_of_work():
-        call = intake.take_repair_call(data, form.idempotency_key.data or None,
-                                       current_actor())
+    try:
+        with unit_of_work():
+            call = intake.take_repair_call(data, form.idempotency_key.data or None,
+                                           current_actor())
+    except RuleViolation as exc:
+        if RuleCode.SUPPORT_PACK_ID_INVALID not in exc.codes:
+            raise
+        # A typo in the ID: nothing was stored; the form stays filled in so the coordinator
+        # corrects the ID with the caller still on the line (rules.md §5).
+        form.support_pack_id.errors = [translate(f"code.{RuleCode.SUPPORT_PACK_ID_INVALID}")]
+        return _page(form, status=422)
     return _page(_fresh_form(), call, status=201)
 
 
@@ -100,5 +111,5 @@ def resolve(call_id: int) -> Any:
 def override(call_id: int) -> Any:
     reason = request.form.get("reason", "")
     with unit_of_work():
-        call_handling.override_phone_only(call_id, reason, clock.now(), current_actor())
+        call_handling.override_phone_only(call_id, reason, current_actor())
     return redirect(url_for("intake.screen", call=call_id) + "#decision")

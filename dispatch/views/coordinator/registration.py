@@ -112,7 +112,8 @@ def apply(pack_id: int) -> BaseResponse:
     data = {"channel": form.get("channel", "web"),
             "applied_on": _date_arg("applied_on", clock.today_tokyo()),
             "consents": {k: bool(form.get(k))
-                         for k in ("service_spec", "privacy", "antisocial_declaration")}}
+                         for k in ("service_spec", "privacy", "antisocial_declaration")},
+            "current_support_pack_id": form.get("current_support_pack_id") or None}
     _attempt(lambda: applications.apply(pack_id, data, current_actor()), "reg.applied")
     return redirect(url_for("registration.device_page",
                             serial=registration.pack_by_id(pack_id).device.serial))

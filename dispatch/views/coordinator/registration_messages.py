@@ -33,6 +33,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reg.coverage_end": ("サービス終了日", "Coverage ends"),
     "reg.apply": ("登録申請を受け付ける", "Record application"),
     "reg.channel": ("申請方法", "Channel"),
+    "reg.current_support_pack_id": ("現在ご利用中のサポートパックID",
+                                    "Support pack ID currently in use"),
     "reg.web": ("Web", "Web"),
     "reg.mail": ("郵送", "Mail"),
     "reg.applied_on": ("申請日", "Applied on"),

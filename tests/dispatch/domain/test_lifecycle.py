@@ -69,7 +69,11 @@ def test_pack_without_application_is_void_the_day_after_one_year(bought, void_fr
     [
         (date(2024, 5, 1), None, date(2024, 5, 14), False),  # day 13: still waiting
         (date(2024, 5, 1), None, date(2024, 5, 15), True),  # D + 14 unanswered: cancelled
-        (date(2024, 5, 1), date(2024, 5, 15), date(2024, 5, 20), False),  # answered on D + 14
+        # answered on D + 13, the last day before the job of D + 14 (延長/標準パック使用説明書
+        # §3-1 ＜ご注意＞ 2週間以上回答を頂けない場合…取消し)
+        (date(2024, 5, 1), date(2024, 5, 14), date(2024, 5, 20), False),
+        # answered on D + 14: the job of that day cancels it; the answer is refused (issue 14)
+        (date(2024, 5, 1), date(2024, 5, 15), date(2024, 5, 20), True),
         (date(2024, 5, 1), date(2024, 5, 16), date(2024, 5, 20), True),  # answered too late
         (date(2024, 2, 20), None, date(2024, 3, 5), True),  # 14 days across Feb 29
     ],

@@ -87,8 +87,8 @@ def test_override_sends_a_phone_only_call_onsite_the_next_support_day(world, coo
                            json={"reason": "定期便の船で部品と同行可能"})
     body = res.get_json()
     assert res.status_code == 200
-    # Friday's call → Monday 11/30; the override is decided when made (now ≥ the call)
-    assert body["decision"] == "next_business_day"
+    # Friday's call → Monday 11/30, counted from the call (issue 14)
+    assert (body["decision"], body["service_date"]) == ("next_business_day", "2026-11-30")
     assert body["codes"] == codes
     assert body["override_reason"] == "定期便の船で部品と同行可能"
     assert _visits(call["id"])[-1][1] == "unassigned"
@@ -97,20 +97,35 @@ def test_override_sends_a_phone_only_call_onsite_the_next_support_day(world, coo
     assert audit.after["override_reason"] == "定期便の船で部品と同行可能"
 
 
-def test_override_made_on_the_call_day_serves_the_next_support_day(world):
+@pytest.mark.parametrize(("received_at", "service_date", "cutoff_at", "codes"), [
+    # Friday morning on the island → Monday 11/30 (サービス仕様書 §8: phone only in
+    # principle; the override is served on the next support day after the call)
+    ("2026-11-27T10:00:00+09:00", "2026-11-30", "2026-11-27T15:00:00+09:00", []),
+    # Friday after the cutoff → still Monday 11/30, the cutoff on record (§7(1) 2時間30分前)
+    ("2026-11-27T16:00:00+09:00", "2026-11-30", "2026-11-27T15:00:00+09:00", ["AFTER_CUTOFF"]),
+    # Saturday: counts at Monday's opening (§7(1) 対応時間) → the support day after, Tue 12/1
+    ("2026-11-28T11:00:00+09:00", "2026-12-01", "2026-11-30T15:00:00+09:00", []),
+    # year end: Tue 12/29 → Mon 1/4 (12/30–1/3 closed on the pack's hours)
+    ("2026-12-29T10:00:00+09:00", "2027-01-04", "2026-12-29T15:00:00+09:00", []),
+])
+def test_override_computes_the_service_date_from_the_calls_received_at(
+        world, received_at, service_date, cutoff_at, codes):
+    # Issue 14: the override is typed in whenever (here: on the real today, weeks or months
+    # away from the call); the date comes from the call's acceptance, not from today.
     world.covered(site="izu_oshima")
     from factories import call_payload as payload
 
     from dispatch.services.intake import calls as intake
 
-    data = payload(received_at="2026-11-27T10:00:00+09:00")
+    data = payload(received_at=received_at)
     data["received_at"] = datetime.fromisoformat(data["received_at"])
     actor = Actor("test")
     call = intake.take_repair_call(data, None, actor)
-    done = call_handling.override_phone_only(
-        call.id, "離島便あり", datetime(2026, 11, 27, 2, 0, tzinfo=UTC), actor)
+    done = call_handling.override_phone_only(call.id, "離島便あり", actor)
     assert (done.decision, done.service_date.isoformat(), done.codes) == (
-        "next_business_day", "2026-11-30", ["REMOTE_ISLAND"])
+        "next_business_day", service_date, ["REMOTE_ISLAND", *codes])
+    assert done.cutoff_at.astimezone(UTC) == datetime.fromisoformat(cutoff_at).astimezone(UTC)
+    assert _visits(call.id)[-1] == (service_date, "unassigned")
 
 
 @pytest.mark.parametrize(("site", "reason", "status"), [

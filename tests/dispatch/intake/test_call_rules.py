@@ -6,7 +6,7 @@ Standard hours (Mon–Fri 9:00–17:30, closed on holidays and 12/30–1/3) → 
 from __future__ import annotations
 
 import pytest
-from factories import call_payload
+from factories import call_payload, pack_id_for
 
 
 @pytest.mark.parametrize(("received_at", "decision", "service_date", "cutoff_at", "codes"), [
@@ -112,7 +112,7 @@ def test_support_pack_id_of_another_device_is_a_mismatch(world, coordinator):
     world.covered("AK10000001")
     world.covered("AK10000002")
     body = coordinator.post("/calls", json=call_payload(
-        "AK10000001", support_pack_id="SP-AK10000002")).get_json()
+        "AK10000001", support_pack_id=pack_id_for("AK10000002"))).get_json()
     assert (body["decision"], body["codes"]) == ("not_covered", ["SUPPORT_PACK_ID_MISMATCH"])
 
 
@@ -189,9 +189,10 @@ def test_covering_extension_hours_apply_when_the_older_pack_id_is_quoted(world, 
     saturdays = {"days": ["mon", "tue", "wed", "thu", "fri", "sat"], "start": "09:00",
                  "end": "17:30", "closed_on_holidays": True}
     device = world.device()
-    world.pack(device, product="std1", years=1)  # SP-AK10000001, ended 2027-04-09
+    world.pack(device, product="std1", years=1)  # pack_id_for(serial), ended 2027-04-09
     world.pack(device, product="ext1", years=1, start=date(2027, 4, 10),
-               completed_on=date(2027, 3, 20), support_pack_id="SP-EXT-1", hours=saturdays)
+               completed_on=date(2027, 3, 20), support_pack_id=pack_id_for("EXT-1"),
+               hours=saturdays)
     body = coordinator.post("/calls", json=call_payload(
         received_at="2027-05-08T10:00:00+09:00")).get_json()  # a Saturday
     assert (body["decision"], body["service_date"], body["codes"]) == (
@@ -213,7 +214,7 @@ def test_option_is_covered_only_while_its_parent_is(world, coordinator):
     option = records.create_device(
         {"serial": "OPT0001", "model_code": "TRY-C8", "site_id": parent.site_id,
          "purchase_date": date(2026, 4, 10)}, TEST_ACTOR, parent=parent)
-    world.pack(option, product="std3", years=3, support_pack_id="SP-OPT0001")
+    world.pack(option, product="std3", years=3, support_pack_id=pack_id_for("OPT0001"))
     covered = coordinator.post("/calls", json=call_payload("OPT0001")).get_json()
     ended = coordinator.post("/calls", json=call_payload(
         "OPT0001", received_at="2027-04-12T10:00:00+09:00")).get_json()

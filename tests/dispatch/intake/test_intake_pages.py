@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 from conftest import PASSWORD
+from factories import pack_id_for
 
 from dispatch import clock
 from dispatch.extensions import db
@@ -23,7 +24,7 @@ def desk(client, make_user, monkeypatch):
 
 
 def _form(**over):
-    data = {"serial": "AK10000001", "support_pack_id": "SP-AK10000001",
+    data = {"serial": "AK10000001", "support_pack_id": pack_id_for("AK10000001"),
             "received_at": "2026-11-26T10:00:00", "symptom": "紙詰まり",
             "idempotency_key": "page-1"}
     data.update(over)
@@ -61,12 +62,25 @@ def test_missing_serial_is_shown_as_a_form_error(world, desk):
     assert "入力を確認してください。" in res.get_data(as_text=True)
 
 
+def test_support_pack_id_typo_keeps_the_form_with_a_japanese_error(world, desk):
+    # rules.md §5: an ID failing its check character is a typo; nothing is stored and the
+    # coordinator asks again with the form still filled in.
+    world.covered()
+    typo = "SP-AK10000001"  # the right shape, but its check character fails
+    res = desk.post("/intake/calls", data=_form(support_pack_id=typo))
+    html = res.get_data(as_text=True)
+    assert res.status_code == 422
+    assert "サポートパックIDの入力に誤りがあります" in html
+    assert f'value="{typo}"' in html and 'value="AK10000001"' in html
+    assert db.session.query(RepairCall).count() == 0
+
+
 def test_board_actions_resolve_and_override(world, desk):
     world.covered("AK10000001")
     world.covered("AK10000002", site="sapporo")
     desk.post("/intake/calls", data=_form())
     desk.post("/intake/calls", data=_form(serial="AK10000002",
-                                           support_pack_id="SP-AK10000002",
+                                           support_pack_id=pack_id_for("AK10000002"),
                                            idempotency_key="page-2"))
     first, second = db.session.query(RepairCall).order_by(RepairCall.id).all()
     assert desk.post(f"/intake/calls/{first.id}/resolve-by-phone").status_code == 302

@@ -40,11 +40,35 @@ def test_all_three_consents_are_required(flow, coordinator, missing):
     ("2027-05-01", 422),  # the pack is void that day: NOT_REGISTERED_WITHIN_1_YEAR
 ])
 def test_application_within_one_year_of_pack_purchase(flow, coordinator, applied_on, status):
-    pack = flow.pack()
+    # An extension: a standard pack's application closes with the device's 6-month window
+    # first (test_standard_pack_application_only_within_the_device_window).
+    pack = flow.pack(product="ext1")
     resp = _apply(coordinator, pack["id"], applied_on=applied_on)
     assert resp.status_code == status
     if status == 422:
         assert resp.get_json()["codes"] == ["NOT_REGISTERED_WITHIN_1_YEAR"]
+
+
+@pytest.mark.parametrize(("product", "applied_on", "status", "codes"), [
+    # device bought 2026-04-10: the window's last day is 2026-10-09 (標準パック サービス仕様書
+    # §3(2) 登録申請できる…は、ご購入後6ヶ月以内の…製品; rules.md §2 counting)
+    ("std5", "2026-10-09", 201, None),
+    # the day after the window: refused, nothing stored (SPEC §4 rule 1)
+    ("std5", "2026-10-10", 422, ["STANDARD_PACK_WINDOW_CLOSED"]),
+    # months later, still within the pack's own year: refused as well
+    ("std5", "2027-04-01", 422, ["STANDARD_PACK_WINDOW_CLOSED"]),
+    # an extension has no 6-month window (延長パック: いつでも購入可能)
+    ("ext1", "2026-10-10", 201, None),
+])
+def test_standard_pack_application_only_within_the_device_window(flow, coordinator, product,
+                                                                 applied_on, status, codes):
+    pack = flow.pack(product=product)
+    resp = _apply(coordinator, pack["id"], applied_on=applied_on)
+    assert resp.status_code == status
+    if codes is not None:
+        assert resp.get_json()["codes"] == codes
+        got = coordinator.get(f"/packs/{pack['id']}").get_json()
+        assert (got["status"], got["application_id"]) == ("purchased", None)
 
 
 def test_inquiry_and_answer_move_the_application(flow, coordinator):
@@ -59,19 +83,31 @@ def test_inquiry_and_answer_move_the_application(flow, coordinator):
                                json={"completed_on": "2026-05-13"})
     assert blocked.status_code == 409
     ans = coordinator.post(f"/applications/{app_id}/inquiries/{inq.get_json()['id']}/answer",
-                           json={"answered_on": "2026-05-26"})  # sent + 14: still in time
+                           json={"answered_on": "2026-05-25"})  # sent + 13: still in time
     assert ans.status_code == 200 and ans.get_json()["status"] == "applied"
     assert flow.complete(app_id, "2026-05-27")["coverage_start"] == "2026-05-27"
 
 
-def test_answer_after_the_lapse_day_is_inquiry_unanswered(flow, coordinator):
+@pytest.mark.parametrize(("answered_on", "status", "codes"), [
+    # D + 13, the day before the lapse day: accepted (使用説明書 §3-1 ＜ご注意＞ 2週間以上
+    # 回答を頂けない場合、登録申請は取消し)
+    ("2026-05-25", 200, []),
+    # D + 14, the lapse day: the daily job of that day cancels, so the answer is refused
+    # whichever runs first (SPEC §4: an answer dated D+14 or later is refused, 409)
+    ("2026-05-26", 409, ["INQUIRY_UNANSWERED"]),
+    # D + 15: too late
+    ("2026-05-27", 409, ["INQUIRY_UNANSWERED"]),
+])
+def test_answer_dated_on_or_after_the_lapse_day_is_inquiry_unanswered(
+        flow, coordinator, answered_on, status, codes):
     pack = flow.pack()
     app_id = _apply(coordinator, pack["id"]).get_json()["id"]
     iid = coordinator.post(f"/applications/{app_id}/inquiries",
                            json={"sent_on": "2026-05-12", "question": "?"}).get_json()["id"]
     resp = coordinator.post(f"/applications/{app_id}/inquiries/{iid}/answer",
-                            json={"answered_on": "2026-05-27"})
-    assert resp.status_code == 422 and resp.get_json()["codes"] == ["INQUIRY_UNANSWERED"]
+                            json={"answered_on": answered_on})
+    assert resp.status_code == status
+    assert resp.get_json().get("codes", []) == codes
 
 
 def test_answering_twice_is_a_conflict(flow, coordinator):
@@ -126,3 +162,29 @@ def test_support_pack_id_collision_retries_with_a_new_id(flow, coordinator, monk
     pack = flow.pack(product="std3", target_serial="AK12345678")
     done = flow.complete(flow.apply(pack["id"]), "2026-05-20")
     assert done["support_pack_id"] == "SP-23456782"
+
+
+@pytest.mark.parametrize(("quoted", "status", "codes"), [
+    # the registered std5's ID as printed (延長パック使用説明書 §3-1 ＜ご注意＞ その
+    # 「サポートパックID番号」が登録申請時、必要です)
+    ("registered", 201, None),
+    # typed in lower case without the hyphen: compared normalised (SPEC §5 normalisation)
+    ("registered-sloppy", 201, None),
+    # missing: 422 SUPPORT_PACK_ID_MISMATCH (SPEC §4 lifecycle)
+    (None, 422, ["SUPPORT_PACK_ID_MISMATCH"]),
+    # a well-formed ID that is not this device's: the same refusal
+    ("SP-23456782", 422, ["SUPPORT_PACK_ID_MISMATCH"]),
+])
+def test_extension_application_carries_the_current_support_pack_id(flow, coordinator, quoted,
+                                                                   status, codes):
+    current = flow.registered()["support_pack_id"]
+    ext = flow.pack(product="ext1", purchased_on="2026-06-01")
+    value = {"registered": current,
+             "registered-sloppy": current.lower().replace("-", "")}.get(quoted or "", quoted)
+    body = {"channel": "web", "applied_on": "2026-06-05", "consents": ALL_CONSENTS,
+            "current_support_pack_id": value}
+    resp = coordinator.post(f"/packs/{ext['id']}/applications", json=body)
+    assert resp.status_code == status, resp.get_json()
+    if codes is not None:
+        assert resp.get_json()["codes"] == codes
+        assert coordinator.get(f"/packs/{ext['id']}").get_json()["status"] == "purchased"
