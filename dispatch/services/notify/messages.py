@@ -22,7 +22,7 @@ from dispatch.domain.roles import Role
 from dispatch.domain.visit_status import VisitStatus
 from dispatch.extensions import db
 from dispatch.models import Application, Pack, RepairCall, Site, User, Visit, WorkReport
-from dispatch.services.notify.outbox import Draft, enqueue
+from dispatch.services.notify.outbox import Draft, enqueue, is_queued
 
 SIGNATURE = ("OXT オンサイト保守サービス窓口", "OXT onsite service desk")
 RESULT_LABELS = {"resolved": ("解決", "resolved"), "follow_up": ("継続対応", "follow-up visit"),
@@ -205,8 +205,10 @@ def morning_digest(day: date, now: datetime) -> int:
     written = 0
     for user in coordinators:
         subject = (f"朝の確認事項（{day.isoformat()}）", f"Morning digest ({day.isoformat()})")
-        if enqueue(Draft(MessageKind.MORNING_DIGEST, f"digest:{day}:{user.id}", user.email,
-                         subject, _body(ja, en)), now):
+        key = f"digest:{day}:{user.id}"
+        # Counted only when new: the daily jobs report what they changed (a rerun: 0).
+        if not is_queued(key) and enqueue(Draft(MessageKind.MORNING_DIGEST, key, user.email,
+                                                subject, _body(ja, en)), now):
             written += 1
     return written
 

@@ -62,6 +62,12 @@ def _text(draft: Draft, locale: str) -> tuple[str, str]:
     return en_subject, f"{en_body}\n\n---- 日本語 ----\n\n{ja_body}"
 
 
+def is_queued(dedupe_key: str) -> bool:
+    """True when a message with this dedupe key was already written (sent or not)."""
+    return db.session.scalar(select(OutboxMessage.id).where(
+        OutboxMessage.dedupe_key == dedupe_key[:120])) is not None
+
+
 def enqueue(draft: Draft, now: datetime) -> OutboxMessage | None:
     """Write the message (once per dedupe key); None when the recipient gets nothing."""
     if not draft.recipient:
