@@ -239,12 +239,17 @@ def keys_rotate(out: str | None) -> None:
 
     from dispatch import clock
     from dispatch.services.reporting import signing_keys
-    from reports.keys import private_key_to_pem
+    from reports.keys import format_trusted_key, private_key_to_pem
 
     if current_app.config.get("DISPATCH_SIGNING_KEY") and not out:
         raise click.ClickException("DISPATCH_SIGNING_KEY is set: pass --out FILE for the new key")
+    old = signing_keys.current_key()
+    now = clock.now()
     with unit_of_work():
-        new, written = signing_keys.rotate(clock.now())
+        new, written = signing_keys.rotate(now)
+    # Verification trusts configuration only (rules.md §7): the operator adds both entries.
+    click.echo("add to DISPATCH_TRUSTED_KEYS:\n" + format_trusted_key(old.public_key, now)
+               + format_trusted_key(new.public_key))
     if not written and out:
         path = Path(out)
         path.write_bytes(private_key_to_pem(new))

@@ -105,6 +105,7 @@ class Problem(StrEnum):
     CHAIN_BROKEN = "chain_broken"
     SEAL_ALTERED = "seal_altered"
     UNKNOWN_KEY = "unknown_key"
+    KEY_RETIRED = "key_retired"
     BAD_SIGNATURE = "bad_signature"
 
 
@@ -201,8 +202,14 @@ def verify_seal(
     seal: Seal,
     public_keys: Mapping[str, Ed25519PublicKey],
     prev_seal_hash: str,
+    retired_at: Mapping[str, datetime] | None = None,
 ) -> VerifyResult:
-    """Recompute every hash and check the signature; `image_bytes=None` means erased."""
+    """Recompute every hash and check the signature; `image_bytes=None` means erased.
+
+    `public_keys` must be the trusted set (never keys read from the same store as the
+    report); `retired_at` maps a key id to the moment it stopped sealing, so a seal it
+    made later is forged with a leaked old key, however valid its signature.
+    """
     problems, erased = _check_personal(report_content)
     if seal.algorithm != ALGORITHM:
         problems.append(Problem.UNSUPPORTED_ALGORITHM)
@@ -228,16 +235,27 @@ def verify_seal(
         problems.append(Problem.UNKNOWN_KEY)
     elif not seal_hash or not _check_signature(seal, seal_hash, public_key):
         problems.append(Problem.BAD_SIGNATURE)
+    retired = (retired_at or {}).get(seal.key_id)
+    if retired is not None and _sealed_after(seal, retired):
+        problems.append(Problem.KEY_RETIRED)
     return VerifyResult(not problems, tuple(str(p) for p in problems), tuple(erased))
+
+
+def _sealed_after(seal: Seal, moment: datetime) -> bool:
+    try:
+        return seal.sealed_at > moment
+    except TypeError:  # a naive sealed_at: already reported as seal_altered
+        return True
 
 
 def verify_chain(
     entries: Sequence[tuple[SignedContent, bytes | None, Seal]],
     public_keys: Mapping[str, Ed25519PublicKey],
+    retired_at: Mapping[str, datetime] | None = None,
 ) -> list[VerifyResult]:
     """Verify reports in signing order, each against the previous entry's seal hash."""
     results, prev = [], GENESIS_HASH
     for content, image, seal in entries:
-        results.append(verify_seal(content, image, seal, public_keys, prev))
+        results.append(verify_seal(content, image, seal, public_keys, prev, retired_at))
         prev = seal.seal_hash
     return results
