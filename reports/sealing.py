@@ -50,13 +50,10 @@ from reports.content import SignedContent, commit_personal, content_hash
 from reports.document import WorkReport
 from reports.keys import SigningKey
 from reports.personal import PERSONAL_FIELDS
+from reports.signature_image import canonical_signature_png
 
 GENESIS_HASH = "0" * 64
 ALGORITHM = "ed25519+sha256/v1"
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-# A tablet canvas at DPR 3 is far below this; the cap stops a decompression bomb from
-# reaching the PDF renderer, which decodes the image.
-MAX_SIGNATURE_PIXELS = 4096 * 4096
 SIGNATURE_IMAGE = "signature_image"
 
 
@@ -137,12 +134,8 @@ def is_hash(value: str) -> bool:
 
 
 def check_signature_png(data: bytes) -> None:
-    """Raise ValueError unless `data` starts like a PNG of a sensible size."""
-    if not data.startswith(PNG_MAGIC) or data[12:16] != b"IHDR":
-        raise ValueError("the signature image must be a PNG")
-    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-    if not 0 < width * height <= MAX_SIGNATURE_PIXELS:
-        raise ValueError("the signature image is empty or too large")
+    """Raise ValueError unless `data` decodes in full as a PNG of a sensible size."""
+    canonical_signature_png(data)  # InvalidSignatureImage is a ValueError
 
 
 def seal_report(

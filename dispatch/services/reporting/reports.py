@@ -35,10 +35,14 @@ from dispatch.services.trust.audit import Actor, record
 from dispatch.services.unit_of_work import end_reads, start_over
 from reports.document import InvalidReport, report_from_payload
 from reports.sealing import GENESIS_HASH, seal_report
+from reports.signature_image import (
+    MAX_SIGNATURE_BYTES,
+    InvalidSignatureImage,
+    canonical_signature_png,
+)
 
 CHAIN_LOCK_KEY = 7_070_707  # pg_advisory_xact_lock id of the report chain
 DATA_URL_PREFIX = "data:image/png;base64,"
-MAX_IMAGE_BYTES = 2_000_000
 
 
 def _replayed(key: str | None, action: str, actor: Actor) -> dict[str, Any] | None:
@@ -105,16 +109,19 @@ def save_report(visit_id: int, payload: dict[str, Any], actor: Actor,
 
 
 def decode_signature_image(image: str) -> bytes:
-    """The PNG bytes of a `data:image/png;base64,…` URL; InvalidInput otherwise."""
+    """The canonical PNG of a `data:image/png;base64,…` URL (fully decoded); InvalidInput else."""
     if not isinstance(image, str) or not image.startswith(DATA_URL_PREFIX):
         raise InvalidInput("bad image", errors={"image": ["must be data:image/png;base64,…"]})
+    if len(image) > len(DATA_URL_PREFIX) + MAX_SIGNATURE_BYTES * 4 // 3 + 4:
+        raise InvalidInput("bad image", errors={"image": ["is too large"]})
     try:
         data = base64.b64decode(image[len(DATA_URL_PREFIX):], validate=True)
     except (binascii.Error, ValueError):
         raise InvalidInput("bad image", errors={"image": ["is not valid base64"]}) from None
-    if len(data) > MAX_IMAGE_BYTES:
-        raise InvalidInput("bad image", errors={"image": ["is too large"]})
-    return data
+    try:
+        return canonical_signature_png(data)
+    except InvalidSignatureImage as exc:
+        raise InvalidInput("bad image", errors={"image": [str(exc)]}) from None
 
 
 def begin_write() -> None:
