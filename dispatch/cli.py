@@ -64,6 +64,18 @@ def user_add(role: str, email: str, password: str, name: str | None) -> None:
     click.echo(f"user {created.email} ({created.role}) created")
 
 
+@user.command("password")
+@click.option("--email", required=True)
+@click.option("--password", required=True)
+@with_appcontext
+@_fail_on_service_error
+def user_password(email: str, password: str) -> None:
+    """Set a user's password; every session of the user ends."""
+    with unit_of_work():
+        changed = accounts.change_password(email, password, CLI_ACTOR)
+    click.echo(f"password of {changed.email} changed; its sessions have ended")
+
+
 @cli.group()
 def token() -> None:
     """Manage API bearer tokens."""

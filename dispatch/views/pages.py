@@ -35,7 +35,8 @@ from dispatch.models import (
     Site,
     User,
 )
-from dispatch.services.accounts.users import authenticate, is_throttled
+from dispatch.services.accounts.users import authenticate, end_sessions, is_throttled
+from dispatch.services.trust.audit import Actor
 from dispatch.services.unit_of_work import unit_of_work
 from dispatch.views.admin import pages as admin_pages
 from dispatch.views.admin import privacy
@@ -73,6 +74,11 @@ def login() -> Any:
 
 @bp.post("/logout")
 def logout() -> Any:
+    if current_user.is_authenticated:
+        with unit_of_work():  # ends this and every other session of the user (rules.md §8)
+            end_sessions(current_user, Actor(label=current_user.email,
+                                             user_id=current_user.id, role=current_user.role),
+                         "user.logout")
     logout_user()
     return redirect(url_for("pages.login"))
 
@@ -134,8 +140,16 @@ def _admin_home() -> str:
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+def _load_user(session_id: str) -> User | None:
+    # "<id>.<session_version>" (User.get_id): a cookie from before the last logout, password
+    # change or disabling carries an older version and no longer logs anyone in.
+    user_id, _, version = session_id.partition(".")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_version != int(version):
+        return None
+    return user
 
 
 def init_pages(app: Flask) -> None:

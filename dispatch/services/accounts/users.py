@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from dispatch import clock
+from dispatch.config import ConfigError
 from dispatch.errors import Conflict, InvalidInput, NotFound
 from dispatch.extensions import db
 from dispatch.models import ApiToken, LoginAttempt, User
@@ -18,11 +20,22 @@ from dispatch.services.trust.audit import Actor, record
 
 MIN_PASSWORD_LENGTH = 10
 TOKEN_PREFIX = "dsp_"
+DEFAULT_TOKEN_DAYS = 90
+# last_used_at is written at most once a minute per token: a busy tablet must not turn
+# every read into a write (and take SQLite's write lock) just to move a timestamp.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 def normalise_email(email: str) -> str:
     """E-mails tie accounts to technicians and site managers (rules.md §9), case-insensitively."""
     return email.strip().lower()
+
+
+def check_password(password: str, email: str) -> None:
+    """InvalidInput unless the password is long enough (rules.md §8)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"password must have at least {MIN_PASSWORD_LENGTH} characters",
+                           errors={"password": ["is too short"]})
 
 
 def add_user(email: str, role: str, password: str, actor: Actor, name: str | None = None) -> User:
@@ -32,8 +45,7 @@ def add_user(email: str, role: str, password: str, actor: Actor, name: str | Non
         raise InvalidInput(f"unknown role '{role}' (one of {', '.join(ROLES)})")
     if "@" not in email:
         raise InvalidInput(f"'{email}' is not an e-mail address")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
+    check_password(password, email)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise Conflict(f"a user with e-mail {email} already exists")
     user = User(
@@ -50,18 +62,55 @@ def add_user(email: str, role: str, password: str, actor: Actor, name: str | Non
     return user
 
 
+def end_sessions(user: User, actor: Actor, action: str = "user.sessions_ended") -> None:
+    """End every session of the user: their cookies carry the old session version."""
+    user.session_version += 1
+    record(actor, action, "user", user.id, after={"session_version": user.session_version})
+    db.session.flush()
+
+
+def change_password(email: str, password: str, actor: Actor) -> User:
+    """Set a new password (same policy as a new account) and end every session."""
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        raise NotFound(f"no user with e-mail {normalise_email(email)}")
+    check_password(password, user.email)
+    user.password_hash = generate_password_hash(password)
+    record(actor, "user.password", "user", user.id)
+    end_sessions(user, actor)
+    return user
+
+
+def token_lifetime() -> timedelta:
+    """DISPATCH_TOKEN_DAYS (default 90): how long a new API token stays valid."""
+    raw = current_app.config.get("DISPATCH_TOKEN_DAYS", DEFAULT_TOKEN_DAYS)
+    try:
+        days = int(raw)
+    except (TypeError, ValueError):
+        raise ConfigError(f"DISPATCH_TOKEN_DAYS must be whole days, got {raw!r}") from None
+    if not 1 <= days <= 3660:
+        raise ConfigError(f"DISPATCH_TOKEN_DAYS must be between 1 and 3660, got {days}")
+    return timedelta(days=days)
+
+
+def token_expiry(token: ApiToken) -> datetime:
+    """When the token stops working; tokens issued before expiry existed count from creation."""
+    return token.expires_at or token.created_at + token_lifetime()
+
+
 def create_token(email: str, actor: Actor) -> str:
     """Issue a bearer token for a user; the plain token is returned once and never stored."""
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None:
         raise NotFound(f"no user with e-mail {normalise_email(email)}")
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(
-        user_id=user.id, token_hash=hash_token(plain), prefix=plain[:12], created_at=clock.now()
-    )
+    now = clock.now()
+    token = ApiToken(user_id=user.id, token_hash=hash_token(plain), prefix=plain[:12],
+                     created_at=now, expires_at=now + token_lifetime())
     db.session.add(token)
     db.session.flush()
-    record(actor, "token.create", "api_token", token.id, after={"user": user.email})
+    record(actor, "token.create", "api_token", token.id,
+           after={"user": user.email, "expires_at": token.expires_at})
     db.session.flush()
     return plain
 
@@ -83,12 +132,21 @@ def hash_token(plain: str) -> str:
 
 
 def user_for_token(plain: str) -> User | None:
-    """The enabled user a live token belongs to, or None."""
+    """The enabled user a live (unrevoked, unexpired) token belongs to, or None.
+
+    Records when the token was last used (to the minute), inside the caller's unit of work.
+    """
     token = db.session.scalar(
         select(ApiToken).where(ApiToken.token_hash == hash_token(plain))
     )
     if token is None or token.revoked_at is not None or not token.user.is_enabled:
         return None
+    now = clock.now()
+    if now >= token_expiry(token):
+        return None
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+        token.last_used_at = now
+        db.session.flush()
     return token.user
 
 

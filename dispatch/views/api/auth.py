@@ -12,6 +12,7 @@ from werkzeug.exceptions import Forbidden, Unauthorized
 from dispatch.models import User
 from dispatch.services.accounts.users import user_for_token
 from dispatch.services.trust.audit import Actor
+from dispatch.services.unit_of_work import unit_of_work
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -20,7 +21,10 @@ def load_api_user() -> None:
     """before_request of the API blueprints: every API call needs a live bearer token."""
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
-    user = user_for_token(token.strip()) if scheme.lower() == "bearer" and token else None
+    user = None
+    if scheme.lower() == "bearer" and token:
+        with unit_of_work():  # the token's last_used_at
+            user = user_for_token(token.strip())
     if user is None:
         raise Unauthorized("a valid bearer token is required (Authorization: Bearer …)")
     g.api_user = user
