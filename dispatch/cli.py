@@ -287,6 +287,29 @@ def keys_list() -> None:
 # --- end of report sealing keys ----------------------------------------------------------
 
 
+# --- Tamper evidence: the audit chain and report checkpoints (rules.md §8) ----------------
+
+
+@cli.group()
+def audit() -> None:
+    """The hash-chained audit log."""
+
+
+@audit.command("verify")
+@with_appcontext
+def audit_verify() -> None:
+    """Re-check every audit row; exit 1 naming the first altered or removed row."""
+    from dispatch.extensions import db
+    from dispatch.services.trust import audit_chain
+
+    check = audit_chain.verify(db.session())
+    if check.first_break is not None:
+        raise click.ClickException(check.first_break)
+    click.echo(f"audit log intact: {check.rows} rows, head {check.head_hash}")
+
+# --- end of tamper evidence ------------------------------------------------------------
+
+
 def main() -> None:
     """Console-script entry point: configuration and database errors become one line."""
     try:

@@ -7,6 +7,8 @@ from dispatch.i18n import add_messages
 add_messages({
     "admin.nav": ("管理メニュー", "Administration"),
     "admin.audit": ("監査ログ", "Audit log"),
+    "admin.audit_broken": ("警告：監査ログが改ざんまたは削除されています。最初の破損箇所：",
+                           "Warning: the audit log was altered or rows were removed. First break:"),
     "admin.users": ("ユーザー", "Users"),
     "admin.tokens": ("APIトークン", "API tokens"),
     "admin.islands": ("離島レジストリ", "Remote-island registry"),
