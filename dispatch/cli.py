@@ -205,10 +205,12 @@ def jobs() -> None:
 @_fail_on_service_error
 def run_daily(day) -> None:
     """Run the daily lifecycle jobs for the given day (YYYY-MM-DD)."""
+    from dispatch.scheduler import write_checkpoint_now
     from dispatch.services.registration.lifecycle import run_daily_jobs
 
     with unit_of_work():
         summary = run_daily_jobs(day.date() if not isinstance(day, date) else day)
+    write_checkpoint_now()  # the daily checkpoint of the chains, outside the database
     for name, count in summary.items():
         click.echo(f"{name}: {count}")
 
@@ -306,6 +308,40 @@ def audit_verify() -> None:
     if check.first_break is not None:
         raise click.ClickException(check.first_break)
     click.echo(f"audit log intact: {check.rows} rows, head {check.head_hash}")
+
+
+
+@cli.group("reports")
+def reports_group() -> None:
+    """Sealed work reports: checkpoints outside the database and chain verification."""
+
+
+@reports_group.command("checkpoint")
+@with_appcontext
+def reports_checkpoint() -> None:
+    """Append a signed checkpoint of the report and audit chain heads (DISPATCH_CHECKPOINT_DIR)."""
+    from dispatch.scheduler import write_checkpoint_now
+    from dispatch.services.reporting.checkpoints import checkpoint_path
+
+    body = write_checkpoint_now()
+    click.echo(f"checkpoint {body['checkpoint_hash']}: {body['reports']['count']} reports, "
+               f"{body['audit']['count']} audit rows → {checkpoint_path()}")
+
+
+@reports_group.command("verify-chain")
+@click.option("--checkpoints", "path", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Checkpoint file (default: the configured one).")
+@with_appcontext
+def reports_verify_chain(path: Path | None) -> None:
+    """Re-verify every seal and both chains against the checkpoints; exit 1 on any break."""
+    from dispatch.services.reporting.checkpoints import verify_chain
+
+    check = verify_chain(path)
+    for problem in check.problems[1:20]:
+        click.echo(problem, err=True)
+    if check.problems:
+        raise click.ClickException(check.problems[0])
+    click.echo(f"chain intact: {check.reports} sealed reports, {check.checkpoints} checkpoints")
 
 # --- end of tamper evidence ------------------------------------------------------------
 
