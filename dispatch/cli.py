@@ -298,15 +298,23 @@ def audit() -> None:
 
 
 @audit.command("verify")
+@click.option("--checkpoints", "path", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Checkpoint file (default: the configured one, if present).")
 @with_appcontext
-def audit_verify() -> None:
+def audit_verify(path: Path | None) -> None:
     """Re-check every audit row; exit 1 naming the first altered or removed row."""
     from dispatch.extensions import db
+    from dispatch.services.reporting.checkpoints import checkpoint_path, verify_chain
     from dispatch.services.trust import audit_chain
 
     check = audit_chain.verify(db.session())
     if check.first_break is not None:
         raise click.ClickException(check.first_break)
+    # Rows removed from the end leave a consistent chain: only a checkpoint shows them.
+    path = path or checkpoint_path()
+    against = verify_chain(path, reports=False).problems if path.exists() else ()
+    if against:
+        raise click.ClickException(against[0])
     click.echo(f"audit log intact: {check.rows} rows, head {check.head_hash}")
 
 

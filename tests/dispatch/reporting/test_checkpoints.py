@@ -128,3 +128,5 @@ def test_cli_checkpoint_then_verify_chain_exits_non_zero_naming_the_break(tmp_pa
                  str(tmp_path / "checkpoints" / "checkpoints.jsonl"))
     assert broken.returncode == 1
     assert "audit row #1 is missing" in broken.stderr
+    audit = run("audit", "verify")
+    assert audit.returncode == 1 and "audit row #1 is missing" in audit.stderr
