@@ -6,9 +6,11 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
+from zxcvbn import zxcvbn
 
 from dispatch import clock
 from dispatch.config import ConfigError
@@ -18,7 +20,10 @@ from dispatch.models import ApiToken, LoginAttempt, User
 from dispatch.models.account import ROLES
 from dispatch.services.trust.audit import Actor, record
 
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = 12
+MIN_SCORE = 4
+# zxcvbn's time grows with length; past this, length alone makes a password strong enough.
+MAX_ESTIMATED_LENGTH = 100
 TOKEN_PREFIX = "dsp_"
 DEFAULT_TOKEN_DAYS = 90
 # last_used_at is written at most once a minute per token: a busy tablet must not turn
@@ -32,10 +37,32 @@ def normalise_email(email: str) -> str:
 
 
 def check_password(password: str, email: str) -> None:
-    """InvalidInput unless the password is long enough (rules.md §8)."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"password must have at least {MIN_PASSWORD_LENGTH} characters",
-                           errors={"password": ["is too short"]})
+    """InvalidInput unless the password is long, not the e-mail and not guessable (rules.md §8).
+
+    Guessability is zxcvbn's estimate (common passwords, names, keyboard runs, dates, leet
+    spelling, and the user's own e-mail as a dictionary word): it must say 10^10 guesses
+    or more (score 4 of 0–4), which no list typed by hand here could match.
+    """
+    problem = None
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
+        problem = f"must have at least {MIN_PASSWORD_LENGTH} characters"
+    elif email and normalise_email(password) in (email, email.split("@")[0]):
+        problem = "must not be the e-mail address"
+    elif zxcvbn(password[:MAX_ESTIMATED_LENGTH],
+                user_inputs=[email, *email.replace(".", "@").split("@")])["score"] < MIN_SCORE:
+        problem = "is too common or too easy to guess"
+    if problem is not None:
+        raise InvalidInput(f"the password {problem}", errors={"password": [problem]})
+
+
+def check_email(email: str) -> str:
+    """The normalised address; InvalidInput unless it is a syntactically valid e-mail."""
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise InvalidInput(f"'{email}' is not an e-mail address: {exc}",
+                           errors={"email": ["is not a valid e-mail address"]}) from None
+    return email
 
 
 def add_user(email: str, role: str, password: str, actor: Actor, name: str | None = None) -> User:
@@ -43,8 +70,7 @@ def add_user(email: str, role: str, password: str, actor: Actor, name: str | Non
     email = normalise_email(email)
     if role not in ROLES:
         raise InvalidInput(f"unknown role '{role}' (one of {', '.join(ROLES)})")
-    if "@" not in email:
-        raise InvalidInput(f"'{email}' is not an e-mail address")
+    check_email(email)
     check_password(password, email)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise Conflict(f"a user with e-mail {email} already exists")
