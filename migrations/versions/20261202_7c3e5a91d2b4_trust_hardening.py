@@ -1,4 +1,5 @@
-"""trust hardening: session versions, token expiry, the audit hash chain
+"""trust hardening: session versions, token expiry, the audit hash chain, idempotency keys
+per user with a request fingerprint
 
 Revision ID: 7c3e5a91d2b4
 Revises: 5aafae5e2cf4
@@ -31,8 +32,20 @@ def upgrade():
         batch_op.create_unique_constraint(batch_op.f('uq_audit_events_chain_index'),
                                           ['chain_index'])
 
+    with op.batch_alter_table('report_submissions', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('request_fingerprint', sa.String(length=64),
+                                      nullable=True))
+        batch_op.drop_constraint('uq_report_submissions_idempotency_key', type_='unique')
+        batch_op.create_unique_constraint(batch_op.f('uq_report_submissions_user_id'),
+                                          ['user_id', 'idempotency_key'])
+
 
 def downgrade():
+    with op.batch_alter_table('report_submissions', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('uq_report_submissions_user_id'), type_='unique')
+        batch_op.create_unique_constraint('uq_report_submissions_idempotency_key',
+                                          ['idempotency_key'])
+        batch_op.drop_column('request_fingerprint')
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('uq_audit_events_chain_index'), type_='unique')
         batch_op.drop_column('scrubbed_at')

@@ -23,6 +23,7 @@ from dispatch.errors import Conflict, InvalidInput
 from dispatch.extensions import db
 from dispatch.models import ReportSubmission, Visit
 from dispatch.models import WorkReport as ReportRow
+from dispatch.services import idempotency
 from dispatch.services.day.completion import complete_job
 from dispatch.services.reporting import access, signing_keys
 from dispatch.services.reporting.values import (
@@ -45,35 +46,41 @@ CHAIN_LOCK_KEY = 7_070_707  # pg_advisory_xact_lock id of the report chain
 DATA_URL_PREFIX = "data:image/png;base64,"
 
 
-def _replayed(key: str | None, action: str, actor: Actor) -> dict[str, Any] | None:
+def _replayed(key: str | None, print_: str, actor: Actor) -> dict[str, Any] | None:
+    # Keys are scoped per user: another user's key is simply not this user's key.
     if not key:
         return None
-    done = db.session.scalar(
-        select(ReportSubmission).where(ReportSubmission.idempotency_key == key))
+    done = db.session.scalar(select(ReportSubmission).where(
+        ReportSubmission.idempotency_key == key, ReportSubmission.user_id == actor.user_id))
     if done is None:
         return None
-    if done.action != action or done.user_id != actor.user_id:
-        raise Conflict("this Idempotency-Key was already used for another request")
+    idempotency.refuse_mismatch(done.request_fingerprint, print_)
     return dict(done.response)
 
 
-def _remember(key: str | None, action: str, actor: Actor, response: dict[str, Any]) -> dict:
+def _remember(key: str | None, action: str, print_: str, actor: Actor,
+              response: dict[str, Any]) -> dict:
     """Remember the answer under its Idempotency-Key and flush; a racing twin gets it too."""
     if key:
         db.session.add(ReportSubmission(idempotency_key=key, user_id=actor.user_id,
-                                        action=action, response=response,
-                                        created_at=clock.now()))
+                                        action=action, request_fingerprint=print_,
+                                        response=response, created_at=clock.now()))
     try:
         db.session.flush()
     except (IntegrityError, StaleDataError):
         # The twin's answer is read in a fresh transaction: these use cases are the only
         # writers in their unit of work.
         start_over()
-        again = _replayed(key, action, actor)
+        again = _replayed(key, print_, actor)
         if again is None:
             raise Conflict("the report changed at the same moment; reload and retry") from None
         return again
     return response
+
+
+def _print(action: str, target: int, body: dict[str, Any]) -> str:
+    """The request a key names: the action, its target and the whole body."""
+    return idempotency.fingerprint({"action": action, "target": target, "body": body})
 
 
 def _refuse_if_signed(row: ReportRow) -> None:
@@ -84,7 +91,8 @@ def _refuse_if_signed(row: ReportRow) -> None:
 def save_report(visit_id: int, payload: dict[str, Any], actor: Actor,
                 idempotency_key: str | None = None) -> dict[str, Any]:
     """PUT /visits/{id}/report: create or replace the draft → {id, status: "draft"}."""
-    if (done := _replayed(idempotency_key, "report", actor)) is not None:
+    print_ = _print("report", visit_id, payload)
+    if (done := _replayed(idempotency_key, print_, actor)) is not None:
         return done
     visit = access.visit_for_writing(visit_id, actor)
     row = db.session.scalar(select(ReportRow).where(ReportRow.visit_id == visit.id))
@@ -105,7 +113,8 @@ def save_report(visit_id: int, payload: dict[str, Any], actor: Actor,
     row.content, row.status, row.updated_at = stored_content(value), ReportStatus.DRAFT, now
     row.refusal_reason = None
     record(actor, "report.saved", "work_report", row.id, before, {"status": ReportStatus.DRAFT})
-    return _remember(idempotency_key, "report", actor, {"id": row.id, "status": ReportStatus.DRAFT})
+    return _remember(idempotency_key, "report", print_, actor,
+                     {"id": row.id, "status": ReportStatus.DRAFT})
 
 
 def decode_signature_image(image: str) -> bytes:
@@ -178,14 +187,15 @@ def sign_report(report_id: int, signer_name: str, image: str, actor: Actor,
                 idempotency_key: str | None = None) -> dict[str, Any]:
     """POST /reports/{id}/signature → {id, status: "signed"}; completes the job."""
     begin_write()
-    if (done := _replayed(idempotency_key, "signature", actor)) is not None:
+    print_ = _print("signature", report_id, {"signer_name": signer_name, "image": image})
+    if (done := _replayed(idempotency_key, print_, actor)) is not None:
         return done
     row = access.report_for_signing(report_id, actor)
     _refuse_if_signed(row)
     if row.status != ReportStatus.DRAFT:
         raise Conflict(f"report {row.id} was refused; save it again before signing")
     seal_and_complete(row, signer_name, decode_signature_image(image), actor)
-    return _remember(idempotency_key, "signature", actor,
+    return _remember(idempotency_key, "signature", print_, actor,
                      {"id": row.id, "status": ReportStatus.SIGNED})
 
 
@@ -206,11 +216,12 @@ def refuse(row: ReportRow, signer_name: str, reason: str, actor: Actor) -> None:
 def refuse_report(report_id: int, signer_name: str, reason: str, actor: Actor,
                   idempotency_key: str | None = None) -> dict[str, Any]:
     """POST /reports/{id}/refusal → {id, status: "refused"}; the job stays open."""
-    if (done := _replayed(idempotency_key, "refusal", actor)) is not None:
+    print_ = _print("refusal", report_id, {"signer_name": signer_name, "reason": reason})
+    if (done := _replayed(idempotency_key, print_, actor)) is not None:
         return done
     row = access.report_for_signing(report_id, actor)
     refuse(row, signer_name, reason, actor)
-    return _remember(idempotency_key, "refusal", actor,
+    return _remember(idempotency_key, "refusal", print_, actor,
                      {"id": row.id, "status": ReportStatus.REFUSED})
 
 
