@@ -120,6 +120,8 @@ def _exec_gunicorn(host: str, port: int, workers: int, database_url: str | None)
         sys.executable, "-m", "gunicorn", "dispatch:create_app()",
         "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", "4",
         "--timeout", "120", "--access-logfile", "-",
+        # Signing-link tokens never reach the access log (dispatch/access_log.py).
+        "--logger-class", "dispatch.access_log.RedactingLogger",
         # gunicorn 27 opens a control socket in ~/.gunicorn by default; we do not use it.
         "--no-control-socket",
     ]

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from flask import Flask, Response, request
 
+from dispatch.access_log import RedactingFilter
+
 
 def content_security_policy(tile_url: str | None) -> str:
     """The CSP; map tiles are the only third-party origin, and only when configured."""
@@ -41,6 +43,7 @@ STRICT_TRANSPORT_SECURITY = "max-age=63072000; includeSubDomains"
 def init_security(app: Flask) -> None:
     """Attach the security headers to every response."""
     policy = content_security_policy(app.config.get("DISPATCH_TILE_URL"))
+    app.logger.addFilter(RedactingFilter())  # "Exception on /sign/<token>" names the token
     # Development serves plain HTTP on localhost, where HSTS would lock the browser out.
     production = app.config.get("DISPATCH_ENV") == "production"
 

@@ -50,35 +50,7 @@ def test_development_sends_no_hsts_over_plain_http(client):
 
 def test_the_server_header_names_no_version(tmp_path):
     """`dispatch serve` runs gunicorn, whose Server header carries no version to fingerprint."""
-    import socket
-    import subprocess
-    import sys
-    import time
-    import urllib.request
-    from pathlib import Path
+    from served import serve_and_get
 
-    root = Path(__file__).resolve().parents[3]
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(root),
-           "DISPATCH_INSTANCE_PATH": str(tmp_path),
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}"}
-    proc = subprocess.Popen([sys.executable, "-c", "from dispatch.cli import main; main()",
-                             "serve", "--port", str(port), "--workers", "1"], env=env, cwd=root,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=5) as resp:
-                    server = resp.headers.get_all("Server")
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.5)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-    assert server == ["gunicorn"]
+    (headers,), _ = serve_and_get(tmp_path, "/login")
+    assert headers is not None and headers.get_all("Server") == ["gunicorn"]
