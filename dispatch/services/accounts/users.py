@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
@@ -157,23 +157,35 @@ def hash_token(plain: str) -> str:
     return hashlib.sha256(plain.encode()).hexdigest()
 
 
-def user_for_token(plain: str) -> User | None:
-    """The enabled user a live (unrevoked, unexpired) token belongs to, or None.
-
-    Records when the token was last used (to the minute), inside the caller's unit of work.
-    """
+def live_token(plain: str) -> ApiToken | None:
+    """The token if it is known, unrevoked, unexpired and its user enabled; reads only."""
     token = db.session.scalar(
         select(ApiToken).where(ApiToken.token_hash == hash_token(plain))
     )
     if token is None or token.revoked_at is not None or not token.user.is_enabled:
         return None
-    now = clock.now()
-    if now >= token_expiry(token):
+    if clock.now() >= token_expiry(token):
         return None
-    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
-        token.last_used_at = now
-        db.session.flush()
-    return token.user
+    return token
+
+
+def user_for_token(plain: str) -> User | None:
+    """The enabled user a live (unrevoked, unexpired) token belongs to, or None."""
+    token = live_token(plain)
+    return token.user if token is not None else None
+
+
+def needs_use_recorded(token: ApiToken, now: datetime) -> bool:
+    """last_used_at is kept to the minute: most requests need no write at all."""
+    return token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION
+
+
+def record_token_use(token_id: int, now: datetime) -> None:
+    """Set last_used_at with one UPDATE (no read first: on SQLite a write that opens its
+    transaction waits for the lock instead of failing on a stale read snapshot)."""
+    db.session.execute(
+        update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now),
+        execution_options={"synchronize_session": False})
 
 
 def is_throttled(email: str, max_failures: int, window_minutes: int) -> bool:
