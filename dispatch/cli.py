@@ -212,9 +212,9 @@ def run_daily(day) -> None:
 
     with unit_of_work():
         summary = run_daily_jobs(day.date() if not isinstance(day, date) else day)
-    write_checkpoint_now()  # the daily checkpoint of the chains, outside the database
     for name, count in summary.items():
         click.echo(f"{name}: {count}")
+    write_checkpoint_now()  # the daily checkpoint of the chains, outside the database
 
 
 # --- scheduler (registration area) ------------------------------------------------------------

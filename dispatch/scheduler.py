@@ -9,6 +9,7 @@ unclaimed for the next run.
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import time
 from typing import Any
@@ -58,7 +59,10 @@ def run_scheduled_daily() -> dict[str, int] | None:
         with unit_of_work():
             summary = run_daily_once(clock.today_tokyo())
         if summary is not None:  # the process that ran the jobs writes the daily checkpoint
-            write_checkpoint_now()
+            try:
+                write_checkpoint_now()
+            except Exception:  # noqa: BLE001 - the jobs are stored; say so loudly, go on
+                logging.getLogger(__name__).exception("the daily checkpoint was not written")
         return summary
 
 

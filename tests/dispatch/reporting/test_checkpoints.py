@@ -24,6 +24,8 @@ ROOT = Path(__file__).resolve().parents[3]
 @pytest.fixture
 def folder(app, tmp_path, monkeypatch) -> Path:
     monkeypatch.setitem(app.config, "DISPATCH_CHECKPOINT_DIR", str(tmp_path))
+    # An audit chain of this test's own, whatever committing tests left (rolled back).
+    db.session.execute(delete(AuditEvent))
     return tmp_path
 
 

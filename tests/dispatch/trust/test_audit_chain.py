@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import TEST_ACTOR
 from sqlalchemy import delete, select, update
 
@@ -10,6 +11,13 @@ from dispatch.models import AuditEvent
 from dispatch.services.trust import audit_chain
 from dispatch.services.trust.audit import record
 from dispatch.services.unit_of_work import unit_of_work
+
+
+@pytest.fixture(autouse=True)
+def _empty_log(app):
+    # Committing tests elsewhere in the session may leave (or clean up) audit rows; these
+    # tests judge a chain of their own (the deletion is rolled back with the test).
+    db.session.execute(delete(AuditEvent))
 
 
 def _record_three() -> list[AuditEvent]:
