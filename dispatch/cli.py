@@ -64,6 +64,18 @@ def user_add(role: str, email: str, password: str, name: str | None) -> None:
     click.echo(f"user {created.email} ({created.role}) created")
 
 
+@user.command("password")
+@click.option("--email", required=True)
+@click.option("--password", required=True)
+@with_appcontext
+@_fail_on_service_error
+def user_password(email: str, password: str) -> None:
+    """Set a user's password; every session of the user ends."""
+    with unit_of_work():
+        changed = accounts.change_password(email, password, CLI_ACTOR)
+    click.echo(f"password of {changed.email} changed; its sessions have ended")
+
+
 @cli.group()
 def token() -> None:
     """Manage API bearer tokens."""
@@ -112,6 +124,8 @@ def _exec_gunicorn(host: str, port: int, workers: int, database_url: str | None)
         sys.executable, "-m", "gunicorn", "dispatch:create_app()",
         "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", "4",
         "--timeout", "120", "--access-logfile", "-",
+        # Signing-link tokens never reach the access log (dispatch/access_log.py).
+        "--logger-class", "dispatch.access_log.RedactingLogger",
         # gunicorn 27 opens a control socket in ~/.gunicorn by default; we do not use it.
         "--no-control-socket",
     ]
@@ -197,6 +211,7 @@ def jobs() -> None:
 @_fail_on_service_error
 def run_daily(day: datetime) -> None:
     """Run the daily lifecycle jobs for the given day (YYYY-MM-DD)."""
+    from dispatch.scheduler import write_checkpoint_now
     from dispatch.services.registration.lifecycle import run_daily_jobs
 
     # click.DateTime always gives a datetime, and a datetime IS a date (subclass), so an
@@ -205,6 +220,7 @@ def run_daily(day: datetime) -> None:
         summary = run_daily_jobs(day.date())
     for name, count in summary.items():
         click.echo(f"{name}: {count}")
+    write_checkpoint_now()  # the daily checkpoint of the chains, outside the database
 
 
 # --- outbox (notifications, rules.md §11) ----------------------------------------------------
@@ -283,12 +299,17 @@ def keys_rotate(out: str | None) -> None:
 
     from dispatch import clock
     from dispatch.services.reporting import signing_keys
-    from reports.keys import private_key_to_pem
+    from reports.keys import format_trusted_key, private_key_to_pem
 
     if current_app.config.get("DISPATCH_SIGNING_KEY") and not out:
         raise click.ClickException("DISPATCH_SIGNING_KEY is set: pass --out FILE for the new key")
+    old = signing_keys.current_key()
+    now = clock.now()
     with unit_of_work():
-        new, written = signing_keys.rotate(clock.now())
+        new, written = signing_keys.rotate(now)
+    # Verification trusts configuration only (rules.md §7): the operator adds both entries.
+    click.echo("add to DISPATCH_TRUSTED_KEYS:\n" + format_trusted_key(old.public_key, now)
+               + format_trusted_key(new.public_key))
     if not written and out:
         path = Path(out)
         path.write_bytes(private_key_to_pem(new))
@@ -312,6 +333,71 @@ def keys_list() -> None:
         click.echo(f"{row.key_id}  {row.created_at.isoformat()}  {retired}")
 
 # --- end of report sealing keys ----------------------------------------------------------
+
+
+# --- Tamper evidence: the audit chain and report checkpoints (rules.md §8) ----------------
+
+
+@cli.group()
+def audit() -> None:
+    """The hash-chained audit log."""
+
+
+@audit.command("verify")
+@click.option("--checkpoints", "path", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Checkpoint file (default: the configured one, if present).")
+@with_appcontext
+def audit_verify(path: Path | None) -> None:
+    """Re-check every audit row; exit 1 naming the first altered or removed row."""
+    from dispatch.extensions import db
+    from dispatch.services.reporting.checkpoints import checkpoint_path, verify_chain
+    from dispatch.services.trust import audit_chain
+
+    check = audit_chain.verify(db.session())
+    if check.first_break is not None:
+        raise click.ClickException(check.first_break)
+    # Rows removed from the end leave a consistent chain: only a checkpoint shows them.
+    path = path or checkpoint_path()
+    against = verify_chain(path, reports=False).problems if path.exists() else ()
+    if against:
+        raise click.ClickException(against[0])
+    click.echo(f"audit log intact: {check.rows} rows, head {check.head_hash}")
+
+
+
+@cli.group("reports")
+def reports_group() -> None:
+    """Sealed work reports: checkpoints outside the database and chain verification."""
+
+
+@reports_group.command("checkpoint")
+@with_appcontext
+def reports_checkpoint() -> None:
+    """Append a signed checkpoint of the report and audit chain heads (DISPATCH_CHECKPOINT_DIR)."""
+    from dispatch.scheduler import write_checkpoint_now
+    from dispatch.services.reporting.checkpoints import checkpoint_path
+
+    body = write_checkpoint_now()
+    click.echo(f"checkpoint {body['checkpoint_hash']}: {body['reports']['count']} reports, "
+               f"{body['audit']['count']} audit rows → {checkpoint_path()}")
+
+
+@reports_group.command("verify-chain")
+@click.option("--checkpoints", "path", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Checkpoint file (default: the configured one).")
+@with_appcontext
+def reports_verify_chain(path: Path | None) -> None:
+    """Re-verify every seal and both chains against the checkpoints; exit 1 on any break."""
+    from dispatch.services.reporting.checkpoints import verify_chain
+
+    check = verify_chain(path)
+    for problem in check.problems[1:20]:
+        click.echo(problem, err=True)
+    if check.problems:
+        raise click.ClickException(check.problems[0])
+    click.echo(f"chain intact: {check.reports} sealed reports, {check.checkpoints} checkpoints")
+
+# --- end of tamper evidence ------------------------------------------------------------
 
 
 def main() -> None:

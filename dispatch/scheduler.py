@@ -9,8 +9,10 @@ unclaimed for the next run.
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import time
+from typing import Any
 
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -53,8 +55,28 @@ def run_scheduled_daily() -> dict[str, int] | None:
     from dispatch.services.registration.lifecycle import run_daily_once
     from dispatch.services.unit_of_work import unit_of_work
 
-    with _app().app_context(), unit_of_work():
-        return run_daily_once(clock.today_tokyo())
+    with _app().app_context():
+        with unit_of_work():
+            summary = run_daily_once(clock.today_tokyo())
+        if summary is not None:  # the process that ran the jobs writes the daily checkpoint
+            try:
+                write_checkpoint_now()
+            except Exception:  # noqa: BLE001 - the jobs are stored; say so loudly, go on
+                logging.getLogger(__name__).exception("the daily checkpoint was not written")
+        return summary
+
+
+def write_checkpoint_now() -> dict[str, Any]:
+    """Chain pending audit rows, then append a signed checkpoint once that unit committed."""
+    from dispatch import clock
+    from dispatch.extensions import db
+    from dispatch.services.reporting.checkpoints import write_checkpoint
+    from dispatch.services.trust import audit_chain
+    from dispatch.services.unit_of_work import unit_of_work
+
+    with unit_of_work():
+        audit_chain.chain_pending(db.session())
+    return write_checkpoint(clock.now())
 
 
 IN_PROCESS = "in_process"

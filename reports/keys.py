@@ -11,6 +11,7 @@ import base64
 import hashlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
@@ -141,3 +142,59 @@ def rotate(keyring: Keyring) -> tuple[SigningKey, Keyring]:
     """Make the next sealing key and a keyring that still holds all the old ones."""
     new_key = generate_signing_key()
     return new_key, keyring.with_key(new_key.public_key)
+
+
+@dataclass(frozen=True)
+class TrustedKey:
+    """A public key trusted to verify seals, with the moment it stopped sealing (if any)."""
+
+    public_key: Ed25519PublicKey
+    retired_at: datetime | None = None
+
+    @property
+    def key_id(self) -> str:
+        """Recomputed from the key, never read from configuration."""
+        return key_id_for(self.public_key)
+
+
+_PEM_BEGIN = "-----BEGIN PUBLIC KEY-----"
+_PEM_END = "-----END PUBLIC KEY-----"
+_RETIRED = "retired:"
+
+
+def parse_trusted_keys(text: str) -> list[TrustedKey]:
+    """Read PEM public keys, each optionally preceded by a line `retired: <ISO 8601>`.
+
+    The format of DISPATCH_TRUSTED_KEYS and of the key files in a trusted-keys directory;
+    `#` lines are comments. Raises ValueError for a malformed key or date, because a trust
+    configuration that is silently half-read would make valid seals look forged.
+    """
+    keys: list[TrustedKey] = []
+    retired: datetime | None = None
+    block: list[str] | None = None
+    for raw_line in text.replace("\\n", "\n").splitlines():
+        line = raw_line.strip()
+        if block is not None:
+            block.append(line)
+            if line == _PEM_END:
+                keys.append(TrustedKey(public_key_from_pem("\n".join(block).encode()), retired))
+                block, retired = None, None
+        elif line == _PEM_BEGIN:
+            block = [line]
+        elif line.lower().startswith(_RETIRED):
+            retired = datetime.fromisoformat(line[len(_RETIRED):].strip())
+            if retired.tzinfo is None:
+                raise ValueError("a retirement date needs its UTC offset")
+        elif line and not line.startswith("#"):
+            raise ValueError(f"unexpected line in trusted keys: {line[:40]!r}")
+    if block is not None:
+        raise ValueError("a public key PEM block is not closed")
+    return keys
+
+
+def format_trusted_key(public_key: Ed25519PublicKey, retired_at: datetime | None = None) -> str:
+    """One entry of the trusted-keys format read by `parse_trusted_keys`."""
+    head = f"# key id {key_id_for(public_key)}\n"
+    if retired_at is not None:
+        head += f"{_RETIRED} {retired_at.isoformat()}\n"
+    return head + public_key_to_pem(public_key).decode()

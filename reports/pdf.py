@@ -40,6 +40,7 @@ from reports.pdf_layout import (
     work_section,
 )
 from reports.sealing import Seal
+from reports.signature_image import InvalidSignatureImage, canonical_signature_png
 
 FONT_PATH = Path(__file__).parent / "fonts" / "ipaexg.ttf"
 ISSUER = "OKIクロステック株式会社（OXT）"
@@ -75,9 +76,19 @@ def _header(report: WorkReport) -> Table:
     return table
 
 
-def _signature_image(signature_png: bytes) -> Image:
+UNREADABLE_IMAGE_LABEL = "（署名画像を表示できません）"
+
+
+def _signature_image(signature_png: bytes) -> Flowable:
+    # A report sealed before images were decoded in full may hold bytes that are no
+    # drawable PNG; the seal forbids changing them, so the PDF prints a note instead of
+    # failing forever. Decoding here (bounded) also keeps bombs away from reportlab.
+    try:
+        drawable = canonical_signature_png(signature_png)
+    except InvalidSignatureImage:
+        return para(UNREADABLE_IMAGE_LABEL, "placeholder")
     # signature_pad exports a wide transparent PNG; fit it in the box keeping its ratio.
-    image = Image(io.BytesIO(signature_png), mask="auto")
+    image = Image(io.BytesIO(drawable), mask="auto")
     scale = min(70 * mm / image.imageWidth, 26 * mm / image.imageHeight)
     image.drawWidth, image.drawHeight = image.imageWidth * scale, image.imageHeight * scale
     return image

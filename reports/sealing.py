@@ -50,13 +50,10 @@ from reports.content import SignedContent, commit_personal, content_hash
 from reports.document import WorkReport
 from reports.keys import SigningKey
 from reports.personal import PERSONAL_FIELDS
+from reports.signature_image import canonical_signature_png
 
 GENESIS_HASH = "0" * 64
 ALGORITHM = "ed25519+sha256/v1"
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-# A tablet canvas at DPR 3 is far below this; the cap stops a decompression bomb from
-# reaching the PDF renderer, which decodes the image.
-MAX_SIGNATURE_PIXELS = 4096 * 4096
 SIGNATURE_IMAGE = "signature_image"
 
 
@@ -105,6 +102,7 @@ class Problem(StrEnum):
     CHAIN_BROKEN = "chain_broken"
     SEAL_ALTERED = "seal_altered"
     UNKNOWN_KEY = "unknown_key"
+    KEY_RETIRED = "key_retired"
     BAD_SIGNATURE = "bad_signature"
 
 
@@ -136,12 +134,8 @@ def is_hash(value: str) -> bool:
 
 
 def check_signature_png(data: bytes) -> None:
-    """Raise ValueError unless `data` starts like a PNG of a sensible size."""
-    if not data.startswith(PNG_MAGIC) or data[12:16] != b"IHDR":
-        raise ValueError("the signature image must be a PNG")
-    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-    if not 0 < width * height <= MAX_SIGNATURE_PIXELS:
-        raise ValueError("the signature image is empty or too large")
+    """Raise ValueError unless `data` decodes in full as a PNG of a sensible size."""
+    canonical_signature_png(data)  # InvalidSignatureImage is a ValueError
 
 
 def seal_report(
@@ -201,8 +195,14 @@ def verify_seal(
     seal: Seal,
     public_keys: Mapping[str, Ed25519PublicKey],
     prev_seal_hash: str,
+    retired_at: Mapping[str, datetime] | None = None,
 ) -> VerifyResult:
-    """Recompute every hash and check the signature; `image_bytes=None` means erased."""
+    """Recompute every hash and check the signature; `image_bytes=None` means erased.
+
+    `public_keys` must be the trusted set (never keys read from the same store as the
+    report); `retired_at` maps a key id to the moment it stopped sealing, so a seal it
+    made later is forged with a leaked old key, however valid its signature.
+    """
     problems, erased = _check_personal(report_content)
     if seal.algorithm != ALGORITHM:
         problems.append(Problem.UNSUPPORTED_ALGORITHM)
@@ -228,16 +228,27 @@ def verify_seal(
         problems.append(Problem.UNKNOWN_KEY)
     elif not seal_hash or not _check_signature(seal, seal_hash, public_key):
         problems.append(Problem.BAD_SIGNATURE)
+    retired = (retired_at or {}).get(seal.key_id)
+    if retired is not None and _sealed_after(seal, retired):
+        problems.append(Problem.KEY_RETIRED)
     return VerifyResult(not problems, tuple(str(p) for p in problems), tuple(erased))
+
+
+def _sealed_after(seal: Seal, moment: datetime) -> bool:
+    try:
+        return seal.sealed_at > moment
+    except TypeError:  # a naive sealed_at: already reported as seal_altered
+        return True
 
 
 def verify_chain(
     entries: Sequence[tuple[SignedContent, bytes | None, Seal]],
     public_keys: Mapping[str, Ed25519PublicKey],
+    retired_at: Mapping[str, datetime] | None = None,
 ) -> list[VerifyResult]:
     """Verify reports in signing order, each against the previous entry's seal hash."""
     results, prev = [], GENESIS_HASH
     for content, image, seal in entries:
-        results.append(verify_seal(content, image, seal, public_keys, prev))
+        results.append(verify_seal(content, image, seal, public_keys, prev, retired_at))
         prev = seal.seal_hash
     return results

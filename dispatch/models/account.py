@@ -27,12 +27,19 @@ class User(UserMixin, Model):
     locale: Mapped[str] = mapped_column(String(5), default="ja")
     is_enabled: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Part of every session cookie: raising it ends every session of the user at once
+    # (logout, disabling, a new password), since a signed cookie cannot be recalled.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
 
     @property
     def is_active(self) -> bool:  # flask-login asks this on every request
         return self.is_enabled
+
+    def get_id(self) -> str:
+        """The session's user id, "<id>.<session_version>" (read back by the user loader)."""
+        return f"{self.id}.{self.session_version}"
 
 
 class ApiToken(Model):
@@ -46,6 +53,8 @@ class ApiToken(Model):
     prefix: Mapped[str] = mapped_column(String(12))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # None only for tokens issued before tokens expired: they count from created_at.
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship(back_populates="tokens")

@@ -26,3 +26,12 @@ class AuditEvent(Model):
     entity_id: Mapped[str] = mapped_column(String(64))
     before: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
     after: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
+    # The hash chain (dispatch/services/trust/audit_chain.py): set when the unit of work
+    # commits, in commit order. payload_hash covers the row's own fields; chain_hash links
+    # it to the row before, so an altered or removed row breaks every later link.
+    chain_index: Mapped[int | None] = mapped_column(unique=True)
+    payload_hash: Mapped[str | None] = mapped_column(String(64))
+    chain_hash: Mapped[str | None] = mapped_column(String(64))
+    # Set by a privacy erasure that replaced personal values here (rules.md §8): the payload
+    # no longer matches its hash, and the erasure event names the row.
+    scrubbed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

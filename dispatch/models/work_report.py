@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, LargeBinary, String, Text
+from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dispatch.domain.non_conformity import NonConformityStatus
@@ -56,14 +56,20 @@ class SigningKey(Model):
 
 
 class ReportSubmission(Model):
-    """A tablet submission remembered by its Idempotency-Key, so a resend is answered once."""
+    """A tablet submission remembered by its Idempotency-Key, so a resend is answered once.
+
+    Keys are scoped per user; the fingerprint (action, target, body) tells a resend from
+    another request reusing the key (409).
+    """
 
     __tablename__ = "report_submissions"
+    __table_args__ = (UniqueConstraint("user_id", "idempotency_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    idempotency_key: Mapped[str] = mapped_column(String(200))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     action: Mapped[str] = mapped_column(String(20))
+    request_fingerprint: Mapped[str | None] = mapped_column(String(64))
     response: Mapped[dict[str, Any]] = mapped_column(JsonType)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

@@ -40,8 +40,10 @@ from dispatch.services.accounts.users import (
     LoginLimits,
     begin_login,
     check_password,
+    end_sessions,
     finish_login,
 )
+from dispatch.services.trust.audit import Actor
 from dispatch.services.unit_of_work import unit_of_work
 from dispatch.views.admin import outbox as admin_outbox
 from dispatch.views.admin import pages as admin_pages
@@ -85,6 +87,11 @@ def login() -> Any:
 
 @bp.post("/logout")
 def logout() -> Any:
+    if current_user.is_authenticated:
+        with unit_of_work():  # ends this and every other session of the user (rules.md §8)
+            end_sessions(current_user, Actor(label=current_user.email,
+                                             user_id=current_user.id, role=current_user.role),
+                         "user.logout")
     logout_user()
     return redirect(url_for("pages.login"))
 
@@ -146,8 +153,16 @@ def _admin_home() -> str:
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+def _load_user(session_id: str) -> User | None:
+    # "<id>.<session_version>" (User.get_id): a cookie from before the last logout, password
+    # change or disabling carries an older version and no longer logs anyone in.
+    user_id, _, version = session_id.partition(".")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_version != int(version):
+        return None
+    return user
 
 
 def init_pages(app: Flask) -> None:

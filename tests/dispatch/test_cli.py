@@ -36,14 +36,23 @@ def test_upgrade_user_add_and_token_create_on_an_empty_database(db_url):
     assert token.stdout.strip().startswith("dsp_")
 
 
+STRONG = "long-enough-password"
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         # unknown role is refused by the option itself
-        (["user", "add", "--role", "boss", "--email", "a@b.jp", "--password", "x" * 12], "boss"),
+        (["user", "add", "--role", "boss", "--email", "a@b.jp", "--password", STRONG], "boss"),
         # too short a password
         (["user", "add", "--role", "admin", "--email", "a@b.jp", "--password", "short"],
-         "at least 10"),
+         "at least 12"),
+        # a common password, long enough (rules.md §8)
+        (["user", "add", "--role", "admin", "--email", "a@b.jp", "--password", "password1234"],
+         "too common"),
+        # not an e-mail address
+        (["user", "add", "--role", "admin", "--email", "a@b", "--password", STRONG],
+         "not an e-mail address"),
         # token for nobody
         (["token", "create", "ghost@example.jp"], "no user"),
         # a date that is not a date
@@ -60,7 +69,7 @@ def test_bad_input_fails_with_one_clear_line(db_url, args, message):
 
 def test_duplicate_user_fails_cleanly(db_url):
     run(["db", "upgrade"], db_url)
-    args = ["user", "add", "--role", "admin", "--email", "a@b.jp", "--password", "x" * 12]
+    args = ["user", "add", "--role", "admin", "--email", "a@b.jp", "--password", STRONG]
     assert run(args, db_url).returncode == 0
     again = run(args, db_url)
     assert again.returncode == 1
@@ -69,7 +78,7 @@ def test_duplicate_user_fails_cleanly(db_url):
 
 def test_production_refuses_a_weak_secret(db_url):
     result = run(["user", "add", "--role", "admin", "--email", "a@b.jp", "--password",
-                  "x" * 12], db_url, DISPATCH_ENV="production", SECRET_KEY="short")
+                  STRONG], db_url, DISPATCH_ENV="production", SECRET_KEY="short")
     assert result.returncode == 2
     assert "SECRET_KEY" in result.stderr
     assert "Traceback" not in result.stderr
@@ -83,21 +92,21 @@ def test_serve_rejects_a_bad_port_environment(db_url):
 
 def test_sqlite_backup_and_restore_round_trip(db_url, tmp_path):
     run(["db", "upgrade"], db_url)
-    run(["user", "add", "--role", "admin", "--email", "keep@b.jp", "--password", "x" * 12],
+    run(["user", "add", "--role", "admin", "--email", "keep@b.jp", "--password", STRONG],
         db_url)
     backup_file = tmp_path / "backup.sqlite3"
     done = run(["db", "backup", str(backup_file)], db_url)
     assert done.returncode == 0, done.stderr
-    run(["user", "add", "--role", "admin", "--email", "later@b.jp", "--password", "x" * 12],
+    run(["user", "add", "--role", "admin", "--email", "later@b.jp", "--password", STRONG],
         db_url)
     restored = run(["db", "restore", str(backup_file)], db_url)
     assert restored.returncode == 0, restored.stderr
     # the user added after the backup is gone, the one before it is back
     again = run(["user", "add", "--role", "admin", "--email", "later@b.jp", "--password",
-                 "x" * 12], db_url)
+                 STRONG], db_url)
     assert again.returncode == 0
     dup = run(["user", "add", "--role", "admin", "--email", "keep@b.jp", "--password",
-               "x" * 12], db_url)
+               STRONG], db_url)
     assert "already exists" in dup.stderr
 
 

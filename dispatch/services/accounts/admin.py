@@ -14,6 +14,7 @@ from dispatch.errors import Conflict, InvalidInput, NotFound
 from dispatch.extensions import db
 from dispatch.models import ApiToken, IslandArea, User
 from dispatch.models.account import ROLES
+from dispatch.services.accounts.users import end_sessions
 from dispatch.services.catalog.areas import island_record
 from dispatch.services.trust.audit import Actor, record
 
@@ -34,6 +35,8 @@ def set_enabled(user_id: int, enabled: bool, actor: Actor) -> User:
         user.is_enabled = enabled
         record(actor, "user.enable" if enabled else "user.disable", "user", user.id,
                before={"is_enabled": not enabled}, after={"is_enabled": enabled})
+        if not enabled:  # a re-enabled user must log in again, not revive an old cookie
+            end_sessions(user, actor)
     db.session.flush()
     return user
 

@@ -8,18 +8,29 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
-from sqlalchemy import ColumnElement, func, select, text
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from sqlalchemy import ColumnElement, func, select, text, update
 from werkzeug.security import check_password_hash, generate_password_hash
+from zxcvbn import zxcvbn
 
 from dispatch import clock
+from dispatch.config import ConfigError
 from dispatch.errors import Conflict, InvalidInput, NotFound, TooManyRequests
 from dispatch.extensions import db
 from dispatch.models import ApiToken, LoginAttempt, User
 from dispatch.models.account import ROLES
 from dispatch.services.trust.audit import Actor, record
 
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = 12
+MIN_SCORE = 4
+# zxcvbn's time grows with length; past this, length alone makes a password strong enough.
+MAX_ESTIMATED_LENGTH = 100
 TOKEN_PREFIX = "dsp_"
+DEFAULT_TOKEN_DAYS = 90
+# last_used_at is written at most once a minute per token: a busy tablet must not turn
+# every read into a write (and take SQLite's write lock) just to move a timestamp.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 def normalise_email(email: str) -> str:
@@ -27,15 +38,42 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def check_password_policy(password: str, email: str) -> None:
+    """InvalidInput unless the password is long, not the e-mail and not guessable (rules.md §8).
+
+    Guessability is zxcvbn's estimate (common passwords, names, keyboard runs, dates, leet
+    spelling, and the user's own e-mail as a dictionary word): it must say 10^10 guesses
+    or more (score 4 of 0–4), which no list typed by hand here could match.
+    """
+    problem = None
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
+        problem = f"must have at least {MIN_PASSWORD_LENGTH} characters"
+    elif email and normalise_email(password) in (email, email.split("@")[0]):
+        problem = "must not be the e-mail address"
+    elif zxcvbn(password[:MAX_ESTIMATED_LENGTH],
+                user_inputs=[email, *email.replace(".", "@").split("@")])["score"] < MIN_SCORE:
+        problem = "is too common or too easy to guess"
+    if problem is not None:
+        raise InvalidInput(f"the password {problem}", errors={"password": [problem]})
+
+
+def check_email(email: str) -> str:
+    """The normalised address; InvalidInput unless it is a syntactically valid e-mail."""
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise InvalidInput(f"'{email}' is not an e-mail address: {exc}",
+                           errors={"email": ["is not a valid e-mail address"]}) from None
+    return email
+
+
 def add_user(email: str, role: str, password: str, actor: Actor, name: str | None = None) -> User:
     """Create a user with a hashed password."""
     email = normalise_email(email)
     if role not in ROLES:
         raise InvalidInput(f"unknown role '{role}' (one of {', '.join(ROLES)})")
-    if "@" not in email:
-        raise InvalidInput(f"'{email}' is not an e-mail address")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
+    check_email(email)
+    check_password_policy(password, email)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise Conflict(f"a user with e-mail {email} already exists")
     user = User(
@@ -52,18 +90,55 @@ def add_user(email: str, role: str, password: str, actor: Actor, name: str | Non
     return user
 
 
+def end_sessions(user: User, actor: Actor, action: str = "user.sessions_ended") -> None:
+    """End every session of the user: their cookies carry the old session version."""
+    user.session_version += 1
+    record(actor, action, "user", user.id, after={"session_version": user.session_version})
+    db.session.flush()
+
+
+def change_password(email: str, password: str, actor: Actor) -> User:
+    """Set a new password (same policy as a new account) and end every session."""
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        raise NotFound(f"no user with e-mail {normalise_email(email)}")
+    check_password_policy(password, user.email)
+    user.password_hash = generate_password_hash(password)
+    record(actor, "user.password", "user", user.id)
+    end_sessions(user, actor)
+    return user
+
+
+def token_lifetime() -> timedelta:
+    """DISPATCH_TOKEN_DAYS (default 90): how long a new API token stays valid."""
+    raw = current_app.config.get("DISPATCH_TOKEN_DAYS", DEFAULT_TOKEN_DAYS)
+    try:
+        days = int(raw)
+    except (TypeError, ValueError):
+        raise ConfigError(f"DISPATCH_TOKEN_DAYS must be whole days, got {raw!r}") from None
+    if not 1 <= days <= 3660:
+        raise ConfigError(f"DISPATCH_TOKEN_DAYS must be between 1 and 3660, got {days}")
+    return timedelta(days=days)
+
+
+def token_expiry(token: ApiToken) -> datetime:
+    """When the token stops working; tokens issued before expiry existed count from creation."""
+    return token.expires_at or token.created_at + token_lifetime()
+
+
 def create_token(email: str, actor: Actor) -> str:
     """Issue a bearer token for a user; the plain token is returned once and never stored."""
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None:
         raise NotFound(f"no user with e-mail {normalise_email(email)}")
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(
-        user_id=user.id, token_hash=hash_token(plain), prefix=plain[:12], created_at=clock.now()
-    )
+    now = clock.now()
+    token = ApiToken(user_id=user.id, token_hash=hash_token(plain), prefix=plain[:12],
+                     created_at=now, expires_at=now + token_lifetime())
     db.session.add(token)
     db.session.flush()
-    record(actor, "token.create", "api_token", token.id, after={"user": user.email})
+    record(actor, "token.create", "api_token", token.id,
+           after={"user": user.email, "expires_at": token.expires_at})
     db.session.flush()
     return plain
 
@@ -84,14 +159,35 @@ def hash_token(plain: str) -> str:
     return hashlib.sha256(plain.encode()).hexdigest()
 
 
-def user_for_token(plain: str) -> User | None:
-    """The enabled user a live token belongs to, or None."""
+def live_token(plain: str) -> ApiToken | None:
+    """The token if it is known, unrevoked, unexpired and its user enabled; reads only."""
     token = db.session.scalar(
         select(ApiToken).where(ApiToken.token_hash == hash_token(plain))
     )
     if token is None or token.revoked_at is not None or not token.user.is_enabled:
         return None
-    return token.user
+    if clock.now() >= token_expiry(token):
+        return None
+    return token
+
+
+def user_for_token(plain: str) -> User | None:
+    """The enabled user a live (unrevoked, unexpired) token belongs to, or None."""
+    token = live_token(plain)
+    return token.user if token is not None else None
+
+
+def needs_use_recorded(token: ApiToken, now: datetime) -> bool:
+    """last_used_at is kept to the minute: most requests need no write at all."""
+    return token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION
+
+
+def record_token_use(token_id: int, now: datetime) -> None:
+    """Set last_used_at with one UPDATE (no read first: on SQLite a write that opens its
+    transaction waits for the lock instead of failing on a stale read snapshot)."""
+    db.session.execute(
+        update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now),
+        execution_options={"synchronize_session": False})
 
 
 @dataclass(frozen=True)

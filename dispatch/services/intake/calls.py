@@ -10,8 +10,6 @@ Serials and IDs are stored and compared normalised (NFKC, upper case, no spaces/
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, cast
@@ -36,9 +34,10 @@ from dispatch.domain.codes import RuleCode
 from dispatch.domain.coverage import CoverageStatus, coverage_on
 from dispatch.domain.support_pack_id import is_valid, normalise, normalise_serial
 from dispatch.domain.visit_status import VisitStatus
-from dispatch.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from dispatch.errors import InvalidInput, NotFound, RuleViolation
 from dispatch.extensions import db
 from dispatch.models import Device, Pack, RepairCall, Site, Visit
+from dispatch.services import idempotency
 from dispatch.services.catalog import areas, records
 from dispatch.services.registration.coverage_facts import (
     device_coverage,
@@ -79,8 +78,7 @@ def fingerprint(data: dict[str, Any]) -> str:
     canonical["received_at"] = data["received_at"].astimezone(UTC).isoformat()
     canonical.setdefault("parts_required", False)
     canonical.setdefault("print_count", None)
-    text = json.dumps(canonical, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return idempotency.fingerprint(canonical)
 
 
 def take_repair_call(data: dict[str, Any], idempotency_key: str | None, actor: Actor) -> RepairCall:
@@ -131,9 +129,8 @@ def _replay(key: str | None, print_: str) -> RepairCall | None:
     if key is None:
         return None
     call = db.session.scalar(select(RepairCall).where(RepairCall.idempotency_key == key))
-    if call is not None and call.request_fingerprint != print_:
-        raise Conflict("this Idempotency-Key was already used for a different call",
-                       errors={"Idempotency-Key": ["already used with another request body"]})
+    if call is not None:
+        idempotency.refuse_mismatch(call.request_fingerprint, print_, "call")
     return call
 
 

@@ -23,6 +23,7 @@ from dispatch.errors import Conflict, InvalidInput
 from dispatch.extensions import db
 from dispatch.models import ReportSubmission, Visit
 from dispatch.models import WorkReport as ReportRow
+from dispatch.services import idempotency
 from dispatch.services.day.completion import complete_job
 from dispatch.services.notify import messages
 from dispatch.services.reporting import access, non_conformity, signing_keys
@@ -36,42 +37,52 @@ from dispatch.services.trust.audit import Actor, record
 from dispatch.services.unit_of_work import end_reads, locked, start_over
 from reports.document import InvalidReport, WorkReport, report_from_payload
 from reports.sealing import GENESIS_HASH, seal_report
+from reports.signature_image import (
+    MAX_SIGNATURE_BYTES,
+    InvalidSignatureImage,
+    canonical_signature_png,
+)
 
 CHAIN_LOCK_KEY = 7_070_707  # pg_advisory_xact_lock id of the report chain
 DATA_URL_PREFIX = "data:image/png;base64,"
-MAX_IMAGE_BYTES = 2_000_000
 DEPARTURE_GRACE = timedelta(minutes=30)
 
 
-def _replayed(key: str | None, action: str, actor: Actor) -> dict[str, Any] | None:
+def _replayed(key: str | None, print_: str, actor: Actor) -> dict[str, Any] | None:
+    # Keys are scoped per user: another user's key is simply not this user's key.
     if not key:
         return None
-    done = db.session.scalar(
-        select(ReportSubmission).where(ReportSubmission.idempotency_key == key))
+    done = db.session.scalar(select(ReportSubmission).where(
+        ReportSubmission.idempotency_key == key, ReportSubmission.user_id == actor.user_id))
     if done is None:
         return None
-    if done.action != action or done.user_id != actor.user_id:
-        raise Conflict("this Idempotency-Key was already used for another request")
+    idempotency.refuse_mismatch(done.request_fingerprint, print_)
     return dict(done.response)
 
 
-def _remember(key: str | None, action: str, actor: Actor, response: dict[str, Any]) -> dict:
+def _remember(key: str | None, action: str, print_: str, actor: Actor,
+              response: dict[str, Any]) -> dict:
     """Remember the answer under its Idempotency-Key and flush; a racing twin gets it too."""
     if key:
         db.session.add(ReportSubmission(idempotency_key=key, user_id=actor.user_id,
-                                        action=action, response=response,
-                                        created_at=clock.now()))
+                                        action=action, request_fingerprint=print_,
+                                        response=response, created_at=clock.now()))
     try:
         db.session.flush()
     except (IntegrityError, StaleDataError):
         # The twin's answer is read in a fresh transaction: these use cases are the only
         # writers in their unit of work.
         start_over()
-        again = _replayed(key, action, actor)
+        again = _replayed(key, print_, actor)
         if again is None:
             raise Conflict("the report changed at the same moment; reload and retry") from None
         return again
     return response
+
+
+def _print(action: str, target: int, body: dict[str, Any]) -> str:
+    """The request a key names: the action, its target and the whole body."""
+    return idempotency.fingerprint({"action": action, "target": target, "body": body})
 
 
 def _refuse_if_signed(row: ReportRow) -> None:
@@ -82,7 +93,8 @@ def _refuse_if_signed(row: ReportRow) -> None:
 def save_report(visit_id: int, payload: dict[str, Any], actor: Actor,
                 idempotency_key: str | None = None) -> dict[str, Any]:
     """PUT /visits/{id}/report: create or replace the draft → {id, status: "draft"}."""
-    if (done := _replayed(idempotency_key, "report", actor)) is not None:
+    print_ = _print("report", visit_id, payload)
+    if (done := _replayed(idempotency_key, print_, actor)) is not None:
         return done
     visit = access.visit_for_writing(visit_id, actor)
     row = db.session.scalar(select(ReportRow).where(ReportRow.visit_id == visit.id))
@@ -104,7 +116,8 @@ def save_report(visit_id: int, payload: dict[str, Any], actor: Actor,
     row.content, row.status, row.updated_at = stored_content(value), ReportStatus.DRAFT, now
     row.refusal_reason = None
     record(actor, "report.saved", "work_report", row.id, before, {"status": ReportStatus.DRAFT})
-    return _remember(idempotency_key, "report", actor, {"id": row.id, "status": ReportStatus.DRAFT})
+    return _remember(idempotency_key, "report", print_, actor,
+                     {"id": row.id, "status": ReportStatus.DRAFT})
 
 
 def _refuse_times_off_the_visit_day(value: WorkReport, visit: Visit) -> None:
@@ -134,16 +147,19 @@ def _refuse_times_after_signing(value: WorkReport, signed_at: datetime) -> None:
 
 
 def decode_signature_image(image: str) -> bytes:
-    """The PNG bytes of a `data:image/png;base64,…` URL; InvalidInput otherwise."""
+    """The canonical PNG of a `data:image/png;base64,…` URL (fully decoded); InvalidInput else."""
     if not isinstance(image, str) or not image.startswith(DATA_URL_PREFIX):
         raise InvalidInput("bad image", errors={"image": ["must be data:image/png;base64,…"]})
+    if len(image) > len(DATA_URL_PREFIX) + MAX_SIGNATURE_BYTES * 4 // 3 + 4:
+        raise InvalidInput("bad image", errors={"image": ["is too large"]})
     try:
         data = base64.b64decode(image[len(DATA_URL_PREFIX):], validate=True)
     except (binascii.Error, ValueError):
         raise InvalidInput("bad image", errors={"image": ["is not valid base64"]}) from None
-    if len(data) > MAX_IMAGE_BYTES:
-        raise InvalidInput("bad image", errors={"image": ["is too large"]})
-    return data
+    try:
+        return canonical_signature_png(data)
+    except InvalidSignatureImage as exc:
+        raise InvalidInput("bad image", errors={"image": [str(exc)]}) from None
 
 
 def begin_write() -> None:
@@ -214,7 +230,8 @@ def sign_report(report_id: int, signer_name: str, image: str, actor: Actor,
                 idempotency_key: str | None = None) -> dict[str, Any]:
     """POST /reports/{id}/signature → {id, status: "signed"}; completes the job."""
     begin_write()
-    if (done := _replayed(idempotency_key, "signature", actor)) is not None:
+    print_ = _print("signature", report_id, {"signer_name": signer_name, "image": image})
+    if (done := _replayed(idempotency_key, print_, actor)) is not None:
         return done
     row = access.report_for_signing(report_id, actor)
     lock_for_signing(row)
@@ -222,7 +239,7 @@ def sign_report(report_id: int, signer_name: str, image: str, actor: Actor,
     if row.status != ReportStatus.DRAFT:
         raise Conflict(f"report {row.id} was refused; save it again before signing")
     seal_and_complete(row, signer_name, decode_signature_image(image), actor)
-    return _remember(idempotency_key, "signature", actor,
+    return _remember(idempotency_key, "signature", print_, actor,
                      {"id": row.id, "status": ReportStatus.SIGNED})
 
 
@@ -243,12 +260,13 @@ def refuse(row: ReportRow, signer_name: str, reason: str, actor: Actor) -> None:
 def refuse_report(report_id: int, signer_name: str, reason: str, actor: Actor,
                   idempotency_key: str | None = None) -> dict[str, Any]:
     """POST /reports/{id}/refusal → {id, status: "refused"}; the job stays open."""
-    if (done := _replayed(idempotency_key, "refusal", actor)) is not None:
+    print_ = _print("refusal", report_id, {"signer_name": signer_name, "reason": reason})
+    if (done := _replayed(idempotency_key, print_, actor)) is not None:
         return done
     row = access.report_for_signing(report_id, actor)
     lock_for_signing(row)
     refuse(row, signer_name, reason, actor)
-    return _remember(idempotency_key, "refusal", actor,
+    return _remember(idempotency_key, "refusal", print_, actor,
                      {"id": row.id, "status": ReportStatus.REFUSED})
 
 

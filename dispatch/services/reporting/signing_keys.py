@@ -1,8 +1,13 @@
-"""The service's Ed25519 sealing key and the keyring of every public key it ever used.
+"""The service's Ed25519 sealing key and the public keys trusted to verify its seals.
 
 The private key comes from DISPATCH_SIGNING_KEY (PKCS#8 PEM or raw base64). In development
-and tests a key file is generated in the instance folder instead. Every public key is
-stored in `signing_keys`, so a rotation keeps old reports verifiable (rules.md §8: 5+ years).
+and tests a key file is generated in the instance folder instead. Every public key is also
+listed in `signing_keys`, for the record only: that table lives in the same database as the
+reports, so whoever can alter a report can add a key there. Verification trusts only
+`trusted_keys()`, read from configuration outside the database (rules.md §7):
+DISPATCH_TRUSTED_KEYS (a directory of PEM files, one PEM file, or the PEM text itself, each
+key optionally preceded by `retired: <ISO 8601>`), the public half of DISPATCH_SIGNING_KEY,
+and in development/test the key files of the instance folder.
 """
 
 from __future__ import annotations
@@ -19,7 +24,9 @@ from dispatch.models import SigningKey as SigningKeyRow
 from reports.keys import (
     Keyring,
     SigningKey,
+    TrustedKey,
     generate_signing_key,
+    parse_trusted_keys,
     private_key_from_b64,
     private_key_from_pem,
     private_key_to_pem,
@@ -76,9 +83,61 @@ def ensure_registered(key: SigningKey, now: datetime) -> None:
 
 
 def keyring() -> Keyring:
-    """Every stored public key; ids are recomputed from the keys, never trusted."""
+    """Every public key listed in the database: for `keys list`, never for verification."""
     rows = db.session.scalars(select(SigningKeyRow)).all()
     return Keyring(public_key_from_b64(row.public_key_b64) for row in rows)
+
+
+def _development() -> bool:
+    return current_app.config.get("DISPATCH_ENV") in ("development", "test") or bool(
+        current_app.config.get("TESTING"))
+
+
+def _configured_trust(value: str) -> list[TrustedKey]:
+    # A value naming an existing path is read from there; anything else is the PEM text.
+    looks_like_pem = "-----BEGIN" in value
+    path = Path(value) if not looks_like_pem and len(value) < 4096 else None
+    try:
+        if path is not None and path.is_dir():
+            return [key for file in sorted(path.glob("*.pem"))
+                    for key in parse_trusted_keys(file.read_text(encoding="utf-8"))]
+        if path is not None and path.is_file():
+            return parse_trusted_keys(path.read_text(encoding="utf-8"))
+        if not looks_like_pem:
+            raise ConfigError(f"DISPATCH_TRUSTED_KEYS: no such file or directory: {value}")
+        return parse_trusted_keys(value)
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"DISPATCH_TRUSTED_KEYS: {exc}") from None
+
+
+def _instance_keys() -> list[TrustedKey]:
+    # The generated development key, and the ones `keys rotate` set aside beside it.
+    folder = Path(current_app.instance_path)
+    files = [folder / KEY_FILE, *sorted(folder.glob("signing_key.*.pem"))]
+    return [TrustedKey(private_key_from_pem(f.read_bytes()).public_key)
+            for f in files if f.is_file()]
+
+
+def trusted_keys() -> dict[str, TrustedKey]:
+    """Key id → trusted key, from configuration outside the database (never the table).
+
+    Where a key appears twice, the entry with a retirement date wins: retiring a key in
+    DISPATCH_TRUSTED_KEYS must hold even while it is still the configured signing key.
+    """
+    found: list[TrustedKey] = []
+    if _development():
+        found += _instance_keys()
+    configured = current_app.config.get("DISPATCH_SIGNING_KEY")
+    if configured:
+        found.append(TrustedKey(_parse(configured).public_key))
+    listed = current_app.config.get("DISPATCH_TRUSTED_KEYS")
+    if listed:
+        found += _configured_trust(str(listed).strip())
+    trusted: dict[str, TrustedKey] = {}
+    for key in found:
+        if key.key_id not in trusted or key.retired_at is not None:
+            trusted[key.key_id] = key
+    return trusted
 
 
 def rotate(now: datetime) -> tuple[SigningKey, bool]:

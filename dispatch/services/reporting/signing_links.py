@@ -1,7 +1,11 @@
 """One-time, expiring signing links for a site manager who was not present (rules.md §7).
 
 The link carries a random token; only its SHA-256 is stored. It expires after
-LINK_HOURS and works once: signing or refusing through it marks it used.
+LINK_HOURS and works once: signing or refusing through it marks it used. A report has at
+most one live link: a new one ends the one before. The URL is built from
+DISPATCH_EXTERNAL_URL, never from the request's Host header (which the requester
+chooses, so a forged Host would send the manager's signature elsewhere); only
+development and tests fall back to the request's own address.
 """
 
 from __future__ import annotations
@@ -11,11 +15,12 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
+from flask import current_app, url_for
 from sqlalchemy import select
 
 from dispatch import clock
 from dispatch.domain.report_status import ReportStatus
-from dispatch.errors import Conflict, NotFound
+from dispatch.errors import Conflict, DispatchError, NotFound
 from dispatch.extensions import db
 from dispatch.models import SigningLink
 from dispatch.models import WorkReport as ReportRow
@@ -31,13 +36,35 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+class NotConfigured(DispatchError):
+    """Signing links cannot be sent before the service knows its public address."""
+
+    status = 503
+    title = "Service unavailable"
+
+
+def link_url(token: str) -> str:
+    """The URL sent to the site manager: DISPATCH_EXTERNAL_URL + the signing page's path."""
+    base = (current_app.config.get("DISPATCH_EXTERNAL_URL") or "").strip().rstrip("/")
+    if base:
+        return base + url_for("report_pages.remote_sign", token=token)
+    if current_app.config.get("DISPATCH_ENV") in ("development", "test"):
+        return url_for("report_pages.remote_sign", token=token, _external=True)
+    raise NotConfigured("set DISPATCH_EXTERNAL_URL (the address site managers open) "
+                        "before sending signing links")
+
+
 def create_link(report_id: int, actor: Actor) -> str:
-    """A new signing token for a draft report (the caller builds the URL)."""
+    """A new signing token for a draft report; the report's earlier links stop working."""
     row = access.report_for_reading(report_id, actor)
     if row.status == ReportStatus.SIGNED:
         raise Conflict(f"report {row.id} is already signed")
     token = secrets.token_urlsafe(32)
     now = clock.now()
+    for earlier in db.session.scalars(select(SigningLink).where(
+            SigningLink.report_id == row.id, SigningLink.used_at.is_(None),
+            SigningLink.expires_at > now)):
+        earlier.expires_at = now  # one live link per report
     db.session.add(SigningLink(report_id=row.id, token_hash=_hash(token), created_at=now,
                                expires_at=now + timedelta(hours=LINK_HOURS)))
     record(actor, "report.link_created", "work_report", row.id)

@@ -1,6 +1,7 @@
 """Verifying a stored report by recomputing everything from the database (rules.md §7).
 
-Content, names, image, seal and signature are checked by `reports.sealing.verify_seal`;
+Content, names, image, seal and signature are checked by `reports.sealing.verify_seal`,
+against the keys trusted by configuration (never the `signing_keys` table);
 here the row adds what only the database knows: its chain position (the previous sealed
 report must be the one at chain_index - 1) and the copies of the seal kept in columns.
 """
@@ -54,8 +55,12 @@ def verify_report(row: ReportRow) -> dict[str, Any]:
     except (InvalidReport, KeyError, TypeError, ValueError):
         return {"valid": False, "problems": ["content_invalid"], "erased": []}
     prev = _prev_hash(row)
-    result = verify_seal(content, row.signature_png, seal, signing_keys.keyring(),
-                         prev if prev is not None else "missing")
+    trusted = signing_keys.trusted_keys()
+    result = verify_seal(content, row.signature_png, seal,
+                         {key_id: key.public_key for key_id, key in trusted.items()},
+                         prev if prev is not None else "missing",
+                         {key_id: key.retired_at for key_id, key in trusted.items()
+                          if key.retired_at is not None})
     problems = list(result.problems)
     if prev is None and "chain_broken" not in problems:
         problems.append("chain_broken")

@@ -10,6 +10,7 @@ from typing import Any
 from dispatch import clock
 from dispatch.extensions import db
 from dispatch.models import AuditEvent
+from dispatch.services.trust.audit_chain import mark_pending
 
 
 @dataclass(frozen=True)
@@ -63,3 +64,4 @@ def record(
             after=jsonable(after),
         )
     )
+    mark_pending(db.session())  # chained when the unit of work commits

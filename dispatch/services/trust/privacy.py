@@ -36,6 +36,7 @@ from dispatch.models import (
 )
 from dispatch.services.accounts.users import normalise_email
 from dispatch.services.trust.audit import Actor, record
+from dispatch.services.trust.audit_chain import ERASURE_ACTION, SCRUBBED_IDS
 from dispatch.services.trust.privacy_subject import (
     Subject,
     load_subject,
@@ -184,8 +185,12 @@ def _scrub_value(value: Any) -> Any:
     return ERASED if value not in (None, "") else value
 
 
-def _scrub_audit(subject: Subject, user_ids: list[int]) -> int:
-    """Replace the personal values in audit snapshots about the subject by 消去済み."""
+def _scrub_audit(subject: Subject, user_ids: list[int], now: datetime) -> list[int]:
+    """Replace the personal values in audit snapshots about the subject by 消去済み.
+
+    Each scrubbed row is marked and its id returned, for the erasure's own audit event to
+    name: the audit chain then accepts that row's changed payload (audit_chain.py).
+    """
     token_ids = db.session.scalars(select(ApiToken.id).where(ApiToken.user_id.in_(user_ids)))
     targets = {"customer": [str(subject.customer.id)],
                "site": [str(s.id) for s in subject.sites],
@@ -194,6 +199,7 @@ def _scrub_audit(subject: Subject, user_ids: list[int]) -> int:
     conditions = [(AuditEvent.entity_type == kind) & AuditEvent.entity_id.in_(ids)
                   for kind, ids in targets.items() if ids]
     events = db.session.scalars(select(AuditEvent).where(or_(*conditions))).all()
+    scrubbed: set[int] = set()
     for event in events:
         keys = PERSONAL_KEYS[event.entity_type]
         for side in ("before", "after"):
@@ -201,10 +207,16 @@ def _scrub_audit(subject: Subject, user_ids: list[int]) -> int:
             if snap:
                 setattr(event, side, {k: _scrub_value(v) if k in keys else v
                                       for k, v in snap.items()})
+        event.scrubbed_at = now
+        scrubbed.add(event.id)
     if user_ids:
-        db.session.execute(update(AuditEvent).where(AuditEvent.actor_user_id.in_(user_ids))
-                           .values(actor_label=ERASED))
-    return len(events)
+        acted = db.session.scalars(select(AuditEvent).where(
+            AuditEvent.actor_user_id.in_(user_ids)))
+        for event in acted:
+            event.actor_label, event.scrubbed_at = ERASED, now
+            scrubbed.add(event.id)
+    db.session.flush()
+    return sorted(scrubbed)
 
 
 def _erase_accounts(subject: Subject, emails: set[str]) -> list[int]:
@@ -245,11 +257,12 @@ def erase_customer(customer_id: int, actor: Actor) -> dict[str, Any]:
         erase_report_personal(row, now)
     if emails:
         db.session.execute(delete(LoginAttempt).where(LoginAttempt.email.in_(emails)))
-    scrubbed = _scrub_audit(subject, user_ids)
+    scrubbed = _scrub_audit(subject, user_ids, now)
     request = _log("erasure", customer_id, actor, now)
     summary = {"request_id": request.id, "sites": len(subject.sites), "accounts": len(user_ids),
-               "work_reports": len(subject.reports), "audit_events_scrubbed": scrubbed}
-    record(actor, "privacy.erasure", "customer", customer_id, after=summary)
+               "work_reports": len(subject.reports), "audit_events_scrubbed": len(scrubbed)}
+    record(actor, ERASURE_ACTION, "customer", customer_id,
+           after={**summary, SCRUBBED_IDS: scrubbed})
     db.session.flush()
     return {**summary, "erased_at": now}
 

@@ -7,6 +7,8 @@ from dispatch.i18n import add_messages
 add_messages({
     "admin.nav": ("管理メニュー", "Administration"),
     "admin.audit": ("監査ログ", "Audit log"),
+    "admin.audit_broken": ("警告：監査ログが改ざんまたは削除されています。最初の破損箇所：",
+                           "Warning: the audit log was altered or rows were removed. First break:"),
     "admin.users": ("ユーザー", "Users"),
     "admin.tokens": ("APIトークン", "API tokens"),
     "admin.islands": ("離島レジストリ", "Remote-island registry"),
@@ -28,7 +30,8 @@ add_messages({
     "admin.next": ("次へ", "Next"),
     "admin.total": ("件", "events"),
     "admin.add_user": ("ユーザーを追加", "Add a user"),
-    "admin.password": ("パスワード（10文字以上）", "Password (10+ characters)"),
+    "admin.password": ("パスワード（12文字以上、推測されにくいもの）",
+                       "Password (12+ characters, hard to guess)"),
     "admin.name": ("氏名", "Name"),
     "admin.enabled": ("有効", "Enabled"),
     "admin.disabled": ("無効", "Disabled"),

@@ -9,9 +9,11 @@ from typing import Any, TypeVar
 from flask import g, request
 from werkzeug.exceptions import Forbidden, Unauthorized
 
+from dispatch import clock
 from dispatch.models import User
-from dispatch.services.accounts.users import user_for_token
+from dispatch.services.accounts.users import live_token, needs_use_recorded, record_token_use
 from dispatch.services.trust.audit import Actor
+from dispatch.services.unit_of_work import end_reads, unit_of_work
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -20,10 +22,16 @@ def load_api_user() -> None:
     """before_request of the API blueprints: every API call needs a live bearer token."""
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
-    user = user_for_token(token.strip()) if scheme.lower() == "bearer" and token else None
-    if user is None:
+    live = live_token(token.strip()) if scheme.lower() == "bearer" and token else None
+    if live is None:
         raise Unauthorized("a valid bearer token is required (Authorization: Bearer …)")
-    g.api_user = user
+    g.api_user = live.user
+    now = clock.now()
+    if needs_use_recorded(live, now):
+        token_id = live.id
+        with unit_of_work():
+            end_reads()  # the write opens its own transaction (see record_token_use)
+            record_token_use(token_id, now)
 
 
 def api_user() -> User:

@@ -212,7 +212,8 @@ def get_verify(report_id: int) -> dict[str, Any]:
 @roles(*STAFF, Role.TECHNICIAN)
 @blp.response(201, LinkOut)
 def post_signing_link(report_id: int) -> dict[str, Any]:
+    signing_links.link_url("-")  # refuses before a link is stored when no URL is configured
     with unit_of_work():
         token = signing_links.create_link(report_id, api_actor())
-    return {"url": url_for("report_pages.remote_sign", token=token, _external=True),
+    return {"url": signing_links.link_url(token),
             "expires_in_hours": signing_links.LINK_HOURS}

@@ -145,10 +145,11 @@ def pdf(report_id: int) -> Response:
 @bp.post("/reports/<int:report_id>/signing-link")
 @role_required(*WRITERS)
 def create_link(report_id: int) -> str:
+    signing_links.link_url("-")  # refuses before a link is stored when no URL is configured
     with unit_of_work():
         token = signing_links.create_link(report_id, current_actor())
     return render_template("reports/link.html", report_id=report_id,
-                           url=url_for("report_pages.remote_sign", token=token, _external=True))
+                           url=signing_links.link_url(token))
 
 
 @bp.get("/sign/<token>")

@@ -83,7 +83,7 @@ def test_concurrent_invocations_do_the_work_once(app):
 
 
 @pytest.mark.committing
-def test_scheduled_job_runs_todays_jobs_once(app, monkeypatch):
+def test_scheduled_job_runs_todays_jobs_once(app, monkeypatch, tmp_path):
     """The job the scheduler fires (daily, same process) claims today and runs once."""
     from dispatch import clock, scheduler
     from dispatch.models import AuditEvent
@@ -91,10 +91,13 @@ def test_scheduled_job_runs_todays_jobs_once(app, monkeypatch):
     monkeypatch.setattr(scheduler, "_process_app", {"app": app})
     today = date(2031, 5, 5)
     monkeypatch.setattr(clock, "today_tokyo", lambda: today)
+    # The run that did the jobs also appends the daily checkpoint (rules.md §7), once.
+    monkeypatch.setitem(app.config, "DISPATCH_CHECKPOINT_DIR", str(tmp_path))
     try:
         first = scheduler.run_scheduled_daily()
         assert first is not None and set(first) >= {"packs_voided", "application_reminders"}
         assert scheduler.run_scheduled_daily() is None  # claimed: never twice a day
+        assert len((tmp_path / "checkpoints.jsonl").read_text().splitlines()) == 1
     finally:
         with app.app_context():
             db.session.execute(delete(JobRun).where(JobRun.day == today))

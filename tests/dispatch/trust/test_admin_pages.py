@@ -54,7 +54,7 @@ def test_audit_viewer_is_paginated(admin) -> None:
 
 def test_users_can_be_added_disabled_and_given_a_role(admin) -> None:
     admin.post("/admin/users", data={"email": "New@Example.jp", "role": "coordinator",
-                                     "password": "a-long-password", "name": "新人"})
+                                     "password": "a-longer-new-password", "name": "新人"})
     user = db.session.scalar(select(User).where(User.email == "new@example.jp"))
     assert user.role == "coordinator"
     admin.post(f"/admin/users/{user.id}/role", data={"role": "technician"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from trust_rows import make_world, manager_user, seal_of, seal_world_report, signed_content_of
 
 from dispatch.extensions import db
@@ -20,6 +20,7 @@ from dispatch.models import (
     Visit,
 )
 from dispatch.services.accounts.users import hash_token
+from dispatch.services.trust import audit_chain
 from reports.sealing import GENESIS_HASH, verify_seal
 
 
@@ -176,6 +177,20 @@ def test_erasure_leaves_no_personal_value_in_the_audit_log(world, admin, make_us
     for value in ("山田 太郎", "山田 太朗", "佐藤 花子", "佐藤 華子", "sato@example.co.jp",
                   "yamada@example.jp", "03-1234-5678"):
         assert value not in text
+
+
+def test_erasure_keeps_the_audit_chain_intact(world, admin, make_user) -> None:
+    # The scrubbed rows are named by the erasure's own event, so the chain accepts them.
+    db.session.execute(delete(AuditEvent))  # a chain of this test's own (rolled back)
+    make_user("site_manager", "sato@example.co.jp")
+    admin.post(f"/privacy/customers/{world.customer.id}/correction",
+               json={"name": "山田 太朗"})
+    admin.post(f"/privacy/customers/{world.customer.id}/erasure")
+    db.session.expire_all()
+    erasure = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "privacy.erasure"))
+    assert erasure is not None and erasure.after["scrubbed_audit_ids"]
+    check = audit_chain.verify(db.session())
+    assert check.first_break is None
 
 
 def test_new_records_keep_personal_values_out_of_audit_snapshots(admin) -> None:
