@@ -60,6 +60,27 @@ def test_application_form_needs_all_consents(flow, page_client):
     assert "すべてに同意が必要です" in resp.get_data(True)
 
 
+@pytest.mark.parametrize(("quoted", "shown"), [
+    # 延長パック使用説明書 §3-1 ＜ご注意＞: the ID of the pack in use is needed (SPEC §4)
+    (None, "サポートパックIDがこの製品のシリアル番号と一致しません。"),
+    # quoted as read off the sticker, in lower case: accepted
+    ("current", "申請を受け付けました。"),
+])
+def test_extension_application_form_asks_for_the_current_support_pack_id(flow, page_client,
+                                                                         quoted, shown):
+    current = flow.registered()["support_pack_id"]
+    ext = flow.pack(product="ext1", purchased_on="2026-06-01")
+    html = page_client.get("/registration/devices/AK12345678?on=2026-06-02").get_data(True)
+    assert 'name="current_support_pack_id"' in html
+    data = {"channel": "web", "applied_on": "2026-06-05", "service_spec": "1", "privacy": "1",
+            "antisocial_declaration": "1"}
+    if quoted:
+        data["current_support_pack_id"] = current.lower()
+    resp = page_client.post(f"/registration/packs/{ext['id']}/apply", data=data,
+                            follow_redirects=True)
+    assert shown in resp.get_data(True)
+
+
 def test_queue_lists_breaches_lapsing_inquiries_and_void_soon(flow, coordinator, page_client):
     breach = flow.pack()
     flow.apply(breach["id"], "2026-05-08")
