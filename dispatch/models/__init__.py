@@ -7,6 +7,7 @@ from dispatch.models.customer import Customer, Site
 from dispatch.models.device import Device, Relocation
 from dispatch.models.island import IslandArea
 from dispatch.models.pack import Application, Inquiry, JobRun, Notice, Pack
+from dispatch.models.plan_job import PlanJob
 from dispatch.models.privacy import PrivacyRequest, RetentionFlag
 from dispatch.models.repair_call import RepairCall
 from dispatch.models.technician import Technician
@@ -16,6 +17,6 @@ from dispatch.models.work_report import ReportSubmission, SigningKey, SigningLin
 __all__ = [
     "ApiToken", "Application", "AuditEvent", "Customer", "Device", "Inquiry", "IslandArea",
     "JobRun", "Notice", "ReportSubmission", "SigningLink", "PrivacyRequest", "RetentionFlag",
-    "LoginAttempt", "Pack", "Plan", "PrinterModel", "Relocation", "RepairCall", "ServiceBase",
-    "SigningKey", "Site", "Technician", "User", "Visit", "WorkReport",
+    "LoginAttempt", "Pack", "Plan", "PlanJob", "PrinterModel", "Relocation", "RepairCall",
+    "ServiceBase", "SigningKey", "Site", "Technician", "User", "Visit", "WorkReport",
 ]

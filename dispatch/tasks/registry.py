@@ -5,4 +5,4 @@ Add `from dispatch.tasks import <feature>  # noqa: F401` here for a new task mod
 
 from __future__ import annotations
 
-from dispatch.tasks import housekeeping  # noqa: F401
+from dispatch.tasks import housekeeping, plans  # noqa: F401

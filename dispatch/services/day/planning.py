@@ -69,10 +69,7 @@ def _plan_day_once(service_date: date, actor: Actor, time_limit_s: float | None,
     travel = travel_from_config(config)
     cut = bounded_problem(rows, travel, config)
     problem = cut.problem
-    # Unless configured, the budget grows with the (bounded) day: 2 s plus 1 s per 100
-    # visits, <= 20 s (a coordinator waits for it on the board).
-    limit = float(time_limit_s or config.get("DISPATCH_PLAN_SECONDS")
-                  or min(MAX_PLAN_SECONDS, 2.0 + len(problem.visits) / 100))
+    limit = float(time_limit_s or plan_budget(len(problem.visits), config))
     options = {"time_limit_s": limit, "solution_limit": solution_limit}
     answer = with_excess(solve_problem(problem, options), cut.excess)
     changed = changed_since_load(rows)
@@ -84,6 +81,13 @@ def _plan_day_once(service_date: date, actor: Actor, time_limit_s: float | None,
         "dropped": len(answer.dropped), "moved": len(moved), "status": answer.status})
     db.session.flush()
     return plan_result(service_date)
+
+
+def plan_budget(visit_count: int, config: Any) -> float:
+    """The solve budget: DISPATCH_PLAN_SECONDS, else 2 s plus 1 s per 100 visits, <= 20 s."""
+    # Unless configured, the budget grows with the (bounded) day (a coordinator waits for it).
+    return float(config.get("DISPATCH_PLAN_SECONDS")
+                 or min(MAX_PLAN_SECONDS, 2.0 + visit_count / 100))
 
 
 def with_excess(answer: RoutePlan, excess: tuple[str, ...]) -> RoutePlan:

@@ -1,0 +1,43 @@
+"""The plan job task: a worker plans a service date for a PlanJob (rules.md §9)."""
+
+from __future__ import annotations
+
+import logging
+
+from dispatch import clock
+from dispatch.errors import DispatchError
+from dispatch.services.day import plan_jobs
+from dispatch.services.unit_of_work import unit_of_work
+from dispatch.tasks.queue import task
+
+log = logging.getLogger(__name__)
+# A follow-up job whose date is still being planned by another worker looks again after this.
+BLOCKED_RETRY_SECONDS = 1
+
+
+@task(unit=False)
+def run_plan_job(job_id: int) -> str:
+    """Start, run and finish one plan job; each step its own unit of work."""
+    with unit_of_work():
+        outcome = plan_jobs.start(job_id, clock.now())
+    if outcome == plan_jobs.Start.BLOCKED:
+        run_plan_job.schedule((job_id,), delay=BLOCKED_RETRY_SECONDS)
+        return str(outcome)
+    if outcome == plan_jobs.Start.GONE:
+        return str(outcome)
+    try:
+        with unit_of_work():
+            job = plan_jobs.get(job_id)
+            plan_jobs.run(job_id, plan_jobs.actor_of(job), clock.now)
+    except Exception as exc:  # noqa: BLE001 - every failure is told to the client
+        if not isinstance(exc, DispatchError):
+            log.exception("plan job %s failed", job_id)
+        with unit_of_work():
+            plan_jobs.fail(job_id, exc, clock.now())
+        return "failed"
+    return "done"
+
+
+def enqueue_plan_job(job_id: int) -> None:
+    """Queue the job's task; call after the unit of work that stored the job committed."""
+    run_plan_job(job_id)
