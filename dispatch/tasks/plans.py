@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
 
 from dispatch import clock
 from dispatch.errors import DispatchError
 from dispatch.services.day import plan_jobs
 from dispatch.services.unit_of_work import unit_of_work
-from dispatch.tasks.queue import task
+from dispatch.tasks.queue import huey, task
 
 log = logging.getLogger(__name__)
 # A follow-up job whose date is still being planned by another worker looks again after this.
@@ -41,3 +43,25 @@ def run_plan_job(job_id: int) -> str:
 def enqueue_plan_job(job_id: int) -> None:
     """Queue the job's task; call after the unit of work that stored the job committed."""
     run_plan_job(job_id)
+
+
+def warm_kernels() -> None:
+    """Compile (or load from numba's cache) the solver's kernels, outside any solve budget.
+
+    Until they are ready a solve runs OR-Tools alone (routing.solver), so a worker that has
+    just started keeps every budget; this makes the following solves full strength.
+    """
+    from routing.ruin_recreate import kernels_loaded, warm_up
+
+    if kernels_loaded():
+        return
+    began = time.monotonic()
+    warm_up()
+    log.info("solver kernels ready in %.1f s", time.monotonic() - began)
+
+
+@huey.on_startup("warm-solver-kernels")
+def _warm_in_background() -> None:
+    # Each consumer worker starts taking tasks at once; `dispatch worker` has already warmed
+    # the kernels before forking its processes, so there this finds them loaded.
+    threading.Thread(target=warm_kernels, name="warm-solver-kernels", daemon=True).start()

@@ -125,11 +125,20 @@ def _solve_by_region(problem: RoutingProblem, opts: SolveOptions) -> RoutePlan:
     per_region = max(1.0, 0.6 * opts.time_limit_s * workers / max(1, len(regions)))
     region_opts = replace(opts, time_limit_s=min(opts.time_limit_s, per_region), parallel=False)
     context = multiprocessing.get_context("spawn")  # the caller may be a threaded server
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    # Each pool process loads the solver's kernels from numba's cache before its first region
+    # (a solve never compiles or loads them inside its budget: routing.solver).
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                             initializer=_warm_region_worker) as pool:
         plans = list(pool.map(solve, regions, [region_opts] * len(regions)))
     merged = merge(problem, plans, time.monotonic() - started)
     deadline = time.monotonic() + max(1.0, 0.15 * opts.time_limit_s)
     return repair(problem, merged, started, deadline)
+
+
+def _warm_region_worker() -> None:
+    from routing.ruin_recreate import warm_if_cached  # numba: only in solving processes
+
+    warm_if_cached()
 
 
 def store_plan(service_date: date, problem: RoutingProblem, travel: RecordedTravel,
