@@ -11,14 +11,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("ortools", "numba", "pandas")
-PROBE = """
+PROBE = f"""
 import json, sys
 from dispatch import create_app
 app = create_app()
 client = app.test_client()
 client.get("/login")  # a request through the app, as a web worker serves one
-print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in %r)))
-""" % (HEAVY,)
+print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in {HEAVY!r})))
+"""
 
 
 def test_importing_and_serving_the_app_loads_no_solver_library(tmp_path):

@@ -3,31 +3,12 @@ number of SQL statements for 5 visits as for 50 (eager loading; a national day h
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from conftest import PASSWORD
-from sqlalchemy import event
+from read_counting import statements
 
 from dispatch.extensions import db
 
 SMALL, LARGE = 5, 50
-
-
-@contextmanager
-def statements() -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def note(_conn, _cursor, statement, *_args) -> None:
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
-            seen.append(statement)
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
 
 
 def _calls(day, base, tech, n: int) -> None:
