@@ -237,12 +237,10 @@ def worker_command(workers: int, worker_type: str) -> None:
 
     if huey.immediate:
         raise click.ClickException("DISPATCH_QUEUE_IMMEDIATE is set: tasks run in the caller")
-    from dispatch.tasks.plans import warm_kernels
-
     click.echo(f"task worker: {workers} {worker_type}(s) on {type(huey.storage).__name__}; "
                "Ctrl-C to stop")
-    # Before forking, so every worker process starts with the solver's kernels loaded.
-    warm_kernels()
+    # Each worker warms the solver's kernels in a background thread when it starts
+    # (dispatch.tasks.plans); solves before that run OR-Tools alone, within their budget.
     build_consumer(workers=workers, worker_type=worker_type).run()
 # --- end task queue worker ----------------------------------------------------------------------
 
