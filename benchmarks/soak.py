@@ -111,6 +111,8 @@ def _request(port: int, token: str, method: str, path: str, body: object | None 
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     if key:
         headers["Idempotency-Key"] = key
+    if path == "/plans" and method == "POST":
+        headers["Prefer"] = "wait=60"  # a plan is a job; wait for it as the old call did
     began = time.perf_counter()
     try:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)

@@ -276,6 +276,8 @@ def worker_command(workers: int, worker_type: str) -> None:
         raise click.ClickException("DISPATCH_QUEUE_IMMEDIATE is set: tasks run in the caller")
     click.echo(f"task worker: {workers} {worker_type}(s) on {type(huey.storage).__name__}; "
                "Ctrl-C to stop")
+    # Each worker warms the solver's kernels in a background thread when it starts
+    # (dispatch.tasks.plans); solves before that run OR-Tools alone, within their budget.
     build_consumer(workers=workers, worker_type=worker_type).run()
 # --- end task queue worker ----------------------------------------------------------------------
 

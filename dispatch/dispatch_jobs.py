@@ -3,7 +3,8 @@
     from dispatch.dispatch_jobs import register_dispatch_jobs
     register_dispatch_jobs(scheduler)          # inside an app context, or pass app=
 
-- morning plan: every day at DISPATCH_MORNING_PLAN_AT (default 07:30 Asia/Tokyo). It plans
+- morning plan: every day at DISPATCH_MORNING_PLAN_AT (default 07:30 Asia/Tokyo). It queues
+  a plan job (dispatch.services.day.plan_jobs)
   whenever today has onsite visits — business days, and also Saturdays for packs whose
   support hours include them (§2: the pack's hours, not OXT's calendar, decide).
 - re-plan poll: every DISPATCH_REPLAN_POLL_MINUTES (default 5) minutes, new unassigned
@@ -26,24 +27,30 @@ from sqlalchemy import select
 from dispatch import clock
 from dispatch.extensions import db
 from dispatch.models import Visit
-from dispatch.services.day import planning, replanning
+from dispatch.services.day import plan_jobs, replanning
 from dispatch.services.trust.audit import Actor
 from dispatch.services.unit_of_work import unit_of_work
+from dispatch.tasks.plans import enqueue_plan_job
 
 log = logging.getLogger(__name__)
 JOB_ACTOR = Actor(label="scheduler")
 
 
-def morning_plan(app: Flask) -> dict[str, Any] | None:
-    """Plan today if it has onsite visits."""
+def morning_plan(app: Flask) -> int | None:
+    """Queue today's plan job if today has onsite visits; returns the job's id.
+
+    APScheduler is the clock; a task queue worker solves (dispatch.tasks.plans).
+    """
     with app.app_context():
         today = clock.today_tokyo()
         if db.session.scalar(select(Visit.id).where(Visit.service_date == today).limit(1)) is None:
             return None
         with unit_of_work():
-            result = planning.plan_day(today, JOB_ACTOR)
-        log.info("morning plan %s: %d unassigned", today, len(result["unassigned"]))
-        return result
+            job, new = plan_jobs.request_plan(today, JOB_ACTOR, clock.now())
+        if new:
+            enqueue_plan_job(job.id)
+        log.info("morning plan %s: job %d queued", today, job.id)
+        return job.id
 
 
 def replan_new_calls(app: Flask) -> int:

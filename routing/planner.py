@@ -25,7 +25,6 @@ from routing.problem import (
     TravelMatrix,
     Visit,
 )
-from routing.solver import solve_nodes
 
 # Penalties are in the cost unit (travel seconds). Any serving detour is cheaper than a
 # drop; a same-day promise outranks any number of next-day visits a technician could do.
@@ -143,6 +142,9 @@ def solve(
     if not specs:
         solution = None
     else:
+        # OR-Tools is imported by the processes that solve, not by every web process.
+        from routing.solver import solve_nodes
+
         solution = solve_nodes(model, options)
         for node in solution.dropped:
             reasons[layout.visits[node_to_visit[node]].id] = DropReason.NO_CAPACITY

@@ -13,6 +13,7 @@ own search leaves (benchmarks/RESULTS-routing.md).
 from __future__ import annotations
 
 import multiprocessing
+import sys
 import time
 from dataclasses import replace
 from multiprocessing.connection import Connection
@@ -75,11 +76,17 @@ def _search(
 ) -> NodeSolution:
     """One process's search: OR-Tools then ruin-and-recreate where the model allows,
     else OR-Tools alone (multi-start when `others` are given)."""
-    if not _improvable(model, options):
-        return _solve_once(model, options) if others is None else _solve_starts(
-            model, options, others
-        )
     started = time.monotonic()
+    # Kernels not loaded in this process would compile (tens of seconds from a cold numba
+    # cache) or load (seconds under load) inside the budget: OR-Tools alone for this call
+    # instead. Processes that solve load them when they start (dispatch worker, the region
+    # pool's initializer).
+    if not _kernels_loaded() or not _improvable(model, options):
+        alone = replace(options, time_limit_s=max(
+            0.05, options.time_limit_s - (time.monotonic() - started)))
+        return _solve_once(model, alone) if others is None else _solve_starts(
+            model, alone, others
+        )
     share = max(0.05, options.time_limit_s * _CONSTRUCTION_SHARE)
     first = _solve_once(model, replace(options, time_limit_s=share))
     remaining = options.time_limit_s - (time.monotonic() - started)
@@ -88,6 +95,13 @@ def _search(
     from routing import ruin_recreate
 
     return ruin_recreate.improve(model, first, remaining, seed=seed)
+
+
+def _kernels_loaded() -> bool:
+    # Not imported yet means not loaded either; importing numba here would cost seconds of
+    # the budget under load.
+    module = sys.modules.get("routing.ruin_recreate")
+    return module is not None and bool(module.kernels_loaded())
 
 
 def _improvable(model: NodeModel, options: SolveOptions) -> bool:

@@ -41,6 +41,7 @@ import functools
 import logging
 import threading
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
@@ -143,21 +144,22 @@ def task_app() -> Flask:
     return _state["app"]
 
 
-def task(**options: Any) -> Callable[[Callable[P, R]], Any]:
-    """`huey.task(**options)` whose function runs in an app context and a unit of work."""
+def task(*, unit: bool = True, **options: Any) -> Callable[[Callable[P, R]], Any]:
+    """`huey.task(**options)` whose function runs in an app context and a unit of work.
+
+    `unit=False` leaves the units of work to the function, for a task that must commit
+    more than once (a plan job commits "running" before it solves).
+    """
 
     def decorator(func: Callable[P, R]) -> Any:
         @functools.wraps(func)
         def in_app(*args: P.args, **kwargs: P.kwargs) -> R:
             from dispatch.services.unit_of_work import unit_of_work
 
-            app = task_app()
             # A task run at once (immediate mode) inside a request keeps that request's
             # context; a worker thread has none and gets its own, with its own session.
-            if has_app_context():
-                with unit_of_work():
-                    return func(*args, **kwargs)
-            with app.app_context(), unit_of_work():
+            context = nullcontext() if has_app_context() else task_app().app_context()
+            with context, (unit_of_work() if unit else nullcontext()):
                 return func(*args, **kwargs)
 
         options.setdefault("name", f"{func.__module__}.{func.__qualname__}")

@@ -8,4 +8,5 @@ from __future__ import annotations
 from dispatch.tasks import (
     housekeeping,  # noqa: F401
     mail,  # noqa: F401
+    plans,  # noqa: F401
 )

@@ -14,8 +14,15 @@ from dispatch.domain.cutoff import cutoff_on
 from dispatch.domain.support_hours import STANDARD
 from dispatch.domain.visit_status import VisitStatus
 from dispatch.extensions import db
-from dispatch.models import Plan, ServiceBase, Technician, Visit
+from dispatch.models import Device, Plan, RepairCall, ServiceBase, Technician, Visit
 from dispatch.services.day.result import iso
+
+
+def with_site() -> Any:
+    """Load a visit's call, device, site and model in the visit's own query: a page listing
+    visits then issues the same statements for 5 visits as for 2,000."""
+    return joinedload(Visit.call).joinedload(RepairCall.device).options(
+        joinedload(Device.site), joinedload(Device.model))
 
 
 def _site(visit: Visit) -> dict[str, Any]:
@@ -33,11 +40,13 @@ def board_data(day: date) -> dict[str, Any]:
     """Everything the board draws for one day."""
     bases = db.session.scalars(select(ServiceBase).order_by(ServiceBase.code)).all()
     techs = db.session.scalars(select(Technician).where(Technician.is_active.is_(True))
-                               .options(joinedload(Technician.subcontractor))
+                               .options(joinedload(Technician.base),
+                                        joinedload(Technician.subcontractor))
                                .order_by(Technician.id)).all()
     visits = db.session.scalars(select(Visit).where(
         Visit.service_date == day, Visit.status != VisitStatus.CANCELLED)
-        .order_by(Visit.technician_id, Visit.sequence, Visit.id)).all()
+        .options(with_site())
+        .order_by(Visit.technician_id, Visit.sequence, Visit.id)).unique().all()
     routes: dict[int, dict[str, Any]]
     routes = {t.id: {"technician_id": t.id, "name": t.name, "base_code": t.base.code,
                      # Seed §11: the board names a subcontractor's technician's company.

@@ -70,10 +70,7 @@ def _plan_day_once(service_date: date, actor: Actor, time_limit_s: float | None,
     travel = travel_from_config(config)
     cut = bounded_problem(rows, travel, config)
     problem = cut.problem
-    # Unless configured, the budget grows with the (bounded) day: 2 s plus 1 s per 100
-    # visits, <= 20 s (a coordinator waits for it on the board).
-    limit = float(time_limit_s or config.get("DISPATCH_PLAN_SECONDS")
-                  or min(MAX_PLAN_SECONDS, 2.0 + len(problem.visits) / 100))
+    limit = float(time_limit_s or plan_budget(len(problem.visits), config))
     options = {"time_limit_s": limit, "solution_limit": solution_limit}
     answer = with_excess(solve_problem(problem, options), cut.excess)
     changed = changed_since_load(rows)
@@ -87,6 +84,13 @@ def _plan_day_once(service_date: date, actor: Actor, time_limit_s: float | None,
         "dropped": len(answer.dropped), "moved": len(moved), "status": answer.status})
     db.session.flush()
     return plan_result(service_date)
+
+
+def plan_budget(visit_count: int, config: Any) -> float:
+    """The solve budget: DISPATCH_PLAN_SECONDS, else 2 s plus 1 s per 100 visits, <= 20 s."""
+    # Unless configured, the budget grows with the (bounded) day (a coordinator waits for it).
+    return float(config.get("DISPATCH_PLAN_SECONDS")
+                 or min(MAX_PLAN_SECONDS, 2.0 + visit_count / 100))
 
 
 def with_excess(answer: RoutePlan, excess: tuple[str, ...]) -> RoutePlan:
@@ -124,11 +128,20 @@ def _solve_by_region(problem: RoutingProblem, opts: SolveOptions) -> RoutePlan:
     per_region = max(1.0, 0.6 * opts.time_limit_s * workers / max(1, len(regions)))
     region_opts = replace(opts, time_limit_s=min(opts.time_limit_s, per_region), parallel=False)
     context = multiprocessing.get_context("spawn")  # the caller may be a threaded server
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    # Each pool process loads the solver's kernels from numba's cache before its first region
+    # (a solve never compiles or loads them inside its budget: routing.solver).
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                             initializer=_warm_region_worker) as pool:
         plans = list(pool.map(solve, regions, [region_opts] * len(regions)))
     merged = merge(problem, plans, time.monotonic() - started)
     deadline = time.monotonic() + max(1.0, 0.15 * opts.time_limit_s)
     return repair(problem, merged, started, deadline)
+
+
+def _warm_region_worker() -> None:
+    from routing.ruin_recreate import warm_if_cached  # numba: only in solving processes
+
+    warm_if_cached()
 
 
 def store_plan(service_date: date, problem: RoutingProblem, travel: RecordedTravel,

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from dispatch.domain import lifecycle
 from dispatch.domain.calendar import add_business_days
@@ -34,7 +35,9 @@ class Queue:
 
 def queue(today: date) -> Queue:
     """Everything waiting on the coordinator on `today`."""
+    # Each row shows its pack's device: loaded in the same statement (constant queries).
     applied = db.session.scalars(select(Application).where(Application.status == PackStatus.APPLIED)
+                                 .options(joinedload(Application.pack).joinedload(Pack.device))
                                  .order_by(Application.applied_on).limit(LIMIT)).all()
     due = [(a, lifecycle.registration_due(a.applied_on, add_business_days)) for a in applied]
     breached = [(a, d) for a, d in due if a.applied_on <= sla_threshold(today)]
@@ -42,11 +45,14 @@ def queue(today: date) -> Queue:
         select(Inquiry).join(Application).where(Application.status == PackStatus.INQUIRY,
                                                 Inquiry.answered_on.is_(None),
                                                 Inquiry.sent_on >= today - timedelta(days=14))
+        .options(joinedload(Inquiry.application).joinedload(Application.pack)
+                 .joinedload(Pack.device))
         .order_by(Inquiry.sent_on).limit(LIMIT)).all()
     lapsing = [(i, lifecycle.inquiry_lapse_date(i.sent_on)) for i in open_inquiries
                if lifecycle.inquiry_lapse_date(i.sent_on) <= today + timedelta(days=SOON_DAYS)]
     waiting = db.session.scalars(select(Pack)
                                  .where(Pack.status.in_(lifecycle.AWAITING_APPLICATION))
+                                 .options(joinedload(Pack.device))
                                  .order_by(Pack.purchased_on).limit(LIMIT)).all()
     void_soon = [(p, lifecycle.void_date(p.purchased_on)) for p in waiting
                  if lifecycle.void_date(p.purchased_on) <= today + timedelta(days=VOID_SOON_DAYS)]

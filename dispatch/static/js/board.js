@@ -133,9 +133,30 @@
     var token = document.querySelector("meta[name=csrf-token]").getAttribute("content");
     fetch(root.getAttribute("data-plan"), { method: "POST", credentials: "same-origin",
       headers: { "X-CSRFToken": token, "Content-Type": "application/json" }, body: "{}" })
-      .then(function (r) { return r.json(); })
-      .then(function (data) { state.data = data; render(); })
+      .then(function (r) { return r.json().then(function (data) { return { status: r.status, data: data }; }); })
+      .then(function (answer) {
+        if (answer.status === 202) { return follow(answer.data.poll, busy); }
+        state.data = answer.data; render();
+      })
       .finally(function () { busy.hidden = true; button.disabled = false; root.removeAttribute("aria-busy"); });
+  }
+
+  // A plan job still running: poll it (progress in the busy line), then reload the data.
+  function follow(url, busy) {
+    return new Promise(function (resolve) {
+      (function poll() {
+        fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); })
+          .then(function (data) {
+            var job = data.plan_job;
+            if (job.status === "done") { load().then(resolve); return; }
+            if (job.status === "failed") {
+              alert(busy.getAttribute("data-failed") + (job.error || "")); resolve(); return;
+            }
+            busy.textContent = busy.getAttribute("data-text") + " " + Math.round(job.progress * 100) + "%";
+            setTimeout(poll, 1000);
+          }, resolve);
+      })();
+    });
   }
 
   document.getElementById("plan-button").addEventListener("click", plan);

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_smorest.pagination import PaginationParameters
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from dispatch.domain.roles import STAFF, Role
 from dispatch.extensions import db
@@ -209,7 +210,8 @@ def create_technician(data: dict[str, Any]) -> dict[str, Any]:
 @roles(*STAFF)
 @blp.response(200, TechnicianOut(many=True))
 def list_technicians() -> list[dict[str, Any]]:
-    techs = db.session.scalars(select(Technician).order_by(Technician.id))
+    techs = db.session.scalars(select(Technician).options(joinedload(Technician.base))
+                               .order_by(Technician.id))
     return [technician_out(t) for t in techs]
 
 

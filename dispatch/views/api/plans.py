@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
+from flask import request, url_for
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from dispatch import clock
 from dispatch.domain.calendar import in_system_years
+from dispatch.domain.job_status import JobStatus
 from dispatch.domain.roles import STAFF, Role
 from dispatch.domain.visit_status import REPORTABLE
-from dispatch.errors import InvalidInput
+from dispatch.errors import DispatchError, InvalidInput
+from dispatch.models import PlanJob
 from dispatch.services.day import explain as plan_explain
-from dispatch.services.day import planning, replanning
+from dispatch.services.day import plan_jobs, planning, replanning
 from dispatch.services.day import visits as visit_control
 from dispatch.services.day.result import iso
 from dispatch.services.unit_of_work import unit_of_work
+from dispatch.tasks.plans import enqueue_plan_job
 from dispatch.views.api.auth import api_actor, api_user, roles
 from dispatch.views.api.schemas import TimeHHMM
 from dispatch.views.api.validators import SYSTEM_DATE
@@ -70,13 +75,58 @@ def visit_out(visit: Any) -> dict[str, Any]:
             "status": visit.status, "pinned": visit.pinned, "version": visit.version}
 
 
+# Prefer: wait=N is honoured up to this many seconds (a web thread waits meanwhile).
+MAX_WAIT_SECONDS = 60
+_WAIT = re.compile(r"(?:^|[,;\s])wait\s*=\s*(\d+)", re.IGNORECASE)
+
+
+def prefer_wait(header: str | None) -> int | None:
+    """N of an RFC 7240 `Prefer: wait=N` header, capped at MAX_WAIT_SECONDS; else None."""
+    match = _WAIT.search(header or "")
+    return min(int(match.group(1)), MAX_WAIT_SECONDS) if match else None
+
+
+class JobFailed(DispatchError):
+    """The plan job failed within the client's wait: its stored reason, as a problem."""
+
+    title = "Plan job failed"
+
+    def __init__(self, job: PlanJob) -> None:
+        super().__init__(job.error or "planning failed", codes=job.error_codes or ())
+        self.status = job.error_status or 500
+
+
 @blp.post("/plans")
 @roles(*STAFF)
 @blp.arguments(PlanIn)
-@blp.response(201)
-def create_plan(data: dict[str, Any]) -> dict[str, Any]:
+@blp.response(202)
+@blp.alt_response(201, description="the finished plan, with `Prefer: wait=N`")
+def create_plan(data: dict[str, Any]) -> Any:
+    """Queue a plan of the date (202 + Location of the job); `Prefer: wait=N` → 201 + plan."""
+    wait = prefer_wait(request.headers.get("Prefer"))
     with unit_of_work():
-        return planning.plan_day(data["date"], api_actor())
+        job, new = plan_jobs.request_plan(data["date"], api_actor(), clock.now())
+    if new:
+        enqueue_plan_job(job.id)
+    location = url_for("plans.get_plan_job", job_id=job.id)
+    if wait is not None:
+        job = plan_jobs.wait_for(job.id, wait)
+        applied = {"Preference-Applied": f"wait={wait}", "Location": location}
+        if job.status == JobStatus.DONE:
+            return planning.get_plan(job.service_date), 201, applied
+        if job.status == JobStatus.FAILED:
+            raise JobFailed(job)
+    return plan_jobs.job_json(job, clock.now()), 202, {"Location": location}
+
+
+@blp.get("/plan-jobs/<int:job_id>")
+@roles(*STAFF)
+@blp.response(200)
+def get_plan_job(job_id: int) -> dict[str, Any]:
+    """A plan job: `{status: queued|running|done|failed, progress, plan?}` (SPEC §9)."""
+    job = plan_jobs.get(job_id)
+    plan = planning.get_plan(job.service_date) if job.status == JobStatus.DONE else None
+    return plan_jobs.job_json(job, clock.now(), plan)
 
 
 @blp.get("/plans/<day>")

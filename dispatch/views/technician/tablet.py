@@ -17,6 +17,7 @@ from dispatch.extensions import db
 from dispatch.i18n import add_messages
 from dispatch.models import Pack, Visit
 from dispatch.services.day import visits as visit_control
+from dispatch.services.day.board import with_site
 from dispatch.services.unit_of_work import unit_of_work
 from dispatch.views.access import current_actor, role_required
 
@@ -51,7 +52,8 @@ def today() -> Any:
     if tech is not None:
         visits = db.session.scalars(select(Visit).where(
             Visit.technician_id == tech.id, Visit.service_date == day,
-            Visit.status != VisitStatus.CANCELLED).order_by(Visit.sequence, Visit.id)).all()
+            Visit.status != VisitStatus.CANCELLED).options(with_site())
+            .order_by(Visit.sequence, Visit.id)).unique().all()
     packs = {p.id: p for p in db.session.scalars(select(Pack).where(
         Pack.id.in_([v.call.pack_id for v in visits if v.call.pack_id])))} if visits else {}
     current = next((v for v in visits if v.status != VisitStatus.DONE), None)

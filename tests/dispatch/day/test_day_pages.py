@@ -56,3 +56,38 @@ def test_tablet_lists_stops_with_map_links_and_marks_arrival(day, client, make_u
                            data={"status": "arrived", "version": version})
     assert response.status_code == 302
     assert db.session.get(Visit, visit.id).status == "arrived"
+
+
+def test_board_plan_button_answers_202_and_polls_a_job_still_queued(day, client, make_user):
+    """With no worker free the board gets the job to poll instead of a plan (rules.md §9)."""
+    from huey.storage import MemoryStorage
+
+    from dispatch.tasks import queue
+
+    day.tech(day.base())
+    day.call()
+    db.session.flush()
+    _login(client, make_user, "coordinator")
+    queue.huey.use(MemoryStorage, False)  # a real queue that no consumer reads
+    try:
+        answer = client.post("/board/plan?date=2026-11-26", json={})
+    finally:
+        queue.huey.use(MemoryStorage, True)
+    assert answer.status_code == 202
+    body = answer.get_json()
+    assert body["plan_job"]["status"] == "queued"
+    job = client.get(body["poll"]).get_json()["plan_job"]
+    assert (job["status"], job["progress"], job["date"]) == ("queued", 0.0, "2026-11-26")
+
+
+def test_board_plan_button_returns_the_board_when_the_job_finishes_in_time(day, client,
+                                                                           make_user):
+    day.tech(day.base())
+    visit = day.call()
+    db.session.flush()
+    _login(client, make_user, "coordinator")
+    answer = client.post("/board/plan?date=2026-11-26", json={})
+    assert answer.status_code == 200
+    data = answer.get_json()
+    assert data["plan_job"]["status"] == "done"
+    assert visit.id in [s["visit_id"] for r in data["routes"] for s in r["stops"]]

@@ -44,7 +44,11 @@ def test_morning_job_plans_today_and_poll_inserts_new_calls(app, day):
 
     day.tech(day.base())
     day.call()
-    assert morning_plan(app)["routes"][0]["stops"]
+    from dispatch.services.day import plan_jobs, planning
+
+    job_id = morning_plan(app)  # a plan job; tests run tasks at once
+    assert plan_jobs.get(job_id).status == "done"
+    assert planning.get_plan(date(2026, 11, 26))["routes"][0]["stops"]
     late = day.call(35.70, 139.72).id  # the job's app context closes the session on exit
     assert replan_new_calls(app) == 1
     assert db.session.get(Visit, late).status == "planned"

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import uuid
@@ -14,13 +13,13 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
+from queue_helpers import REDIS_URL, needs_redis
 
 from dispatch.config import ConfigError
 from dispatch.tasks import queue
 from dispatch.tasks.housekeeping import ping
 
 ROOT = Path(__file__).resolve().parents[3]
-REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 @pytest.mark.parametrize(("url", "expected"), [
@@ -62,18 +61,10 @@ def test_embedded_consumer_runs_a_task_in_an_app_context(real_queue):
     assert result.get(blocking=True, timeout=20) == "hello"
 
 
-def _redis_up() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
-            return True
-    except OSError:
-        return False
-
-
 @pytest.mark.committing
-@pytest.mark.skipif(not _redis_up() and not os.environ.get("CI"), reason="no Redis here")
+@needs_redis
 def test_dispatch_worker_runs_tasks_from_redis(app, tmp_path):
-    url = f"{REDIS.rsplit('/', 1)[0]}/15"
+    url = REDIS_URL
     name = f"dispatch-test-{uuid.uuid4().hex[:8]}"  # a queue of this test's own
     queue.huey.use(RedisStorage, False, name, url=url)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "DISPATCH_QUEUE_URL": url,
