@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from dispatch import clock
 from dispatch.domain.call_decision import Decision
@@ -21,7 +22,16 @@ from dispatch.domain.products import PackStatus
 from dispatch.domain.roles import Role
 from dispatch.domain.visit_status import VisitStatus
 from dispatch.extensions import db
-from dispatch.models import Application, Pack, RepairCall, Site, User, Visit, WorkReport
+from dispatch.models import (
+    Application,
+    Device,
+    Pack,
+    RepairCall,
+    Site,
+    User,
+    Visit,
+    WorkReport,
+)
 from dispatch.services.notify.outbox import Draft, enqueue
 
 SIGNATURE = ("OXT オンサイト保守サービス窓口", "OXT onsite service desk")
@@ -213,8 +223,11 @@ def morning_digest(day: date, now: datetime) -> int:
 
 def plan_scheduled(plan_id: int, now: datetime) -> int:
     """visit_scheduled for every visit a new plan placed (unchanged windows are not resent)."""
-    visits = db.session.scalars(select(Visit).where(Visit.plan_id == plan_id,
-                                                    Visit.status == VisitStatus.PLANNED)).all()
+    # One query per relation, not per visit: a national day places thousands of visits.
+    visits = db.session.scalars(
+        select(Visit).where(Visit.plan_id == plan_id, Visit.status == VisitStatus.PLANNED)
+        .options(selectinload(Visit.call).selectinload(RepairCall.device)
+                 .selectinload(Device.site))).all()
     for visit in visits:
         visit_scheduled(visit, now)
     return len(visits)
