@@ -1,7 +1,8 @@
 """The KPI figures of rules.md §10, computed in SQL over calls, visits, reports and plans.
 
-Each figure is one grouped query; the same queries give the totals over the range and the
-breakdowns per base, per ISO week and per month. A call belongs to the base of the
+Each figure is one query grouped by day and base, run once per request; the totals and the
+breakdowns per base, per ISO week and per month add those counts up (rates and means are
+taken after adding, never averaged). A call belongs to the base of the
 technician of its first visit (calls never visited, such as phone-only ones, have no base:
 they count in the totals without a base filter and under no base in the breakdown).
 """
@@ -45,9 +46,7 @@ from dispatch.models.types import JsonType
 from dispatch.services.kpi.sql import (
     day_text,
     minutes_between,
-    month_of,
     tokyo_day,
-    week_of,
     within_rework_window,
 )
 from reports.document import Result
@@ -61,7 +60,7 @@ COUNTS = ("same_day_promised", "same_day_kept", "calls_visited", "fixed_first_vi
 
 
 class _Scope:
-    """The range and base filter of one request, with the per-grouping key expression."""
+    """The range and base filter of one request, with the (day, base) key expression."""
 
     def __init__(self, start: date, end: date, base: str | None) -> None:
         self.start, self.end, self.base = start, end, base
@@ -69,19 +68,14 @@ class _Scope:
         self.lo = datetime.combine(start, time(0), TOKYO).astimezone(UTC)
         self.hi = datetime.combine(end + timedelta(days=1), time(0), TOKYO).astimezone(UTC)
 
-    def key(self, grouping: Grouping, day: ColumnElement[str],
-            base_code: Any) -> ColumnElement[str]:
-        if grouping is Grouping.WEEK:
-            return week_of(day).label("k")
-        if grouping is Grouping.MONTH:
-            return month_of(day).label("k")
-        if grouping is Grouping.BASE and base_code is not None:
-            return func.coalesce(base_code, NO_BASE).label("k")
-        return literal_column("'all'").label("k")
+    def key(self, day: ColumnElement[str], base_code: Any) -> ColumnElement[str]:
+        """The fact's group: its day and base as 'YYYY-MM-DD|CODE' (no base: empty)."""
+        none: ColumnElement[str] = literal_column("''")
+        base = func.coalesce(base_code, none) if base_code is not None else none
+        return (day + literal_column("'|'") + base).label("k")
 
-    def grouped(self, query: Any, grouping: Grouping, has_base: bool = True) -> Any:
-        if grouping is Grouping.TOTAL or (grouping is Grouping.BASE and not has_base):
-            return query
+    @staticmethod
+    def grouped(query: Any) -> Any:
         return query.group_by(literal_column("k"))
 
 
@@ -96,7 +90,7 @@ def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def _same_day(scope: _Scope, grouping: Grouping) -> Iterable[Any]:
+def _same_day(scope: _Scope) -> Iterable[Any]:
     """Same-day promises and those kept: a visit on the promised day reached the site.
 
     The promised day is the Tokyo day the call came in (a same-day decision serves that
@@ -108,7 +102,7 @@ def _same_day(scope: _Scope, grouping: Grouping) -> Iterable[Any]:
     kept = exists().where(served.call_id == RepairCall.id,
                           day_text(served.service_date) == tokyo_day(RepairCall.received_at),
                           served.status.in_([VisitStatus.ARRIVED, VisitStatus.DONE]))
-    key = scope.key(grouping, tokyo_day(RepairCall.received_at), base.code)
+    key = scope.key(tokyo_day(RepairCall.received_at), base.code)
     query = (select(key, func.count(RepairCall.id), _count_if(kept))
              .select_from(RepairCall)
              .outerjoin(fv, fv.c.call_id == RepairCall.id)
@@ -121,11 +115,11 @@ def _same_day(scope: _Scope, grouping: Grouping) -> Iterable[Any]:
                     RepairCall.received_at >= scope.lo, RepairCall.received_at < scope.hi))
     if scope.base:
         query = query.where(base.code == scope.base)
-    for k, promised, kept_n in db.session.execute(scope.grouped(query, grouping)):
+    for k, promised, kept_n in db.session.execute(scope.grouped(query)):
         yield k, {"same_day_promised": promised, "same_day_kept": kept_n}
 
 
-def _first_visit_outcomes(scope: _Scope, grouping: Grouping) -> Iterable[Any]:
+def _first_visit_outcomes(scope: _Scope) -> Iterable[Any]:
     """Per call visited (its first visit has a report): fixed then, follow-ups, arrival time."""
     fv, first, tech, base, other = (_first_visits(), aliased(Visit), aliased(Technician),
                                     aliased(ServiceBase), aliased(Visit))
@@ -135,7 +129,7 @@ def _first_visit_outcomes(scope: _Scope, grouping: Grouping) -> Iterable[Any]:
     # Whole minutes: julianday() arithmetic on SQLite is off by a few microseconds.
     minutes = func.round(minutes_between(RepairCall.received_at,
                                          WorkReport.content["arrived_at"].as_string()))
-    key = scope.key(grouping, day_text(first.service_date), base.code)
+    key = scope.key(day_text(first.service_date), base.code)
     query = (select(key, func.count(RepairCall.id), _count_if(fixed), _count_if(follow_up),
                     func.count(minutes), func.avg(minutes))
              .select_from(RepairCall)
@@ -148,20 +142,20 @@ def _first_visit_outcomes(scope: _Scope, grouping: Grouping) -> Iterable[Any]:
     if scope.base:
         query = query.where(base.code == scope.base)
     for k, visited, fixed_n, follow_n, measured, avg in db.session.execute(
-            scope.grouped(query, grouping)):
+            scope.grouped(query)):
         yield k, {"calls_visited": visited, "fixed_first_visit": fixed_n,
                   "calls_with_follow_up": follow_n, "arrivals_measured": measured,
                   "_minutes_sum": float(avg or 0) * measured}
 
 
-def _reports(scope: _Scope, grouping: Grouping) -> Iterable[Any]:
+def _reports(scope: _Scope) -> Iterable[Any]:
     """Reports signed and refused, and resolved jobs followed by a repeat call (rework)."""
     tech, base, later = aliased(Technician), aliased(ServiceBase), aliased(RepairCall)
     signed = WorkReport.status == ReportStatus.SIGNED
     resolved = and_(signed, WorkReport.content["result"].as_string() == Result.RESOLVED.value)
     repeat = exists().where(later.device_id == RepairCall.device_id, later.id != RepairCall.id,
                             within_rework_window(WorkReport.signed_at, later.received_at))
-    key = scope.key(grouping, day_text(Visit.service_date), base.code)
+    key = scope.key(day_text(Visit.service_date), base.code)
     query = (select(key, _count_if(signed),
                     _count_if(WorkReport.status == ReportStatus.REFUSED),
                     _count_if(resolved), _count_if(and_(resolved, repeat)))
@@ -174,34 +168,34 @@ def _reports(scope: _Scope, grouping: Grouping) -> Iterable[Any]:
     if scope.base:
         query = query.where(base.code == scope.base)
     for k, signed_n, refused_n, resolved_n, reworked_n in db.session.execute(
-            scope.grouped(query, grouping)):
+            scope.grouped(query)):
         yield k, {"reports_signed": signed_n, "reports_refused": refused_n,
                   "reports_resolved": resolved_n, "reports_reworked": reworked_n}
 
 
-def _sla(scope: _Scope, grouping: Grouping) -> Iterable[Any]:
+def _sla(scope: _Scope) -> Iterable[Any]:
     """Applications flagged for a missed registration SLA (rules.md §4) in the range.
 
     Registration is office work, not a base's: there is no per-base figure.
     """
-    if scope.base or grouping is Grouping.BASE:
+    if scope.base:
         return
-    key = scope.key(grouping, day_text(Application.sla_breached_on), None)
+    key = scope.key(day_text(Application.sla_breached_on), None)
     query = (select(key, func.count(Application.id))
              .where(Application.sla_breached_on >= scope.start,
                     Application.sla_breached_on <= scope.end))
-    for k, n in db.session.execute(scope.grouped(query, grouping, has_base=False)):
+    for k, n in db.session.execute(scope.grouped(query)):
         yield k, {"sla_breaches": n}
 
 
-def _calls(scope: _Scope, grouping: Grouping) -> Iterable[Any]:
+def _calls(scope: _Scope) -> Iterable[Any]:
     """Calls taken, by decision and by rule code."""
     fv, first, tech, base = _first_visits(), aliased(Visit), aliased(Technician), aliased(
         ServiceBase)
     dialect = db.session.get_bind().dialect.name
     codes = (func.jsonb_array_elements_text(RepairCall.codes) if dialect == "postgresql"
              else func.json_each(RepairCall.codes)).table_valued("value", name="code")
-    key = scope.key(grouping, tokyo_day(RepairCall.received_at), base.code)
+    key = scope.key(tokyo_day(RepairCall.received_at), base.code)
 
     def scoped(query: Any) -> Any:
         query = (query.outerjoin(fv, fv.c.call_id == RepairCall.id)
@@ -213,22 +207,22 @@ def _calls(scope: _Scope, grouping: Grouping) -> Iterable[Any]:
 
     by_decision = scoped(select(key, RepairCall.decision, func.count(RepairCall.id))
                          .select_from(RepairCall)).group_by(RepairCall.decision)
-    for k, decision, n in db.session.execute(scope.grouped(by_decision, grouping)):
+    for k, decision, n in db.session.execute(scope.grouped(by_decision)):
         yield k, {"calls": n, "calls_by_decision": {str(decision): n}}
     by_code = scoped(select(key, codes.c.value, func.count(RepairCall.id))
                      .select_from(RepairCall).join(codes, true())).group_by(codes.c.value)
-    for k, code, n in db.session.execute(scope.grouped(by_code, grouping)):
+    for k, code, n in db.session.execute(scope.grouped(by_code)):
         yield k, {"calls_by_code": {str(code): n}}
 
 
-def _distance(scope: _Scope, grouping: Grouping) -> Iterable[Any]:
+def _distance(scope: _Scope) -> Iterable[Any]:
     """Planned route distance of the current plans, and the visits those routes serve."""
     dialect = db.session.get_bind().dialect.name
     routes_fn = (func.jsonb_array_elements(Plan.solution["routes"]) if dialect == "postgresql"
                  else func.json_each(Plan.solution, "$.routes"))
     routes = routes_fn.table_valued(literal_column("value", JsonType), name="route")
     tech, base = aliased(Technician), aliased(ServiceBase)
-    key = scope.key(grouping, day_text(Plan.service_date), base.code)
+    key = scope.key(day_text(Plan.service_date), base.code)
     in_range = and_(Plan.is_current.is_(True), Plan.service_date >= scope.start,
                     Plan.service_date <= scope.end)
     metres = (select(key, func.coalesce(func.sum(routes.c.value["distance_m"].as_float()), 0))
@@ -243,9 +237,9 @@ def _distance(scope: _Scope, grouping: Grouping) -> Iterable[Any]:
     if scope.base:
         metres, visits = metres.where(base.code == scope.base), visits.where(
             base.code == scope.base)
-    for k, m in db.session.execute(scope.grouped(metres, grouping)):
+    for k, m in db.session.execute(scope.grouped(metres)):
         yield k, {"_metres": float(m or 0)}
-    for k, n in db.session.execute(scope.grouped(visits, grouping)):
+    for k, n in db.session.execute(scope.grouped(visits)):
         yield k, {"visits_routed": n}
 
 
@@ -290,12 +284,34 @@ def _finish(row: dict[str, Any], scope: _Scope, grouping: Grouping) -> dict[str,
     return row
 
 
-def figures(scope: _Scope, grouping: Grouping) -> dict[str, dict[str, Any]]:
-    """key → the figures of that group (key 'all' for the totals)."""
-    rows: dict[str, dict[str, Any]] = {}
+def _facts(scope: _Scope) -> list[tuple[date, str, dict[str, Any]]]:
+    """Every query's counts per (day, base): the grouping below only adds them up."""
+    facts = []
     for query in QUERIES:
-        for key, part in query(scope, grouping):
-            _merge(rows.setdefault(str(key), _empty()), part)
+        for key, part in query(scope):
+            day, _, base = str(key).partition("|")
+            facts.append((date.fromisoformat(day), base, part))
+    return facts
+
+
+def _bucket(grouping: Grouping, day: date, base: str) -> str:
+    if grouping is Grouping.BASE:
+        return base
+    if grouping is Grouping.WEEK:
+        return (day - timedelta(days=day.weekday())).isoformat()  # its Monday
+    if grouping is Grouping.MONTH:
+        return day.replace(day=1).isoformat()
+    return "all"
+
+
+def figures(facts: list[tuple[date, str, dict[str, Any]]], scope: _Scope,
+            grouping: Grouping) -> dict[str, dict[str, Any]]:
+    """bucket → the figures of that group (key 'all' for the totals)."""
+    rows: dict[str, dict[str, Any]] = {}
+    for day, base, part in facts:
+        if grouping is Grouping.BASE and "sla_breaches" in part:
+            continue  # registration is not a base's work (see _sla)
+        _merge(rows.setdefault(_bucket(grouping, day, base), _empty()), part)
     if grouping is Grouping.TOTAL and not rows:
         rows["all"] = _empty()
     return {k: _finish(rows[k], scope, grouping) for k in sorted(rows)}
@@ -311,11 +327,13 @@ def kpis(start: date, end: date, base: str | None = None) -> dict[str, Any]:
     if base and db.session.scalar(select(ServiceBase.id).where(ServiceBase.code == base)) is None:
         raise InvalidInput(f"no service base '{base}'", errors={"base": ["unknown base"]})
     scope = _Scope(start, end, base or None)
-    totals = figures(scope, Grouping.TOTAL)["all"]
+    facts = _facts(scope)
+    totals = figures(facts, scope, Grouping.TOTAL)["all"]
+    by_base = figures(facts, scope, Grouping.BASE)
     return {
         "from": start.isoformat(), "to": end.isoformat(), "base": base or None,
         **totals,
-        "by_base": [{"base": k or None, **v} for k, v in figures(scope, Grouping.BASE).items()],
-        "by_week": [{"week": k, **v} for k, v in figures(scope, Grouping.WEEK).items()],
-        "by_month": [{"month": k, **v} for k, v in figures(scope, Grouping.MONTH).items()],
+        "by_base": [{"base": k or None, **v} for k, v in by_base.items()],
+        "by_week": [{"week": k, **v} for k, v in figures(facts, scope, Grouping.WEEK).items()],
+        "by_month": [{"month": k, **v} for k, v in figures(facts, scope, Grouping.MONTH).items()],
     }

@@ -61,47 +61,6 @@ def _day_text_pg(element: day_text, compiler: SQLCompiler, **kw: Any) -> str:
     return f"to_char({value}, 'YYYY-MM-DD')"
 
 
-class week_of(FunctionElement[str]):  # noqa: N801
-    """The Monday of the ISO week of an ISO day text."""
-
-    type = String()
-    name = "week_of"
-    inherit_cache = True
-
-
-@compiles(week_of, "sqlite")
-def _week_sqlite(element: week_of, compiler: SQLCompiler, **kw: Any) -> str:
-    (value,) = _args(element, compiler, **kw)
-    # 'weekday 0' goes forward to the Sunday on or after the day; 6 days back is its Monday.
-    return f"date({value}, 'weekday 0', '-6 days')"
-
-
-@compiles(week_of, "postgresql")
-def _week_pg(element: week_of, compiler: SQLCompiler, **kw: Any) -> str:
-    (value,) = _args(element, compiler, **kw)
-    return f"to_char(date_trunc('week', CAST({value} AS date)), 'YYYY-MM-DD')"
-
-
-class month_of(FunctionElement[str]):  # noqa: N801
-    """The first day of the month of an ISO day text."""
-
-    type = String()
-    name = "month_of"
-    inherit_cache = True
-
-
-@compiles(month_of, "sqlite")
-def _month_sqlite(element: month_of, compiler: SQLCompiler, **kw: Any) -> str:
-    (value,) = _args(element, compiler, **kw)
-    return f"date({value}, 'start of month')"
-
-
-@compiles(month_of, "postgresql")
-def _month_pg(element: month_of, compiler: SQLCompiler, **kw: Any) -> str:
-    (value,) = _args(element, compiler, **kw)
-    return f"to_char(date_trunc('month', CAST({value} AS date)), 'YYYY-MM-DD')"
-
-
 class minutes_between(FunctionElement[float]):  # noqa: N801
     """Minutes from a stored UTC instant to an ISO 8601 text with offset (a report's time)."""
 

@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from dispatch import clock
 from dispatch.domain.call_decision import Decision
@@ -21,7 +22,16 @@ from dispatch.domain.products import PackStatus
 from dispatch.domain.roles import Role
 from dispatch.domain.visit_status import VisitStatus
 from dispatch.extensions import db
-from dispatch.models import Application, Pack, RepairCall, Site, User, Visit, WorkReport
+from dispatch.models import (
+    Application,
+    Device,
+    Pack,
+    RepairCall,
+    Site,
+    User,
+    Visit,
+    WorkReport,
+)
 from dispatch.services.notify.outbox import Draft, enqueue, is_queued
 
 SIGNATURE = ("OXT オンサイト保守サービス窓口", "OXT onsite service desk")
@@ -98,11 +108,12 @@ def report_signed(report: WorkReport, now: datetime) -> None:
                      body, now, attachment={"report_pdf": report.id})
 
 
-def signing_link_created(report: WorkReport, token: str, now: datetime) -> None:
-    """To the site manager: the one-time remote signing link (valid 72 hours)."""
+def signing_link_created(report: WorkReport, token: str, url: str, now: datetime) -> None:
+    """To the site manager: the one-time remote signing link (valid 72 hours).
+
+    `url` is built by the signing-link service from DISPATCH_EXTERNAL_URL, never the Host.
+    """
     call = report.visit.call
-    base = str(current_app.config.get("DISPATCH_EXTERNAL_URL") or "http://localhost:5000")
-    url = f"{base.rstrip('/')}/sign/{token}"
     subject = ("作業報告書への署名のお願い", "Please sign the work report")
     body = _body([f"機器 {call.serial} の作業報告書をご確認のうえ、署名をお願いします。",
                   url, "このリンクは一度だけ、72 時間有効です。"],
@@ -215,8 +226,11 @@ def morning_digest(day: date, now: datetime) -> int:
 
 def plan_scheduled(plan_id: int, now: datetime) -> int:
     """visit_scheduled for every visit a new plan placed (unchanged windows are not resent)."""
-    visits = db.session.scalars(select(Visit).where(Visit.plan_id == plan_id,
-                                                    Visit.status == VisitStatus.PLANNED)).all()
+    # One query per relation, not per visit: a national day places thousands of visits.
+    visits = db.session.scalars(
+        select(Visit).where(Visit.plan_id == plan_id, Visit.status == VisitStatus.PLANNED)
+        .options(selectinload(Visit.call).selectinload(RepairCall.device)
+                 .selectinload(Device.site))).all()
     for visit in visits:
         visit_scheduled(visit, now)
     return len(visits)

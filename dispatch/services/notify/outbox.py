@@ -69,7 +69,8 @@ def is_queued(dedupe_key: str) -> bool:
 
 
 def enqueue(draft: Draft, now: datetime) -> OutboxMessage | None:
-    """Write the message (once per dedupe key); None when the recipient gets nothing."""
+    """Write the message; None when nothing new was written (a message of the same cause
+    exists already, or the recipient gets nothing)."""
     if not draft.recipient:
         return None
     customer = db.session.get(Customer, draft.customer_id) if draft.customer_id else None
@@ -78,7 +79,7 @@ def enqueue(draft: Draft, now: datetime) -> OutboxMessage | None:
     existing = db.session.scalar(
         select(OutboxMessage).where(OutboxMessage.dedupe_key == draft.dedupe_key))
     if existing is not None:
-        return existing
+        return None
     locale = account_locale(draft.recipient)
     subject, body = _text(draft, locale)
     domain = mail_from().rpartition("@")[2] or "localhost"
@@ -92,3 +93,15 @@ def enqueue(draft: Draft, now: datetime) -> OutboxMessage | None:
     db.session.flush()
     db.session.info[WROTE_OUTBOX] = True
     return row
+
+
+def erase_messages(customer_id: int, emails: set[str]) -> int:
+    """Erasure (§8): empty every message to the customer or its people; unsent ones stop."""
+    rows = db.session.scalars(select(OutboxMessage).where(
+        (OutboxMessage.customer_id == customer_id) | OutboxMessage.recipient.in_(emails))).all()
+    for row in rows:
+        if row.status != MessageStatus.SENT:
+            row.status, row.claim_token = MessageStatus.SUPPRESSED, None
+        row.recipient, row.subject, row.body, row.attachment = "", "", "", None
+    db.session.flush()
+    return len(rows)

@@ -68,7 +68,7 @@ def create_link(report_id: int, actor: Actor) -> str:
     db.session.add(SigningLink(report_id=row.id, token_hash=_hash(token), created_at=now,
                                expires_at=now + timedelta(hours=LINK_HOURS)))
     record(actor, "report.link_created", "work_report", row.id)
-    messages.signing_link_created(row, token, now)  # rules.md §11
+    messages.signing_link_created(row, token, link_url(token), now)  # rules.md §11
     db.session.flush()
     return token
 

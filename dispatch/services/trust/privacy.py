@@ -258,6 +258,9 @@ def erase_customer(customer_id: int, actor: Actor) -> dict[str, Any]:
     if emails:
         db.session.execute(delete(LoginAttempt).where(LoginAttempt.email.in_(emails)))
     scrubbed = _scrub_audit(subject, user_ids, now)
+    from dispatch.services.notify.outbox import erase_messages
+
+    erase_messages(customer_id, emails)  # the e-mails written to them (rules.md §11)
     request = _log("erasure", customer_id, actor, now)
     summary = {"request_id": request.id, "sites": len(subject.sites), "accounts": len(user_ids),
                "work_reports": len(subject.reports), "audit_events_scrubbed": len(scrubbed)}

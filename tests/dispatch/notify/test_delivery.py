@@ -124,3 +124,14 @@ def test_english_account_reads_english_first(api_as, mailbox):
     text = mail.get_body(preferencelist=("plain",)).get_content()
     assert text.index("Attached is the signed work report") < text.index("---- 日本語 ----")
     assert mail["Content-Language"] == "en"
+
+
+def test_erasure_empties_the_customers_messages(signed_report, mailbox):
+    from dispatch.services.trust.privacy import erase_customer
+
+    (row,) = _outbox(MessageKind.REPORT_SIGNED)
+    with unit_of_work():
+        erase_customer(row.customer_id, SYSTEM)
+    assert (row.status, row.recipient, row.subject, row.body, row.attachment) == (
+        "suppressed", "", "", "", None)
+    assert delivery.deliver_due(LATER)["sent"] == 0 and mailbox.raw == []
