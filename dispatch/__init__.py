@@ -65,6 +65,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_api(app, api)
     pages.init_pages(app)
     init_unit_guard(app)
+    from dispatch.tasks import registry  # noqa: F401  (registers every task by name)
     from dispatch.tasks.queue import configure_queue, start_embedded_consumer
 
     configure_queue(app)

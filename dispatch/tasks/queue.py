@@ -127,7 +127,6 @@ def configure_queue(app: Flask) -> None:
     huey.use(storage_class, _flag(app.config.get("DISPATCH_QUEUE_IMMEDIATE")), name, **kwargs)
     # Tasks run in this app (one app per process; a test's app in tests).
     _state["app"] = app
-    from dispatch.tasks import registry  # noqa: F401  (registers every task by name)
 
 
 def is_embedded(app: Flask) -> bool:
@@ -136,11 +135,13 @@ def is_embedded(app: Flask) -> bool:
 
 
 def task_app() -> Flask:
-    """The app tasks run in: the one configured in this process, else a new one."""
-    if "app" not in _state:
-        from dispatch import create_app
+    """The app tasks run in: the one create_app configured in this process.
 
-        create_app()  # configure_queue records it
+    Every process that runs tasks builds its app first (`dispatch serve`, `dispatch worker`,
+    the tests), so no task builds one itself (and this module never imports `dispatch`).
+    """
+    if "app" not in _state:
+        raise RuntimeError("the task queue has no app: call dispatch.create_app() first")
     return _state["app"]
 
 
