@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import struct
 import zlib
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
@@ -78,11 +78,20 @@ def _demo_visits(today: date) -> list[Visit]:
     return visits
 
 
-def _payload(today: date, attendee: str, result: str) -> dict:
-    def at(hour: int, minute: int) -> str:
-        return datetime.combine(today, time(hour, minute), TOKYO).isoformat()
+def _times(today: date) -> tuple[str, str]:
+    """10:05–11:20 on the demo day, or earlier when the demo is built before then: a visit
+    cannot end after the signature that confirms it (rules.md §7)."""
+    departed = datetime.combine(today, time(11, 20), TOKYO)
+    now = clock.to_tokyo(clock.now())
+    if now < departed:
+        departed = max(now, datetime.combine(today, time(0, 2), TOKYO))
+    arrived = max(departed - timedelta(minutes=75), datetime.combine(today, time(0, 0), TOKYO))
+    return arrived.isoformat(), departed.isoformat()
 
-    return {"arrived_at": at(10, 5), "departed_at": at(11, 20),
+
+def _payload(today: date, attendee: str, result: str) -> dict:
+    arrived, departed = _times(today)
+    return {"arrived_at": arrived, "departed_at": departed,
             "work_done": "定着器ユニットを交換し、テスト印刷で正常動作を確認しました。",
             "result": result,
             "parts": [{"part_no": "44472603", "qty": 1, "condition": "new",
