@@ -42,9 +42,9 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "JSON_AS_ASCII": False,
         "DISPATCH_DEFAULT_LOCALE": "ja",
         "DISPATCH_GEOCODER_URL": os.environ.get("DISPATCH_GEOCODER_URL"),
-        "DISPATCH_TILE_URL": os.environ.get(
-            "DISPATCH_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-        ),
+        # Network map tiles only when set: the board's base map is a vendored outline of
+        # Japan, so it works offline and sends no site coordinates to a third party.
+        "DISPATCH_TILE_URL": os.environ.get("DISPATCH_TILE_URL") or "",
         "DISPATCH_REPAIR_LINE": os.environ.get("DISPATCH_REPAIR_LINE", "0120-000-000"),
         # flask-smorest builds the OpenAPI document from the schemas that validate requests.
         "API_TITLE": "OKI support-pack onsite dispatch",

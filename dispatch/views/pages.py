@@ -37,10 +37,12 @@ from dispatch.models import (
 )
 from dispatch.services.accounts.users import authenticate, is_throttled
 from dispatch.services.unit_of_work import unit_of_work
+from dispatch.views.access import role_required
 from dispatch.views.admin import pages as admin_pages
 from dispatch.views.admin import privacy
 from dispatch.views.coordinator import board, intake, registration
 from dispatch.views.customer import portal
+from dispatch.views.navigation import init_navigation
 from dispatch.views.technician import reports, tablet
 from reports.document import Result
 
@@ -125,6 +127,12 @@ def _site_manager_home() -> str:
     return render_template("customer/home.html", sites=sites, devices=devices)
 
 
+@bp.get("/admin")
+@role_required(Role.ADMIN)
+def admin_home() -> str:
+    return _admin_home()
+
+
 def _admin_home() -> str:
     users = db.session.scalars(select(User).order_by(User.id)).all()
     events = db.session.scalars(
@@ -144,6 +152,7 @@ def init_pages(app: Flask) -> None:
     for area in (intake, registration, board, tablet, reports, portal, admin_pages, privacy):
         app.register_blueprint(area.bp)
     login_manager.login_view = "pages.login"
+    init_navigation(app)
 
     @app.template_filter("tokyo")
     def _tokyo(value: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
