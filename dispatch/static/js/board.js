@@ -178,7 +178,7 @@
       points.push([g.lat, g.lon]);
     });
     if (points.length && !state.fitted) {
-      map.fitBounds(points, { padding: [24, 24], maxZoom: 12 });
+      map.fitBounds(points, { padding: [24, 24], maxZoom: 10 });
       state.fitted = true;  // keep the coordinator's zoom when live updates redraw
     }
   }
@@ -233,6 +233,7 @@
     row.addEventListener("drop", function (e) {
       e.preventDefault();
       row.classList.remove("drop-over");
+      root.classList.remove("dragging");
       var id = parseInt(e.dataTransfer.getData("text/plain"), 10);
       var visit = allVisits()[id];
       if (!visit) { return; }
@@ -320,7 +321,11 @@
       var li = el("li", "unassigned-item" + (u.at_risk ? " at-risk" : ""));
       li.setAttribute("data-visit", u.visit_id);
       li.draggable = true;
-      li.addEventListener("dragstart", function (e) { e.dataTransfer.setData("text/plain", String(u.visit_id)); });
+      li.addEventListener("dragstart", function (e) {
+        e.dataTransfer.setData("text/plain", String(u.visit_id));
+        root.classList.add("dragging");
+      });
+      li.addEventListener("dragend", function () { root.classList.remove("dragging"); });
       li.appendChild(el("strong", "", "#" + u.call_id + " " + (u.site || "")));
       li.appendChild(el("div", "reason", (u.reasons || []).join(" / ")));
       var b = el("button", "button small assign-open", t("assign_open"));
@@ -401,7 +406,7 @@
     pin.addEventListener("click", function () {
       assign(allVisits()[d.visit_id] || d, d.technician_id, !d.pinned);
     });
-    var close = el("button", "button ghost", t("close"));
+    var close = el("button", "button", t("close"));
     close.type = "button";
     close.addEventListener("click", function () {
       document.getElementById("detail").hidden = true; state.selected = null; state.detail = null; markSelected();
@@ -468,6 +473,8 @@
   }
 
   function load(force) {
+    // Redrawing under a drag would pull the dragged element away: wait for the drop.
+    if (!force && root.classList.contains("dragging")) { return Promise.resolve(); }
     var headers = {};
     if (state.etag && !force) { headers["If-None-Match"] = state.etag; }
     return fetch(root.getAttribute("data-source"), { credentials: "same-origin", headers: headers, cache: "no-store" })

@@ -147,11 +147,13 @@ def board() -> Any:
 def data() -> Any:
     day = _day()
     # The labels are translated: a language switch must not be served a cached body.
-    etag = f'"{board_version(day)}-{current_locale()}"'
-    if etag in request.if_none_match:
-        return Response(status=304, headers={"ETag": etag, "Cache-Control": "no-cache"})
+    etag = f"{board_version(day)}-{current_locale()}"
+    if request.if_none_match.contains(etag):
+        unchanged = Response(status=304)
+        unchanged.set_etag(etag)
+        return unchanged
     response = jsonify(_board(day))
-    response.headers["ETag"] = etag
+    response.set_etag(etag)
     response.headers["Cache-Control"] = "no-cache"
     return response
 

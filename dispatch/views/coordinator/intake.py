@@ -51,7 +51,8 @@ def _fresh_form() -> CallForm:
 
 
 def _page(form: CallForm, call: Any = None, status: int = 200, *, open_calls: Any = (),
-          typed: dict[str, str] | None = None, problem: list[str] | None = None) -> tuple[str, int]:
+          typed: dict[str, tuple[str, str]] | None = None,
+          problem: list[str] | None = None) -> tuple[str, int]:
     now = clock.now()
     today = clock.to_tokyo(now).date()
     calls = intake.calls_received_on(today)
@@ -63,7 +64,7 @@ def _page(form: CallForm, call: Any = None, status: int = 200, *, open_calls: An
     ), status
 
 
-def _canonical(form: CallForm) -> dict[str, str]:
+def _canonical(form: CallForm) -> dict[str, tuple[str, str]]:
     """Put the canonical serial and pack ID into the form; return what was typed where it
     differs, so the screen shows the coordinator what the system read (SPEC §5)."""
     typed = {}
@@ -71,7 +72,7 @@ def _canonical(form: CallForm) -> dict[str, str]:
         raw = (field.data or "").strip()
         canonical = fold(raw) if raw else raw
         if canonical != raw:
-            typed[field.name] = raw
+            typed[field.name] = (raw, canonical)
         field.data = canonical
     return typed
 
