@@ -126,11 +126,19 @@
     if (!map) { return; }
     layer.clearLayers();
     var points = [];
+    // Remote islands of the registry (rules.md §5): circles and polygons as stored there.
+    var en = root.getAttribute("data-locale") === "en";
     state.data.islands.forEach(function (i) {
-      L.geoJSON(i.geometry, { interactive: true, style: { color: "#00838f", weight: 1, dashArray: "3 3",
-        fillOpacity: 0.08, className: "island-area" } })
-        .bindTooltip(tooltipText([root.getAttribute("data-locale") === "en" ? i.name_en : i.name_ja]))
-        .addTo(layer);
+      var style = { color: "#00838f", weight: 1, dashArray: "3 3", fillOpacity: 0.08, className: "island-area" };
+      ((i.geometry || {}).shapes || []).forEach(function (shape) {
+        var drawn = null;
+        if (shape.type === "circle") {
+          drawn = L.circle([shape.lat, shape.lon], L.extend({ radius: shape.radius_km * 1000 }, style));
+        } else if (shape.type === "polygon") {
+          drawn = L.polygon(shape.ring.map(function (p) { return [p[1], p[0]]; }), style);
+        }
+        if (drawn) { drawn.bindTooltip(tooltipText([en ? i.name_en : i.name_ja])).addTo(layer); }
+      });
     });
     state.data.bases.forEach(function (b) {
       if (state.base && b.code !== state.base) { return; }
@@ -485,7 +493,11 @@
         return r.json().then(function (data) { accept(data, etag); });
       })
       .then(function () { document.getElementById("live").classList.remove("offline"); },
-            function () { document.getElementById("live").classList.add("offline"); });
+            function (err) {
+              document.getElementById("live").classList.add("offline");
+              state.etag = null;  // draw again on the next poll
+              if (window.console) { console.error(err); }
+            });
   }
 
   function busy(text) {
