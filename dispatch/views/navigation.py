@@ -20,7 +20,6 @@ add_messages({
     "nav.calls_today": ("本日の受付", "Today's calls"),
     "nav.intake": ("修理受付", "Call screen"),
     "nav.board": ("配車ボード", "Dispatch board"),
-    "nav.queue": ("登録処理待ち", "Registration queue"),
     "nav.tablet": ("本日の訪問", "Today's visits"),
     "nav.sites": ("設置場所", "Sites and devices"),
     "nav.portal": ("お客様ポータル", "Customer portal"),
@@ -46,7 +45,7 @@ COORDINATOR_NAV = (
     NavItem("pages.home", "nav.calls_today"),
     NavItem("intake.screen", "nav.intake"),
     NavItem("board.board", "nav.board"),
-    NavItem("registration.queue_page", "nav.queue", ("registration.device_page",)),
+    NavItem("registration.queue_page", "reg.queue_title", ("registration.device_page",)),
 )
 NAV: dict[Role, tuple[NavItem, ...]] = {
     Role.COORDINATOR: COORDINATOR_NAV,
