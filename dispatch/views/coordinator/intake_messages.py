@@ -55,6 +55,8 @@ add_messages({
     "intake.added": ("対応中の受付に追記しました（新しい訪問は作成していません）。",
                      "Added to the open call (no new visit)."),
     "intake.canonical_preview": ("読み取り", "Reads as"),
+    "intake.same_day_on_opening": ("対応開始日にオンサイト（受付は対応時間外）",
+                                   "Onsite on the day support opens (taken outside hours)"),
     "intake.invalid": ("入力を確認してください。", "Please check the input."),
     "intake.status.open": ("対応待ち", "Open"),
     "intake.status.scheduled": ("訪問手配済み", "Scheduled"),

@@ -154,3 +154,14 @@ def test_a_same_day_call_counts_down_to_its_cutoff(world, desk):
     html = desk.post("/intake/calls", data=_form()).get_data(as_text=True)
     decision = html[html.index('id="decision"'):html.index('id="board"')]
     assert 'data-countdown-to="2026-11-26T06:00:00+00:00"' in decision
+
+
+def test_a_weekend_call_is_not_labelled_same_day_and_has_no_countdown(world, desk):
+    world.covered()
+    # rules.md §5: Saturday 11:00 counts from Monday 9:00 → onsite Monday, not "today"
+    res = desk.post("/intake/calls", data=_form(received_at="2026-11-28T11:00:00"))
+    html = res.get_data(as_text=True)
+    decision = html[html.index('id="decision"'):html.index('id="board"')]
+    assert "対応開始日にオンサイト（受付は対応時間外）" in decision and "2026-11-30" in decision
+    assert "当日オンサイト</span>" not in decision
+    assert "data-countdown-to" not in decision
