@@ -130,7 +130,7 @@ def board_version(day: date) -> str:
     return f"{day.isoformat()}-{last_event}-{last_plan}-{visits}"
 
 
-def visit_detail(visit_id: int) -> dict[str, Any] | None:
+def visit_detail(visit_id: int, locale: str = "ja") -> dict[str, Any] | None:
     """The detail panel of one visit: customer, device, pack, symptom, codes, history."""
     visit = db.session.get(Visit, visit_id)
     if visit is None:
@@ -153,7 +153,7 @@ def visit_detail(visit_id: int) -> dict[str, Any] | None:
         "serial": call.serial, "model": device.model.name if device else None,
         "support_pack_id": call.support_pack_id,
         "product": pack.product if pack else None,
-        "support_hours": (SupportHours.from_payload(pack.support_hours).label_ja()
+        "support_hours": (SupportHours.from_payload(pack.support_hours).label(locale)
                           if pack else None),
         "symptom": call.symptom, "decision": call.decision, "codes": list(call.codes or []),
         "drop_codes": list(visit.drop_codes or []), "override_reason": call.override_reason,

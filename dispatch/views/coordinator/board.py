@@ -161,7 +161,7 @@ def data() -> Any:
 @bp.get("/visits/<int:visit_id>.json")
 @role_required(Role.COORDINATOR, Role.ADMIN)
 def visit(visit_id: int) -> Any:
-    detail = visit_detail(visit_id)
+    detail = visit_detail(visit_id, current_locale())
     if detail is None:
         raise NotFound(f"no visit {visit_id}")
     detail["decision_label"] = translate(f"decision.{detail['decision']}")

@@ -19,6 +19,7 @@ from dispatch.domain.roles import STAFF
 from dispatch.domain.support_hours import STANDARD
 from dispatch.domain.support_pack_id import normalise, normalise_serial
 from dispatch.errors import DispatchError
+from dispatch.i18n import current_locale
 from dispatch.services.intake import additions, call_handling
 from dispatch.services.intake import calls as intake
 from dispatch.services.unit_of_work import unit_of_work
@@ -59,7 +60,7 @@ def _page(form: CallForm, call: Any = None, status: int = 200, *, open_calls: An
     board = {s: [c for c in calls if c.status == s] for s in BOARD_ORDER}
     return render_template(
         "intake/screen.html", form=form, call=call, board=board, today=today, now=now,
-        today_cutoff=cutoff_on(STANDARD, today), hours_label=STANDARD.label_ja(),
+        today_cutoff=cutoff_on(STANDARD, today), hours_label=STANDARD.label(current_locale()),
         has_calls=bool(calls), open_calls=open_calls, typed=typed or {}, problem=problem,
     ), status
 
