@@ -33,8 +33,6 @@ def main(db_file: str) -> None:
         for width, height in SIZES:
             page = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo", base_url=base,
                                        viewport={"width": width, "height": height}).new_page()
-            page.on("pageerror", lambda e: print("JS error:", e))
-            page.on("console", lambda m: print("console:", m.text))
             page.goto("/login")
             page.fill("#email", "coordinator@oxt.example.jp")
             page.fill("#password", DEMO_PASSWORD)

@@ -83,7 +83,7 @@ add_messages({
     "board.support_band": ("対応時間帯", "Support hours"),
     "board.now": ("現在", "Now"),
     "board.live": ("自動更新中", "Live"),
-    "board.updated": ("更新", "Updated"),
+    "board.updated": ("· 更新", "· updated"),
     "board.legend": ("凡例", "Legend"),
     "board.drag_hint": ("訪問を技術者の行へドラッグ、または訪問を選んで「割当」",
                         "Drag a visit onto a technician's row, or select it and use Assign"),
