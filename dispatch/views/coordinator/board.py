@@ -95,6 +95,16 @@ add_messages({
     "board.status.done": ("完了", "Done"),
     "board.status.cancelled": ("取消", "Cancelled"),
     "board.moved_to": ("{to} へ移動", "Moved to {to}"),
+    # The detail panel's history: audit actions in words (services/day, services/intake).
+    "board.action.visit.assign": ("手動で割当", "Assigned by hand"),
+    "board.action.visit.moved": ("再計画で別の日へ移動", "Moved to another day by re-planning"),
+    "board.action.visit.en_route": ("移動開始", "En route"),
+    "board.action.visit.arrived": ("到着", "Arrived"),
+    "board.action.visit.done": ("完了", "Done"),
+    "board.action.call.take": ("受付", "Call taken"),
+    "board.action.call.add_report": ("受付に追記", "Report added to the call"),
+    "board.action.call.resolve_by_phone": ("電話で解決", "Resolved by phone"),
+    "board.action.call.override_phone_only": ("訪問に切替", "Sent onsite (override)"),
 })
 
 # The labels board.js needs, in the page's language (board.* keys above plus decisions).
@@ -165,6 +175,9 @@ def visit(visit_id: int) -> Any:
     if detail is None:
         raise NotFound(f"no visit {visit_id}")
     detail["decision_label"] = translate(f"decision.{detail['decision']}")
+    for event in detail["history"]:
+        label = translate(f"board.action.{event['action']}")
+        event["action"] = event["action"] if label.startswith("board.action.") else label
     detail["code_labels"] = [translate(f"code.{c}")
                              for c in detail["codes"] + detail["drop_codes"]]
     return jsonify(detail)

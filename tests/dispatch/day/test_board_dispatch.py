@@ -96,7 +96,7 @@ def test_visit_detail_has_customer_device_pack_symptom_and_history(day, client, 
     assert detail["symptom"] == "トナーが認識されない"
     assert detail["support_hours"].startswith("月〜金")
     assert detail["history"][0]["who"] == "other@oxt.example.jp"
-    assert detail["history"][0]["action"] == "visit.assign"
+    assert detail["history"][0]["action"] == "手動で割当"
     assert (detail["pinned"], detail["technician_id"]) == (True, tech.id)
     assert client.get("/board/visits/99999.json").status_code == 404
 
