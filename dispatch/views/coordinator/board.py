@@ -68,7 +68,7 @@ add_messages({
     "board.close": ("閉じる", "Close"),
     "board.customer": ("お客様", "Customer"),
     "board.site": ("設置場所", "Site"),
-    "board.device": ("機器", "Device"),
+    "board.device": ("製品", "Device"),
     "board.pack": ("サポートパック", "Support pack"),
     "board.hours": ("対応時間", "Support hours"),
     "board.symptom": ("症状", "Symptom"),

@@ -46,7 +46,7 @@ add_messages({
                          "Read as (full-width, lower case, spaces, hyphens folded):"),
     "intake.not_stored": ("受付は登録されていません。入力を確認してください：",
                           "Nothing was stored. Please check:"),
-    "intake.open_call": ("この機器には対応中の受付があります。"
+    "intake.open_call": ("この製品には対応中の受付があります。"
                          "訪問を二重に手配せず、その受付に追記できます。",
                          "This device already has an open call. Add to it instead of "
                          "sending a second visit."),
