@@ -45,9 +45,9 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,
         "DISPATCH_DEFAULT_LOCALE": "ja",
         "DISPATCH_GEOCODER_URL": os.environ.get("DISPATCH_GEOCODER_URL"),
-        "DISPATCH_TILE_URL": os.environ.get(
-            "DISPATCH_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-        ),
+        # Network map tiles only when set: the board's base map is a vendored outline of
+        # Japan, so it works offline and sends no site coordinates to a third party.
+        "DISPATCH_TILE_URL": os.environ.get("DISPATCH_TILE_URL") or "",
         "DISPATCH_REPAIR_LINE": os.environ.get("DISPATCH_REPAIR_LINE", "0120-000-000"),
         # The service company named on reports whose technician is not a subcontractor's.
         "DISPATCH_COMPANY_NAME": os.environ.get("DISPATCH_COMPANY_NAME", "OXT"),

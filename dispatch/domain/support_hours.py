@@ -18,6 +18,7 @@ from dispatch.domain.calendar import TOKYO, is_japanese_holiday, to_tokyo
 
 DAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_NAMES_JA: tuple[str, ...] = ("月", "火", "水", "木", "金", "土", "日")
+DAY_NAMES_EN: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 # Closed dates are month-days; 2024 is a leap year, so Feb 29 is a valid closed date.
 _LEAP_YEAR = 2024
@@ -106,6 +107,20 @@ class SupportHours:
             text += f"（{'・'.join(closures)} 休業）"
         return text
 
+    def label_en(self) -> str:
+        """The same in English, e.g. "Mon–Fri 9:00–17:30 (closed: holidays, 12/30–1/3)"."""
+        text = (f"{_days_label(self.days, DAY_NAMES_EN, '–', ', ')} "
+                f"{_clock(self.start)}–{_clock(self.end)}")
+        closures = (["holidays"] if self.closed_on_holidays else []) + [
+            label.replace("〜", "–") for label in _closed_dates_labels(self.closed_dates)]
+        if closures:
+            text += f" (closed: {', '.join(closures)})"
+        return text
+
+    def label(self, locale: str) -> str:
+        """The label in the page's language (Japanese unless English is asked for)."""
+        return self.label_en() if locale == "en" else self.label_ja()
+
 
 def _parse_days(raw: object) -> frozenset[int]:
     if not isinstance(raw, list | tuple) or not raw:
@@ -152,11 +167,13 @@ def _runs(values: Iterable[int]) -> list[list[int]]:
     return runs
 
 
-def _days_label(days: frozenset[int]) -> str:
+def _days_label(days: frozenset[int], names: tuple[str, ...] | None = None, dash: str = "〜",
+                comma: str = "・") -> str:
+    names = names or DAY_NAMES_JA
     runs = _runs(days)
     if len(runs) == 1 and len(runs[0]) >= 3:  # 月〜金, as on the certificate
-        return f"{DAY_NAMES_JA[runs[0][0]]}〜{DAY_NAMES_JA[runs[0][-1]]}"
-    return "・".join(DAY_NAMES_JA[d] for d in sorted(days))
+        return f"{names[runs[0][0]]}{dash}{names[runs[0][-1]]}"
+    return comma.join(names[d] for d in sorted(days))
 
 
 def _closed_dates_labels(closed: frozenset[tuple[int, int]]) -> list[str]:

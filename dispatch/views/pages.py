@@ -45,11 +45,13 @@ from dispatch.services.accounts.users import (
 )
 from dispatch.services.trust.audit import Actor
 from dispatch.services.unit_of_work import unit_of_work
+from dispatch.views.access import role_required
 from dispatch.views.admin import outbox as admin_outbox
 from dispatch.views.admin import pages as admin_pages
 from dispatch.views.admin import privacy
 from dispatch.views.coordinator import board, intake, kpi, registration
 from dispatch.views.customer import portal
+from dispatch.views.navigation import init_navigation
 from dispatch.views.technician import reports, tablet
 from reports.document import Result
 
@@ -144,6 +146,12 @@ def _site_manager_home() -> str:
     return render_template("customer/home.html", sites=sites, devices=devices)
 
 
+@bp.get("/admin")
+@role_required(Role.ADMIN)
+def admin_home() -> str:
+    return _admin_home()
+
+
 def _admin_home() -> str:
     users = db.session.scalars(select(User).order_by(User.id)).all()
     events = db.session.scalars(
@@ -172,6 +180,7 @@ def init_pages(app: Flask) -> None:
                  admin_outbox):
         app.register_blueprint(area.bp)
     login_manager.login_view = "pages.login"
+    init_navigation(app)
 
     @app.template_filter("tokyo")
     def _tokyo(value: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:

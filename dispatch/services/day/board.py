@@ -1,21 +1,36 @@
-"""What the coordinator board draws for a day: bases, routes with sites, unassigned visits
-with their rule codes, moved calls and the same-day cutoff (read-only)."""
+"""What the coordinator board draws for a day: bases, islands, routes with sites, the hour
+scale's shifts and lunch, unassigned visits with their rule codes, moved calls, the day's
+figures and alerts, and the same-day cutoff (read-only)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from dispatch import clock
 from dispatch.domain.cutoff import cutoff_on
-from dispatch.domain.support_hours import STANDARD
+from dispatch.domain.day_kpis import VisitRow, alerts, at_risk, day_kpis
+from dispatch.domain.support_hours import STANDARD, SupportHours, hours_on
 from dispatch.domain.visit_status import VisitStatus
 from dispatch.extensions import db
-from dispatch.models import Device, Plan, RepairCall, ServiceBase, Technician, Visit
+from dispatch.models import (
+    AuditEvent,
+    Device,
+    IslandArea,
+    Pack,
+    Plan,
+    RepairCall,
+    ServiceBase,
+    Technician,
+    Visit,
+)
+from dispatch.services.day.problem import midnight
 from dispatch.services.day.result import iso
+
+MOVED = "visit.moved"  # the audit action of a re-plan moving a call to a later day
 
 
 def with_site() -> Any:
@@ -25,46 +40,176 @@ def with_site() -> Any:
         joinedload(Device.site), joinedload(Device.model))
 
 
-def _site(visit: Visit) -> dict[str, Any]:
+def _packs_of(visits: list[Visit]) -> dict[int, Pack]:
+    # One query for every visit's pack (their support hours draw the bands).
+    ids = {v.call.pack_id for v in visits if v.call.pack_id is not None}
+    if not ids:
+        return {}
+    return {p.id: p for p in db.session.scalars(select(Pack).where(Pack.id.in_(ids)))}
+
+
+def _hours_end(pack: Pack | None, day: date) -> tuple[datetime, datetime] | None:
+    if pack is None:
+        return None
+    try:
+        return hours_on(SupportHours.from_payload(pack.support_hours), day)
+    except (ValueError, KeyError, TypeError):
+        return None  # a pack whose stored hours cannot be read draws no band
+
+
+def _site(visit: Visit, hours: tuple[datetime, datetime] | None) -> dict[str, Any]:
     device = visit.call.device
     assert device is not None  # only calls with an identified device get visits
     site = device.site
     return {"visit_id": visit.id, "call_id": visit.call_id, "lat": site.lat, "lon": site.lon,
             "site": site.name, "address": site.address, "symptom": visit.call.symptom,
-            "status": visit.status, "eta": iso(visit.eta), "start": iso(visit.start_at),
-            "end": iso(visit.end_at), "pinned": visit.pinned, "codes": visit.drop_codes,
-            "decision": visit.call.decision}
+            "serial": visit.call.serial, "status": visit.status, "eta": iso(visit.eta),
+            "start": iso(visit.start_at), "end": iso(visit.end_at), "pinned": visit.pinned,
+            "codes": visit.drop_codes, "decision": visit.call.decision,
+            "version": visit.version, "technician_id": visit.technician_id,
+            "hours": [iso(hours[0]), iso(hours[1])] if hours else None}
 
 
-def board_data(day: date) -> dict[str, Any]:
+def _times_moved(call_ids: list[int]) -> dict[int, int]:
+    if not call_ids:
+        return {}
+    rows = db.session.execute(
+        select(AuditEvent.entity_id, func.count()).where(
+            AuditEvent.action == MOVED, AuditEvent.entity_type == "repair_call",
+            AuditEvent.entity_id.in_([str(c) for c in call_ids]))
+        .group_by(AuditEvent.entity_id)).all()
+    return {int(entity): n for entity, n in rows}
+
+
+def _route(t: Technician, day: date, lunch_minutes: int) -> dict[str, Any]:
+    start = midnight(day).replace(hour=t.shift_start.hour, minute=t.shift_start.minute)
+    end = midnight(day).replace(hour=t.shift_end.hour, minute=t.shift_end.minute)
+    noon = midnight(day) + timedelta(hours=12)
+    # The routing model's break window (services/day/problem.py): 12:00–13:00 start.
+    lunch = ([iso(noon), iso(noon + timedelta(hours=1, minutes=lunch_minutes))]
+             if start <= noon and end >= noon + timedelta(hours=1, minutes=lunch_minutes)
+             else None)
+    return {"technician_id": t.id, "name": t.name, "base_code": t.base.code,
+            # Seed §11: the board names a subcontractor's technician's company.
+            "company": t.subcontractor.name if t.subcontractor else None,
+            "start": [t.base.lat, t.base.lon], "shift": [iso(start), iso(end)],
+            "lunch": lunch, "lunch_minutes": lunch_minutes, "distance_km": 0.0, "stops": []}
+
+
+def board_data(day: date, lunch_minutes: int = 45) -> dict[str, Any]:
     """Everything the board draws for one day."""
     bases = db.session.scalars(select(ServiceBase).order_by(ServiceBase.code)).all()
     techs = db.session.scalars(select(Technician).where(Technician.is_active.is_(True))
                                .options(joinedload(Technician.base),
                                         joinedload(Technician.subcontractor))
                                .order_by(Technician.id)).all()
-    visits = db.session.scalars(select(Visit).where(
+    visits = list(db.session.scalars(select(Visit).where(
         Visit.service_date == day, Visit.status != VisitStatus.CANCELLED)
         .options(with_site())
-        .order_by(Visit.technician_id, Visit.sequence, Visit.id)).unique().all()
-    routes: dict[int, dict[str, Any]]
-    routes = {t.id: {"technician_id": t.id, "name": t.name, "base_code": t.base.code,
-                     # Seed §11: the board names a subcontractor's technician's company.
-                     "company": t.subcontractor.name if t.subcontractor else None,
-                     "start": [t.base.lat, t.base.lon], "stops": []} for t in techs}
-    unassigned = []
-    for visit in visits:
-        if visit.technician_id in routes:
-            routes[visit.technician_id]["stops"].append(_site(visit))
-        else:
-            unassigned.append(_site(visit))
+        .order_by(Visit.technician_id, Visit.sequence, Visit.id)).unique())
+    packs = _packs_of(visits)
     current = db.session.scalar(select(Plan).where(
         Plan.service_date == day, Plan.is_current.is_(True)))
-    moved = (current.solution.get("moved", []) if current else [])
+    solution = current.solution if current else {}
+    moved = solution.get("moved", [])
+    metres = {str(r["technician_id"]): r.get("distance_m", 0)
+              for r in solution.get("routes", [])}
+    routes = {t.id: _route(t, day, lunch_minutes) for t in techs}
+    for t_id, route in routes.items():
+        route["distance_km"] = round(metres.get(str(t_id), 0) / 1000, 1)
+    times_moved = _times_moved([v.call_id for v in visits] + [m["call_id"] for m in moved])
+    unassigned, rows = [], []
+    for visit in visits:
+        pack_id = visit.call.pack_id
+        hours = _hours_end(packs.get(pack_id) if pack_id is not None else None, day)
+        item = _site(visit, hours)
+        row = VisitRow(visit.id, visit.call_id, visit.call.decision, visit.status,
+                       visit.technician_id in routes, visit.eta, visit.end_at,
+                       hours[1] if hours else None, bool(visit.call.override_reason),
+                       tuple(visit.drop_codes or ()), times_moved.get(visit.call_id, 0))
+        rows.append(row)
+        item["at_risk"] = at_risk(row)
+        if visit.technician_id in routes:
+            routes[visit.technician_id]["stops"].append(item)
+        else:
+            unassigned.append(item)
+    for m in moved:
+        m["times_moved"] = times_moved.get(m["call_id"], 0)
+    figures = day_kpis(rows, float(sum(metres.values())))
     cutoff = cutoff_on(STANDARD, day)
+    islands = db.session.scalars(select(IslandArea).where(IslandArea.is_active.is_(True))
+                                 .order_by(IslandArea.code)).all()
     return {"date": day.isoformat(), "plan_id": current.id if current else None,
             "cutoff_at": iso(cutoff) if cutoff else None, "now": iso(clock.now()),
-            "bases": [{"code": b.code, "name": b.name, "lat": b.lat, "lon": b.lon}
-                      for b in bases],
-            "routes": list(routes.values()), "unassigned": unassigned,
-            "moved": moved}
+            "bases": [{"code": b.code, "name": b.name, "lat": b.lat, "lon": b.lon,
+                       "same_day_radius_km": b.same_day_radius_km} for b in bases],
+            "islands": [{"code": i.code, "name_ja": i.name_ja, "name_en": i.name_en,
+                         "geometry": i.geometry} for i in islands],
+            "routes": list(routes.values()), "unassigned": unassigned, "moved": moved,
+            "kpis": figures.__dict__,
+            "alerts": [{"kind": a.kind, "visit_id": a.visit_id, "call_id": a.call_id,
+                        "codes": list(a.codes), "times_moved": a.times_moved}
+                       for a in alerts(rows)]}
+
+
+def board_version(day: date) -> str:
+    """A cheap fingerprint of everything the board shows: every change of a plan, an
+    assignment or a status is audited, so the newest audit row and plan say "changed"."""
+    last_event = db.session.scalar(select(func.max(AuditEvent.id))) or 0
+    last_plan = db.session.scalar(select(func.max(Plan.id))) or 0
+    visits = db.session.scalar(select(func.count()).select_from(Visit).where(
+        Visit.service_date == day)) or 0
+    return f"{day.isoformat()}-{last_event}-{last_plan}-{visits}"
+
+
+def visit_detail(visit_id: int, locale: str = "ja") -> dict[str, Any] | None:
+    """The detail panel of one visit: customer, device, pack, symptom, codes, history."""
+    visit = db.session.get(Visit, visit_id)
+    if visit is None:
+        return None
+    call = visit.call
+    device = call.device
+    pack = db.session.get(Pack, call.pack_id) if call.pack_id else None
+    events = db.session.scalars(select(AuditEvent).where(
+        ((AuditEvent.entity_type == "visit") & (AuditEvent.entity_id == str(visit.id)))
+        | ((AuditEvent.entity_type == "repair_call") & (AuditEvent.entity_id == str(call.id))))
+        .order_by(AuditEvent.id.desc()).limit(30)).all()
+    site = device.site if device else None
+    return {
+        "visit_id": visit.id, "call_id": call.id, "version": visit.version,
+        "status": visit.status, "pinned": visit.pinned, "technician_id": visit.technician_id,
+        "service_date": visit.service_date.isoformat(),
+        "eta": iso(visit.eta), "start": iso(visit.start_at), "end": iso(visit.end_at),
+        "customer": site.customer.name if site else None,
+        "site": site.name if site else None, "address": site.address if site else None,
+        "serial": call.serial, "model": device.model.name if device else None,
+        "support_pack_id": call.support_pack_id,
+        "product": pack.product if pack else None,
+        "support_hours": (SupportHours.from_payload(pack.support_hours).label(locale)
+                          if pack else None),
+        "symptom": call.symptom, "decision": call.decision, "codes": list(call.codes or []),
+        "drop_codes": list(visit.drop_codes or []), "override_reason": call.override_reason,
+        "received_at": iso(call.received_at),
+        "history": [{"at": iso(e.at), "who": e.actor_label, "action": e.action,
+                     "changed": changed_fields(e.before, e.after)} for e in events],
+    }
+
+
+def changed_fields(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[str]:
+    """The names of the fields an audited change touched."""
+    before, after = before or {}, after or {}
+    return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+
+
+def last_change(visit_id: int) -> dict[str, Any] | None:
+    """Who last changed a visit and what: the answer to a coordinator's 409."""
+    event = db.session.scalar(select(AuditEvent).where(
+        AuditEvent.entity_type == "visit", AuditEvent.entity_id == str(visit_id))
+        .order_by(AuditEvent.id.desc()).limit(1))
+    if event is None:
+        return None
+    after = event.after or {}
+    return {"who": event.actor_label, "at": iso(event.at), "action": event.action,
+            "changed": changed_fields(event.before, event.after),
+            "technician_id": after.get("technician_id"), "pinned": after.get("pinned"),
+            "status": after.get("status")}

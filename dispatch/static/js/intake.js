@@ -58,7 +58,32 @@
     }
   }
 
+  // What the server will read (dispatch/domain/support_pack_id.py): NFKC, upper case, no
+  // spaces; Japanese dashes are hyphens; serials drop hyphens, pack IDs read as "SP-…".
+  var DASHES = /[\u2010-\u2015\u2212\u30fc\uff70]/g;
+  function fold(raw) {
+    return raw.normalize("NFKC").toUpperCase().replace(DASHES, "-").replace(/\s+/g, "");
+  }
+  function canonical(kind, raw) {
+    var text = fold(raw);
+    if (kind === "serial") { return text.replace(/-/g, ""); }
+    if (text.indexOf("SP") === 0) { text = text.slice(2); }
+    return "SP-" + text.replace(/-/g, "");
+  }
+  function previews() {
+    document.querySelectorAll("[data-canonical]").forEach(function (input) {
+      var out = document.getElementById(input.id + "-canonical");
+      function show() {
+        var raw = input.value.trim(), read = raw ? canonical(input.getAttribute("data-canonical"), raw) : "";
+        out.textContent = read && read !== raw ? "→ " + read : "";
+      }
+      input.addEventListener("input", show);
+      show();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    previews();
     if (document.getElementById("decision-label")) { announceDecision(); } else { startCountdowns(); }
     document.addEventListener("keydown", shortcuts);
   });

@@ -42,6 +42,21 @@ add_messages({
         "Enter decides. Alt+S (Mac: Ctrl+Option+S) serial, Alt+P support pack ID, "
         "Alt+B board, Alt+N new call."),
     "intake.new_call": ("新しい受付", "New call"),
+    "intake.canonical": ("入力を正規化しました（全角・小文字・空白・ハイフン）：",
+                         "Read as (full-width, lower case, spaces, hyphens folded):"),
+    "intake.not_stored": ("受付は登録されていません。入力を確認してください：",
+                          "Nothing was stored. Please check:"),
+    "intake.open_call": ("この製品には対応中の受付があります。"
+                         "訪問を二重に手配せず、その受付に追記できます。",
+                         "This device already has an open call. Add to it instead of "
+                         "sending a second visit."),
+    "intake.add_to_call": ("対応中の受付に追記する", "Add to the open call"),
+    "intake.take_separately": ("別の受付として登録する", "Take it as a separate call"),
+    "intake.added": ("対応中の受付に追記しました（新しい訪問は作成していません）。",
+                     "Added to the open call (no new visit)."),
+    "intake.canonical_preview": ("読み取り", "Reads as"),
+    "intake.same_day_on_opening": ("対応開始日にオンサイト（受付は対応時間外）",
+                                   "Onsite on the day support opens (taken outside hours)"),
     "intake.invalid": ("入力を確認してください。", "Please check the input."),
     "intake.status.open": ("対応待ち", "Open"),
     "intake.status.scheduled": ("訪問手配済み", "Scheduled"),

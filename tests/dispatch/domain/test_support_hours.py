@@ -330,3 +330,13 @@ def test_next_opening_is_inside_hours_and_not_before_the_call(hours, at):
     assert is_within_hours(hours, opening)
     if is_within_hours(hours, at):
         assert opening == at
+
+
+@pytest.mark.parametrize(("locale", "expected"), [
+    # the certificate's Japanese text (rules.md §2)
+    ("ja", "月〜金 9:00〜17:30（祝日・12/30〜1/3 休業）"),
+    # issue 16: English pages show the hours in English
+    ("en", "Mon–Fri 9:00–17:30 (closed: holidays, 12/30–1/3)"),
+])
+def test_support_hours_label_in_the_pages_language(locale, expected):
+    assert STANDARD.label(locale) == expected
