@@ -74,9 +74,9 @@ def test_board_plan_button_answers_202_and_polls_a_job_still_queued(day, client,
     finally:
         queue.huey.use(MemoryStorage, True)
     assert answer.status_code == 202
-    body = answer.get_json()
-    assert body["plan_job"]["status"] == "queued"
-    job = client.get(body["poll"]).get_json()["plan_job"]
+    assert answer.get_json()["status"] == "queued"
+    # board.js polls the Location for the job's {status, progress}.
+    job = client.get(answer.headers["Location"]).get_json()
     assert (job["status"], job["progress"], job["date"]) == ("queued", 0.0, "2026-11-26")
 
 
@@ -87,7 +87,7 @@ def test_board_plan_button_returns_the_board_when_the_job_finishes_in_time(day, 
     db.session.flush()
     _login(client, make_user, "coordinator")
     answer = client.post("/board/plan?date=2026-11-26", json={})
-    assert answer.status_code == 200
+    assert answer.status_code == 201
     data = answer.get_json()
     assert data["plan_job"]["status"] == "done"
     assert visit.id in [s["visit_id"] for r in data["routes"] for s in r["stops"]]
