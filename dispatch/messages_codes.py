@@ -94,6 +94,10 @@ CODE_LABELS: dict[RuleCode, tuple[str, str]] = {
     RuleCode.NO_CAPACITY: (
         "当日の技術者の空きがないため翌営業日へ移動",
         "No technician free that day: moved to the next business day"),
+    # §7
+    RuleCode.REPORT_NOT_SIGNED: (
+        "作業報告票が署名（または署名拒否の記録）されるまで、訪問を完了にできません。",
+        "The visit can be closed only once its work report is signed or its refusal recorded."),
     # §8
     RuleCode.SERVICE_TERMINATED: (
         "サービスの提供を終了しています（契約解除）。", "Service has been terminated."),

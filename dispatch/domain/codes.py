@@ -40,5 +40,7 @@ class RuleCode(StrEnum):
     # §6 routing drop reasons
     NO_SKILLED_TECHNICIAN = "NO_SKILLED_TECHNICIAN"
     NO_CAPACITY = "NO_CAPACITY"
+    # §7 work reports: a visit closes only with a signed or refused report
+    REPORT_NOT_SIGNED = "REPORT_NOT_SIGNED"
     # §8 anti-social-forces termination
     SERVICE_TERMINATED = "SERVICE_TERMINATED"

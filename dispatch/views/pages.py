@@ -26,7 +26,7 @@ from dispatch.domain.roles import Role
 from dispatch.domain.visit_status import VisitStatus
 from dispatch.extensions import db, login_manager
 from dispatch.forms import LoginForm
-from dispatch.i18n import LOCALES
+from dispatch.i18n import LOCALES, current_locale, human_date
 from dispatch.models import (
     Application,
     AuditEvent,
@@ -148,6 +148,17 @@ def init_pages(app: Flask) -> None:
     @app.template_filter("tokyo")
     def _tokyo(value: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
         return clock.to_tokyo(value).strftime(fmt) if value else ""
+
+    @app.template_filter("jdate")
+    def _jdate(value: Any) -> str:
+        return human_date(value, current_locale()) if value else ""
+
+    @app.template_filter("jdatetime")
+    def _jdatetime(value: Any) -> str:
+        if not value:
+            return ""
+        local = clock.to_tokyo(value)
+        return f"{human_date(local.date(), current_locale())} {local:%H:%M}"
 
     # Templates compare statuses with these members, never with string literals.
     app.jinja_env.globals.update(

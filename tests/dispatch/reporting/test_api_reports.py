@@ -166,3 +166,21 @@ def test_idempotency_key_of_another_user_is_refused(api_as, tech, draft):
     desk = api_as("coordinator")
     assert desk.post(f"/reports/{draft}/signature", json=body,
                      headers=headers).status_code == 409
+
+
+def test_a_visit_closes_by_hand_only_with_a_signed_or_refused_report(tech, draft, visit):
+    # rules.md §7: "done" before the signature (or a recorded refusal) would close the job
+    # with no report; the API refuses it with the rule code, the tablet hides the button.
+    version = db.session.get(Visit, visit.visit_id).version
+    early = tech.post(f"/visits/{visit.visit_id}/status",
+                      json={"status": "done", "version": version})
+    assert early.status_code == 409
+    assert early.get_json()["codes"] == ["REPORT_NOT_SIGNED"]
+    assert db.session.get(Visit, visit.visit_id).status == "arrived"
+    refused = tech.post(f"/reports/{draft}/refusal",
+                        json={"signer_name": "佐藤 花子", "reason": "内容を確認してから署名したい"})
+    assert refused.status_code == 200
+    closed = tech.post(f"/visits/{visit.visit_id}/status",
+                       json={"status": "done", "version": version})
+    assert closed.status_code == 200
+    assert db.session.get(Visit, visit.visit_id).status == "done"

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from conftest import PASSWORD
-from reporting_rows import data_url, make_visit, report_payload
+from reporting_rows import NOW, data_url, make_visit, report_payload
 from sqlalchemy import update
 
 from dispatch import clock
@@ -112,3 +112,20 @@ def test_link_is_void_once_the_report_is_edited_after_it_was_sent(app, login, vi
     client.put(f"/tablet/visits/{visit.visit_id}/report",
                json=report_payload(work_done="内容を修正しました。"))
     assert app.test_client().get(f"/sign/{token}").status_code == 404
+
+
+def test_tablet_offers_done_only_after_the_report_is_signed_or_refused(login, visit,
+                                                                        monkeypatch):
+    monkeypatch.setattr("dispatch.clock.now", lambda: NOW)  # the visit's day
+    client = login("technician", "suzuki@oxt.example.jp")
+    page = client.get("/tablet").get_data(as_text=True)
+    # The report button opens the form (it used to point at a 404).
+    assert f'href="/visits/{visit.visit_id}/report"' in page
+    assert 'value="done"' not in page
+    assert "作業完了は、作業報告票の署名（または署名拒否の記録）の後に押せます。" in page
+    saved = client.put(f"/tablet/visits/{visit.visit_id}/report", json=report_payload())
+    client.post(f"/tablet/visits/{visit.visit_id}/refusal",
+                json={"signer_name": "佐藤 花子", "reason": "責任者不在"})
+    assert saved.status_code == 200
+    page = client.get("/tablet").get_data(as_text=True)
+    assert 'value="done"' in page and "署名拒否" in page
