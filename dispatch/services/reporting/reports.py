@@ -33,7 +33,7 @@ from dispatch.services.reporting.values import (
 )
 from dispatch.services.trust.audit import Actor, record
 from dispatch.services.unit_of_work import end_reads, start_over
-from reports.document import InvalidReport, report_from_payload
+from reports.document import InvalidReport, parse_datetime, report_from_payload
 from reports.sealing import GENESIS_HASH, seal_report
 
 CHAIN_LOCK_KEY = 7_070_707  # pg_advisory_xact_lock id of the report chain
@@ -97,11 +97,21 @@ def save_report(visit_id: int, payload: dict[str, Any], actor: Actor,
     except InvalidReport as exc:  # the unit of work drops the draft row added above
         raise InvalidInput("the report is incomplete or invalid",
                            errors={k: [v] for k, v in exc.errors.items()}) from None
+    _check_visit_day(value.arrived_at, value.departed_at, visit)
     before = {"status": row.status}
     row.content, row.status, row.updated_at = stored_content(value), ReportStatus.DRAFT, now
     row.refusal_reason = None
     record(actor, "report.saved", "work_report", row.id, before, {"status": ReportStatus.DRAFT})
     return _remember(idempotency_key, "report", actor, {"id": row.id, "status": ReportStatus.DRAFT})
+
+
+def _check_visit_day(arrived: datetime, departed: datetime, visit: Visit) -> None:
+    """Arrival and departure fall on the visit's day in Japan (rules.md §7)."""
+    errors = {key: ["must be on the visit's day"]
+              for key, value in (("arrived_at", arrived), ("departed_at", departed))
+              if clock.to_tokyo(value).date() != visit.service_date}
+    if errors:
+        raise InvalidInput("the times are not on the visit's day", errors=errors)
 
 
 def decode_signature_image(image: str) -> bytes:
@@ -148,6 +158,11 @@ def seal_and_complete(row: ReportRow, signer_name: str, png: bytes, actor: Actor
     if not isinstance(signer_name, str) or not signer_name.strip():
         raise InvalidInput("signer missing", errors={"signer_name": ["is required"]})
     now = clock.now().replace(microsecond=0)
+    departed = parse_datetime(row.content.get("departed_at"))
+    if departed is not None and departed > now:
+        # Signing comes after the work it confirms (rules.md §7).
+        raise InvalidInput("departure is after the signature",
+                           errors={"departed_at": ["must not be after the signature"]})
     key = signing_keys.current_key()
     _lock_chain()  # before registering the key too: concurrent first signers race there
     signing_keys.ensure_registered(key, now)

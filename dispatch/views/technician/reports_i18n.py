@@ -2,6 +2,32 @@
 
 from dispatch.i18n import add_messages
 
+# The report validator (reports/document.py) answers in English for the API; the tablet
+# shows each of its messages in the screen's language (rules.md §7).
+VALIDATION_MESSAGES: dict[str, tuple[str, str]] = {
+    "is required": ("入力してください。", "is required."),
+    "must be a list of non-empty texts": ("空でない文字で入力してください。",
+                                          "must be non-empty lines."),
+    "must be a list": ("一覧の形式が正しくありません。", "must be a list."),
+    "must be a non-negative integer": ("0以上の整数で入力してください。",
+                                       "must be a whole number, 0 or more."),
+    "must be after arrived_at": ("到着日時より後にしてください。", "must be after the arrival."),
+    "must be an ISO 8601 datetime with a UTC offset": ("日時を入力してください。",
+                                                       "must be a date and time."),
+    "must be an integer of at least 1": ("1以上の整数で入力してください。",
+                                         "must be a whole number, 1 or more."),
+    "must be an object": ("形式が正しくありません。", "has the wrong form."),
+    "must be true or false": ("はい・いいえで選んでください。", "must be yes or no."),
+    "must be on the visit's day": ("訪問日の日時にしてください。", "must be on the visit's day."),
+    "must not be after the signature": ("署名の時刻より後にはできません。",
+                                        "cannot be after the signature."),
+}
+
+
+def validation_messages(locale: str) -> dict[str, str]:
+    """The validator's messages in `locale`, for the tablet's script."""
+    return {k: v[0] if locale == "ja" else v[1] for k, v in VALIDATION_MESSAGES.items()}
+
 add_messages({
     "reports.form_title": ("作業報告票の入力", "Work report"),
     "reports.visit": ("訪問", "Visit"),
@@ -72,4 +98,14 @@ add_messages({
     "reports.signed_by": ("署名者", "Signed by"),
     "reports.chargeable": ("有償", "Chargeable"),
     "reports.error": ("入力内容を確認してください。", "Please check the entries."),
+    "reports.back_to_stops": ("本日の訪問一覧へ戻る", "Back to today's visits"),
+    "reports.times_hint": ("到着は「到着」ボタンの時刻、退出は現在時刻を入れています。必要なら直してください。",
+                           "Arrival comes from the Arrived tap and departure from the current "
+                           "time; correct them if needed."),
+    "reports.yes": ("あり", "Yes"),
+    "reports.no": ("なし", "No"),
+    "reports.part_removed": ("取外し部品", "Removed part"),
+    "reports.returned_yes": ("回収済み", "returned"),
+    "reports.returned_no": ("未回収", "not returned"),
+    "reports.pre_work": ("作業前の確認", "Before work"),
 })

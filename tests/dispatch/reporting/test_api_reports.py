@@ -67,8 +67,9 @@ def test_follow_up_creates_the_next_visit_on_the_packs_next_support_day(tech, vi
     # Signed that morning (10:00 JST): the follow-up counts from the later of the visit day
     # and the signing day, so the real clock would move it once Japan reaches 11-27.
     monkeypatch.setattr(clock, "now", lambda: NOW)
-    rid = tech.put(f"/visits/{visit.visit_id}/report",
-                   json=report_payload(result="follow_up")).get_json()["id"]
+    rid = tech.put(f"/visits/{visit.visit_id}/report", json=report_payload(
+        result="follow_up", arrived_at="2026-11-26T08:50:00+09:00",
+        departed_at="2026-11-26T09:40:00+09:00")).get_json()["id"]  # before the 10:00 signing
     tech.post(f"/reports/{rid}/signature", json={"signer_name": "佐藤 花子", "image": data_url()})
     follow = db.session.query(Visit).filter_by(follow_up_of_id=visit.visit_id).one()
     assert (follow.service_date.isoformat(), follow.status) == ("2026-11-27", "unassigned")
@@ -184,3 +185,21 @@ def test_a_visit_closes_by_hand_only_with_a_signed_or_refused_report(tech, draft
                        json={"status": "done", "version": version})
     assert closed.status_code == 200
     assert db.session.get(Visit, visit.visit_id).status == "done"
+
+
+def test_arrival_and_departure_must_fall_on_the_visits_day(tech, visit):
+    # rules.md §7: the visit is on 2026-11-26 (JST); 00:30 JST on the 27th is the next day
+    # even though it is still the 26th in UTC.
+    response = tech.put(f"/visits/{visit.visit_id}/report", json=report_payload(
+        departed_at="2026-11-27T00:30:00+09:00"))
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {"departed_at": ["must be on the visit's day"]}
+
+
+def test_signing_cannot_come_before_the_departure(tech, draft, monkeypatch):
+    # The draft says departed 11:20 JST; a signature at 10:00 JST would seal a future time.
+    monkeypatch.setattr(clock, "now", lambda: NOW)
+    response = tech.post(f"/reports/{draft}/signature",
+                         json={"signer_name": "佐藤 花子", "image": data_url()})
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {"departed_at": ["must not be after the signature"]}
