@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import (
@@ -155,6 +156,8 @@ def init_pages(app: Flask) -> None:
 
     @app.template_filter("jdatetime")
     def _jdatetime(value: Any) -> str:
+        if isinstance(value, str):  # ISO 8601 text, as stored in report content
+            value = datetime.fromisoformat(value) if value else None
         if not value:
             return ""
         local = clock.to_tokyo(value)

@@ -6,15 +6,19 @@ dispatch/static/js/reports.js is applied exactly once.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
 from sqlalchemy import select
 
+from dispatch import clock
 from dispatch.domain.report_status import ReportStatus
 from dispatch.domain.roles import Role
+from dispatch.domain.visit_status import STARTED
 from dispatch.errors import DispatchError, NotFound
 from dispatch.extensions import db
+from dispatch.i18n import current_locale
 from dispatch.models import WorkReport as ReportRow
 from dispatch.services.reporting import access, signing_links
 from dispatch.services.reporting import reports as reporting
@@ -24,7 +28,7 @@ from dispatch.services.reporting.verify import verify_report
 from dispatch.services.unit_of_work import unit_of_work
 from dispatch.views.access import current_actor, role_required
 from dispatch.views.api.problems import from_dispatch_error
-from dispatch.views.technician import reports_i18n  # noqa: F401  (registers the messages)
+from dispatch.views.technician.reports_i18n import validation_messages
 from reports.document import EXCLUSION_CAUSE_LABELS
 
 bp = Blueprint("report_pages", __name__)
@@ -55,7 +59,15 @@ def report_form(visit_id: int) -> str:
     payload = payload_of(row) if row is not None else {}
     site = visit.call.device.site if visit.call.device else None
     return render_template("reports/form.html", visit=visit, row=row, payload=payload,
-                           site=site, causes=EXCLUSION_CAUSE_LABELS)
+                           site=site, causes=EXCLUSION_CAUSE_LABELS,
+                           arrived_default=_local_minute(visit.start_at)
+                           if visit.status in STARTED else "",
+                           validation=validation_messages(current_locale()))
+
+
+def _local_minute(value: datetime | None) -> str:
+    """A datetime-local value (Tokyo) for the form, e.g. the time of the "arrived" tap."""
+    return clock.to_tokyo(value).strftime("%Y-%m-%dT%H:%M") if value else ""
 
 
 @bp.put("/tablet/visits/<int:visit_id>/report")
