@@ -166,7 +166,8 @@ def test_invalid_draft_shows_the_field_errors_on_the_form_in_japanese(app, page)
     error = page.locator("#form-error")
     error.wait_for()
     # Checked on the device before anything is queued: departure after arrival (rules.md §7).
-    assert error.inner_text() == "入力内容を確認してください。 退出日時: 到着日時より後にしてください。"
+    assert error.inner_text() == ("入力内容を確認してください。 "
+                                  "退出日時: 到着日時より後にしてください。")
     page.fill("#departed_at", "2026-11-26T11:40")
     page.fill("#attendee_name", "")
     page.click("text=保存して署名へ")

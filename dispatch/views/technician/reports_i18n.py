@@ -99,7 +99,8 @@ add_messages({
     "reports.chargeable": ("有償", "Chargeable"),
     "reports.error": ("入力内容を確認してください。", "Please check the entries."),
     "reports.back_to_stops": ("本日の訪問一覧へ戻る", "Back to today's visits"),
-    "reports.times_hint": ("到着は「到着」ボタンの時刻、退出は現在時刻を入れています。必要なら直してください。",
+    "reports.times_hint": ("到着は「到着」ボタンの時刻、退出は現在時刻を入れています。"
+                           "必要なら直してください。",
                            "Arrival comes from the Arrived tap and departure from the current "
                            "time; correct them if needed."),
     "reports.yes": ("あり", "Yes"),
