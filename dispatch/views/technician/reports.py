@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
+from markupsafe import Markup
 from sqlalchemy import select
 
 from dispatch import clock
@@ -18,7 +20,7 @@ from dispatch.domain.roles import Role
 from dispatch.domain.visit_status import STARTED
 from dispatch.errors import DispatchError, NotFound
 from dispatch.extensions import db
-from dispatch.i18n import current_locale
+from dispatch.i18n import current_locale, translate
 from dispatch.models import WorkReport as ReportRow
 from dispatch.services.reporting import access, signing_links
 from dispatch.services.reporting import reports as reporting
@@ -30,6 +32,7 @@ from dispatch.views.access import current_actor, role_required
 from dispatch.views.api.problems import from_dispatch_error
 from dispatch.views.technician.reports_i18n import validation_messages
 from reports.document import EXCLUSION_CAUSE_LABELS
+from reports.qr import qr_svg
 
 bp = Blueprint("report_pages", __name__)
 
@@ -129,13 +132,27 @@ def pdf(report_id: int) -> Response:
 def create_link(report_id: int) -> str:
     with unit_of_work():
         token = signing_links.create_link(report_id, current_actor())
-    return render_template("reports/link.html", report_id=report_id,
-                           url=url_for("report_pages.remote_sign", token=token, _external=True))
+    url = url_for("report_pages.remote_sign", token=token, _external=True)
+    row = access.report_for_reading(report_id, current_actor())
+    site = row.visit.call.device.site if row.visit.call.device else None
+    # Sent by the technician's own mail app (mailto:): the server keeps no copy of the token.
+    mailto = "mailto:{}?{}".format(quote(site.manager_email or "") if site else "", urlencode({
+        "subject": translate("reports.link_mail_subject"),
+        "body": translate("reports.link_mail_body").replace("{url}", url)}, quote_via=quote))
+    return render_template("reports/link.html", report_id=report_id, url=url, mailto=mailto,
+                           qr=Markup(qr_svg(url, title=translate("reports.link_qr"))),
+                           visit_id=row.visit_id)
 
 
 @bp.get("/sign/<token>")
-def remote_sign(token: str) -> str:
-    row = signing_links.report_for_token(token)
+def remote_sign(token: str) -> Any:
+    try:
+        row = signing_links.report_for_token(token)
+    except signing_links.LinkUnusable as unusable:
+        # Not a bare 404: the manager reads what happened and what to do (410 once it was
+        # a real link that is used up or expired).
+        status = 404 if unusable.state is signing_links.LinkState.UNKNOWN else 410
+        return render_template("reports/link_state.html", state=unusable.state), status
     return render_template("reports/remote_sign.html", row=row, payload=payload_of(row),
                            token=token, causes=EXCLUSION_CAUSE_LABELS)
 

@@ -109,4 +109,46 @@ add_messages({
     "reports.returned_yes": ("回収済み", "returned"),
     "reports.returned_no": ("未回収", "not returned"),
     "reports.pre_work": ("作業前の確認", "Before work"),
+    # The public signing link once it no longer opens the report (signing_links.LinkState).
+    "link_state.signed.title": ("この作業報告票は署名済みです", "This report is already signed"),
+    "link_state.signed.text": (
+        "ご署名はすでに記録されています。もう一度ご署名いただく必要はありません。"
+        "署名済みの作業報告票（PDF）はお客様ポータルでご覧いただけます。",
+        "Your signature is already recorded; there is nothing more to do. The signed report "
+        "(PDF) is in the customer portal."),
+    "link_state.refused.title": ("署名拒否は記録済みです", "The refusal is already recorded"),
+    "link_state.refused.text": (
+        "このリンクで署名拒否が記録されました。内容を直した報告票をお送りする際は、"
+        "担当者から新しいリンクをお送りします。",
+        "A refusal was recorded through this link. When the report is corrected, the "
+        "technician will send you a new link."),
+    "link_state.expired.title": ("このリンクは有効期限切れです", "This link has expired"),
+    "link_state.expired.text": (
+        "署名用リンクの有効期限は発行から72時間です。担当技術者に新しいリンクの発行をご依頼ください。",
+        "Signing links work for 72 hours. Please ask the technician for a new link."),
+    "link_state.changed.title": ("このリンクは使えなくなりました",
+                                 "This link is no longer valid"),
+    "link_state.changed.text": (
+        "リンクの送付後に作業報告票が修正されたため、修正後の内容で新しいリンクをお送りします。"
+        "担当技術者にご確認ください。",
+        "The report was corrected after this link was sent; a new link with the corrected "
+        "report will follow. Please check with the technician."),
+    "link_state.unknown.title": ("リンクが見つかりません", "Link not found"),
+    "link_state.unknown.text": (
+        "URLが途中で切れていないかご確認ください。メールのリンクをそのまま開いてください。",
+        "Please check that the address is complete; open the link from the e-mail as it is."),
+    "reports.link_copy": ("リンクをコピー", "Copy the link"),
+    "reports.link_copied": ("コピーしました", "Copied"),
+    "reports.link_mail": ("メールで送る", "Send by e-mail"),
+    "reports.link_qr": ("署名用リンクのQRコード", "QR code of the signing link"),
+    "reports.link_qr_hint": ("責任者のスマートフォンで読み取ると署名画面が開きます。",
+                             "Scanned with the site manager's phone, it opens the signing page."),
+    "reports.link_mail_subject": ("作業報告票へのご署名のお願い", "Please sign the work report"),
+    "reports.link_mail_body": (
+        "作業報告票の内容をご確認のうえ、次のリンクからご署名ください（72時間有効・1回限り）。\n{url}",
+        "Please check the work report and sign it through this link (works once, for 72 "
+        "hours):\n{url}"),
+    "reports.back_to_report": ("作業報告票に戻る", "Back to the report"),
+    "link_state.contact": ("ご不明な点は修理受付（{line}）までお電話ください。",
+                           "Questions: call the repair line ({line})."),
 })

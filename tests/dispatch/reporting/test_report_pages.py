@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from conftest import PASSWORD
@@ -74,13 +75,36 @@ def test_remote_link_signs_once_without_login(app, login, visit, draft):
     assert public.post(f"/sign/{token}/signature", json=body).get_json() == {
         "id": draft, "status": "signed"}
     assert public.post(f"/sign/{token}/signature", json=body).status_code == 404
-    assert public.get(f"/sign/{token}").status_code == 404
+    # Reopened, the used link says it is signed and what to do, not a bare 404.
+    again = public.get(f"/sign/{token}")
+    assert again.status_code == 410
+    assert "この作業報告票は署名済みです" in again.get_data(as_text=True)
 
 
 def test_expired_link_is_refused(app, login, visit, draft):
     token = _link(login("technician", "suzuki@oxt.example.jp"), draft)
     db.session.execute(update(SigningLink).values(expires_at=clock.now() - timedelta(minutes=1)))
-    assert app.test_client().get(f"/sign/{token}").status_code == 404
+    page = app.test_client().get(f"/sign/{token}")
+    assert page.status_code == 410
+    assert "このリンクは有効期限切れです" in page.get_data(as_text=True)
+    assert "新しいリンクの発行をご依頼ください" in page.get_data(as_text=True)
+
+
+def test_unknown_link_is_a_404_page_that_says_so(app):
+    page = app.test_client().get("/sign/not-a-token")
+    assert page.status_code == 404
+    assert "リンクが見つかりません" in page.get_data(as_text=True)
+
+
+def test_link_page_offers_copy_qr_and_mail_to_the_site_manager(login, visit, draft):
+    html = login("technician", "suzuki@oxt.example.jp").post(
+        f"/reports/{draft}/signing-link").get_data(as_text=True)
+    url = html.split('id="signing-url" readonly value="')[1].split('"')[0]
+    assert 'id="copy-link"' in html and '<svg xmlns="http://www.w3.org/2000/svg" class="qr"' in html
+    mailto = html.split('id="mail-link" href="')[1].split('"')[0]
+    # The manager's address, a Japanese subject, and the link itself in the body.
+    assert mailto.startswith("mailto:sato%40example.co.jp?subject=%E4%BD%9C%E6%A5%AD")
+    assert quote(url, safe="") in mailto.replace("&amp;", "&")
 
 
 def test_remote_refusal_leaves_the_job_open(app, login, visit, draft):
@@ -111,7 +135,9 @@ def test_link_is_void_once_the_report_is_edited_after_it_was_sent(app, login, vi
     token = _link(client, draft)
     client.put(f"/tablet/visits/{visit.visit_id}/report",
                json=report_payload(work_done="内容を修正しました。"))
-    assert app.test_client().get(f"/sign/{token}").status_code == 404
+    page = app.test_client().get(f"/sign/{token}")
+    assert page.status_code == 410
+    assert "このリンクは使えなくなりました" in page.get_data(as_text=True)
 
 
 def test_tablet_offers_done_only_after_the_report_is_signed_or_refused(login, visit,
