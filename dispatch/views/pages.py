@@ -31,9 +31,7 @@ from dispatch.i18n import LOCALES, current_locale, human_date
 from dispatch.models import (
     Application,
     AuditEvent,
-    Device,
     RepairCall,
-    Site,
     User,
 )
 from dispatch.services.accounts.users import authenticate, is_throttled
@@ -41,7 +39,7 @@ from dispatch.services.unit_of_work import unit_of_work
 from dispatch.views.admin import pages as admin_pages
 from dispatch.views.admin import privacy
 from dispatch.views.coordinator import board, intake, registration
-from dispatch.views.customer import portal
+from dispatch.views.customer import portal, verify
 from dispatch.views.technician import reports, tablet
 from reports.document import Result
 
@@ -116,14 +114,9 @@ def _technician_home(today: Any) -> Any:
     return redirect(url_for("tablet.today"))
 
 
-def _site_manager_home() -> str:
-    sites = db.session.scalars(
-        select(Site).where(Site.managed_by(current_user.email)).order_by(Site.id)
-    ).all()
-    devices = db.session.scalars(
-        select(Device).where(Device.site_id.in_([s.id for s in sites])).order_by(Device.serial)
-    ).all() if sites else []
-    return render_template("customer/home.html", sites=sites, devices=devices)
+def _site_manager_home() -> Any:
+    # The portal (dispatch/views/customer/portal.py) is everything a site manager has.
+    return redirect(url_for("customer.portal"))
 
 
 def _admin_home() -> str:
@@ -142,7 +135,8 @@ def _load_user(user_id: str) -> User | None:
 def init_pages(app: Flask) -> None:
     """Register the page blueprint, the login view and friendly error pages."""
     app.register_blueprint(bp)
-    for area in (intake, registration, board, tablet, reports, portal, admin_pages, privacy):
+    for area in (intake, registration, board, tablet, reports, portal, verify, admin_pages,
+                 privacy):
         app.register_blueprint(area.bp)
     login_manager.login_view = "pages.login"
 

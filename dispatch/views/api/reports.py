@@ -16,6 +16,7 @@ from dispatch.services.reporting.documents import report_json, report_pdf
 from dispatch.services.reporting.verify import verify_report
 from dispatch.services.unit_of_work import unit_of_work
 from dispatch.views.api.auth import api_actor, roles
+from dispatch.views.customer.verify import public_verify_url
 from reports.document import Result
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1",
@@ -128,7 +129,7 @@ def post_refusal(data: dict[str, Any], report_id: int) -> dict[str, Any]:
 @roles(*ALL_ROLES)
 def get_report_pdf(report_id: int) -> Response:
     row = access.report_for_reading(report_id, api_actor())
-    verify = url_for("reports.get_verify", report_id=row.id, _external=True)
+    verify = public_verify_url(row)
     return Response(report_pdf(row, verify), mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="report-{row.id}.pdf"'})
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, render_template, url_for
+from flask import Blueprint, Response, render_template
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -20,6 +20,8 @@ from dispatch.models import WorkReport as ReportRow
 from dispatch.services.registration.coverage_facts import device_coverage
 from dispatch.services.reporting.documents import report_pdf
 from dispatch.views.access import role_required
+from dispatch.views.customer.verify import public_verify_url
+from reports.document import EXCLUSION_CAUSE_LABELS
 
 bp = Blueprint("customer", __name__, url_prefix="/customer")
 
@@ -62,7 +64,7 @@ def portal() -> str:
     coverage = {d.id: device_coverage(d, today) for d in devices}
     return render_template("customer/portal.html", sites=sites, devices=devices,
                            coverage=coverage, reports=_own_reports([s.id for s in sites]),
-                           today=today)
+                           today=today, causes=EXCLUSION_CAUSE_LABELS)
 
 
 @bp.get("/reports/<int:report_id>.pdf")
@@ -72,6 +74,6 @@ def report_pdf_download(report_id: int) -> Any:
     row = reports.get(report_id)
     if row is None:
         raise NotFound(f"no report {report_id}")
-    verify = url_for("reports.get_verify", report_id=row.id, _external=True)
+    verify = public_verify_url(row)
     return Response(report_pdf(row, verify), mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="report-{row.id}.pdf"'})

@@ -30,6 +30,7 @@ from dispatch.services.reporting.verify import verify_report
 from dispatch.services.unit_of_work import unit_of_work
 from dispatch.views.access import current_actor, role_required
 from dispatch.views.api.problems import from_dispatch_error
+from dispatch.views.customer.verify import public_verify_url
 from dispatch.views.technician.reports_i18n import validation_messages
 from reports.document import EXCLUSION_CAUSE_LABELS
 from reports.qr import qr_svg
@@ -122,7 +123,7 @@ def done(report_id: int) -> str:
 @role_required(*READERS)
 def pdf(report_id: int) -> Response:
     row = access.report_for_reading(report_id, current_actor())
-    verify = url_for("reports.get_verify", report_id=row.id, _external=True)
+    verify = public_verify_url(row)
     return Response(report_pdf(row, verify), mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="report-{row.id}.pdf"'})
 

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import contextlib
+import io
 from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
 from conftest import PASSWORD
 from reporting_rows import NOW, data_url, make_visit, report_payload
+from pypdf import PdfReader
 from sqlalchemy import update
 
 from dispatch import clock
 from dispatch.errors import Conflict
 from dispatch.extensions import db
 from dispatch.models import SigningLink
+from dispatch.models import WorkReport as ReportRow
 
 
 @pytest.fixture
@@ -155,3 +158,28 @@ def test_tablet_offers_done_only_after_the_report_is_signed_or_refused(login, vi
     assert saved.status_code == 200
     page = client.get("/tablet").get_data(as_text=True)
     assert 'value="done"' in page and "署名拒否" in page
+
+
+def test_pdf_verify_url_opens_a_public_page_without_login(app, login, signed):
+    client = login("technician", "suzuki@oxt.example.jp")
+    pdf = client.get(f"/reports/{signed}/report.pdf").data
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    seal_hash = db.session.get(ReportRow, signed).seal_hash
+    assert f"http://localhost/verify/{seal_hash}" in text.replace("\n", "")
+    public = app.test_client()  # the customer who got the PDF has no session
+    page = public.get(f"/verify/{seal_hash}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'data-valid="true"' in html and "署名後に改ざんされていません" in html
+    assert "佐藤 花子" in html  # the signer, as printed on the PDF
+    assert "東京都千代田区" not in html  # nothing of the report beyond the seal
+
+
+def test_public_verify_page_reports_tampering_and_unknown_hashes(app, signed):
+    row = db.session.get(ReportRow, signed)
+    row.content = {**row.content, "work_done": "書き換え"}
+    db.session.flush()
+    public = app.test_client()
+    assert 'data-valid="false"' in public.get(f"/verify/{row.seal_hash}").get_data(as_text=True)
+    assert public.get("/verify/" + "0" * 64).status_code == 404
+    assert public.get("/verify/not-a-hash").status_code == 404
