@@ -71,4 +71,8 @@ add_messages({
     "privacy.terminated": ("解除済み", "Terminated"),
     "privacy.reason": ("理由", "Reason"),
     "privacy.done": ("処理しました。", "Done."),
+    "privacy.confirm_name": ("確認のため、顧客名「{name}」を入力してください",
+                             "To confirm, type the customer's name \"{name}\""),
+    "privacy.confirm_mismatch": ("顧客名が一致しないため、処理しませんでした。",
+                                 "The name did not match: nothing was done."),
 })

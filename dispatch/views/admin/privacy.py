@@ -4,6 +4,7 @@ anti-social-forces termination."""
 from __future__ import annotations
 
 import json
+import unicodedata
 from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
@@ -73,9 +74,30 @@ def correction(customer_id: int) -> Any:
     return redirect(url_for("admin_privacy.customer", customer_id=customer_id))
 
 
+def _confirmed(customer_id: int) -> bool:
+    """Stop-use, erasure and termination cannot be undone: the administrator types the
+    customer's name as shown (width and spaces normalised) to confirm which one."""
+    customer = db.session.get(Customer, customer_id)
+    typed = request.form.get("confirm_name", "")
+    if customer is None or _normalised(typed) != _normalised(customer.name):
+        flash("privacy.confirm_mismatch", "error")
+        return False
+    return True
+
+
+def _normalised(name: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", name).split())
+
+
+def _back(customer_id: int) -> Any:
+    return redirect(url_for("admin_privacy.customer", customer_id=customer_id))
+
+
 @bp.post("/<int:customer_id>/stop-use")
 @role_required(*ADMIN)
 def stop_use(customer_id: int) -> Any:
+    if not _confirmed(customer_id):
+        return _back(customer_id)
     with unit_of_work():
         privacy.stop_use(customer_id, current_actor())
     flash("privacy.done")
@@ -85,6 +107,8 @@ def stop_use(customer_id: int) -> Any:
 @bp.post("/<int:customer_id>/erasure")
 @role_required(*ADMIN)
 def erasure(customer_id: int) -> Any:
+    if not _confirmed(customer_id):
+        return _back(customer_id)
     with unit_of_work():
         privacy.erase_customer(customer_id, current_actor())
     flash("privacy.done")
@@ -94,6 +118,8 @@ def erasure(customer_id: int) -> Any:
 @bp.post("/<int:customer_id>/termination")
 @role_required(*ADMIN)
 def terminate(customer_id: int) -> Any:
+    if not _confirmed(customer_id):
+        return _back(customer_id)
     with unit_of_work():
         termination.terminate_customer(customer_id, request.form.get("reason", ""),
                                        current_actor())

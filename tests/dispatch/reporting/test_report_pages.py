@@ -9,8 +9,8 @@ from urllib.parse import quote
 
 import pytest
 from conftest import PASSWORD
-from reporting_rows import NOW, data_url, make_visit, report_payload
 from pypdf import PdfReader
+from reporting_rows import NOW, data_url, make_visit, report_payload
 from sqlalchemy import update
 
 from dispatch import clock

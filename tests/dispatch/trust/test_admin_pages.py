@@ -120,7 +120,8 @@ def test_privacy_page_shows_the_data_and_performs_requests(admin, app) -> None:
     assert "山田 太郎" in page and "sato@example.co.jp" in page and "AK10000001" in page
     download = admin.get(f"/admin/customers/{world.customer.id}/export.json")
     assert json.loads(download.get_data())["customer"]["name"] == "山田 太郎"
-    admin.post(f"/admin/customers/{world.customer.id}/stop-use")
+    confirm = {"confirm_name": "山田　太郎"}  # typed with an ideographic space: still the name
+    admin.post(f"/admin/customers/{world.customer.id}/stop-use", data=confirm)
     assert world.customer.use_stopped_at is not None
     admin.post(f"/admin/customers/{world.customer.id}/correction",
                data={"name": "山田 太朗", "email": "", "phone": "03-1",
@@ -128,12 +129,30 @@ def test_privacy_page_shows_the_data_and_performs_requests(admin, app) -> None:
                      f"site-{world.site.id}-manager_email": "sato@example.co.jp"})
     assert (world.customer.name, world.customer.email) == ("山田 太朗", None)
     assert world.site.manager_name == "佐藤 華子"
-    admin.post(f"/admin/customers/{world.customer.id}/erasure")
+    admin.post(f"/admin/customers/{world.customer.id}/erasure",
+               data={"confirm_name": "山田 太朗"})
     assert world.customer.name == "消去済み"
-    admin.post(f"/admin/customers/{world.customer.id}/termination", data={"reason": "判明"})
+    admin.post(f"/admin/customers/{world.customer.id}/termination",
+               data={"reason": "判明", "confirm_name": "消去済み"})
     assert world.customer.terminated_at is not None
     listing = admin.get("/admin/customers").get_data(as_text=True)
     assert "消去済み" in listing and "解除済み" in listing
+
+
+@pytest.mark.parametrize("action,data", [
+    ("erasure", {}),  # no confirmation at all
+    ("erasure", {"confirm_name": "山田"}),  # part of the name
+    ("stop-use", {"confirm_name": "田中 一郎"}),  # another customer's name
+    ("termination", {"reason": "判明", "confirm_name": ""}),  # reason but no name
+])
+def test_irreversible_requests_need_the_customers_name_typed(admin, action, data) -> None:
+    world = make_world()
+    response = admin.post(f"/admin/customers/{world.customer.id}/{action}", data=data,
+                          follow_redirects=True)
+    assert "顧客名が一致しないため、処理しませんでした。" in response.get_data(as_text=True)
+    customer = world.customer
+    assert (customer.name, customer.use_stopped_at, customer.terminated_at) == (
+        "山田 太郎", None, None)
 
 
 def test_admin_home_links_to_the_admin_pages(admin) -> None:
