@@ -5,6 +5,7 @@ Chromium drives the real pages; the signature is drawn with pointer events on th
 
 from __future__ import annotations
 
+from browser_steps import draw_signature, log_in
 from conftest import PASSWORD, TEST_ACTOR
 from reporting_rows import make_visit
 from sqlalchemy import func, select
@@ -29,12 +30,7 @@ def _setup(app, *extra_users: tuple[str, str]) -> int:
 
 
 def _login(page, email: str) -> None:
-    page.goto("/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    # Each role lands on its own page (technicians on /tablet), so wait to leave the login.
-    page.wait_for_url(lambda url: "/login" not in url)
+    log_in(page, email, PASSWORD)
 
 
 def _fill_report(page, visit_id: int, result: str = "resolved") -> None:
@@ -48,17 +44,6 @@ def _fill_report(page, visit_id: int, result: str = "resolved") -> None:
     page.fill("#counter_reading", "123456")
 
 
-def _draw_signature(page) -> None:
-    page.locator("#signature-pad").scroll_into_view_if_needed()
-    box = page.locator("#signature-pad").bounding_box()
-    x, y = box["x"] + 40, box["y"] + box["height"] / 2
-    page.mouse.move(x, y)
-    page.mouse.down()
-    for step in range(1, 12):
-        page.mouse.move(x + step * 30, y + (20 if step % 2 else -20), steps=3)
-    page.mouse.up()
-
-
 def test_technician_fills_in_manager_signs_pdf_downloads_and_verifies(app, page, browser,
                                                                       live_server):
     visit_id = _setup(app, ("technician", "tanaka@oxt.example.jp"))
@@ -67,7 +52,7 @@ def test_technician_fills_in_manager_signs_pdf_downloads_and_verifies(app, page,
     page.click("text=保存して署名へ")
     assert page.locator("#sign-step").is_visible()
     assert "給紙ローラーを交換しました。" in page.locator("#summary").inner_text()
-    _draw_signature(page)
+    draw_signature(page)
     page.click("#pad-sign")
     page.wait_for_url("**/done")
     assert page.locator("#verify-state").inner_text() == "封印の検証: 正常"
@@ -96,7 +81,7 @@ def test_offline_draft_and_signature_sync_once_when_the_network_returns(app, pag
     _fill_report(page, visit_id)
     page.context.set_offline(True)
     page.click("text=保存して署名へ")
-    _draw_signature(page)
+    draw_signature(page)
     page.click("#pad-sign")
     assert page.locator("#sync-list li").count() == 2
     assert "オフライン" in page.locator("#net-state").inner_text()
@@ -192,7 +177,7 @@ def test_absent_site_manager_signs_through_the_one_time_link(app, page, browser,
     remote = browser.new_context(base_url=live_server, locale="ja-JP").new_page()
     remote.goto(url)
     assert "給紙ローラーを交換しました。" in remote.locator("main").inner_text()
-    _draw_signature(remote)
+    draw_signature(remote)
     remote.click("#pad-sign")
     remote.locator("#remote-done").wait_for()
     assert remote.locator("#remote-done").inner_text() == "ご対応ありがとうございました。"
