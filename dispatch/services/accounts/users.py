@@ -29,13 +29,15 @@ def add_user(email: str, role: str, password: str, actor: Actor, name: str | Non
     """Create a user with a hashed password."""
     email = normalise_email(email)
     if role not in ROLES:
-        raise InvalidInput(f"unknown role '{role}' (one of {', '.join(ROLES)})")
+        raise InvalidInput(f"unknown role '{role}' (one of {', '.join(ROLES)})",
+                           errors={"role": ["unknown"]})
     if "@" not in email:
-        raise InvalidInput(f"'{email}' is not an e-mail address")
+        raise InvalidInput(f"'{email}' is not an e-mail address", errors={"email": ["invalid"]})
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
+        raise InvalidInput(f"password must have at least {MIN_PASSWORD_LENGTH} characters",
+                           errors={"password": ["too_short"]})
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise Conflict(f"a user with e-mail {email} already exists")
+        raise Conflict(f"a user with e-mail {email} already exists", errors={"email": ["taken"]})
     user = User(
         email=email,
         role=role,

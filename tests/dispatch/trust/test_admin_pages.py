@@ -57,15 +57,42 @@ def test_users_can_be_added_disabled_and_given_a_role(admin) -> None:
                                      "password": "a-long-password", "name": "新人"})
     user = db.session.scalar(select(User).where(User.email == "new@example.jp"))
     assert user.role == "coordinator"
+    assert "ユーザーを追加しました。" in admin.get("/admin/users").get_data(as_text=True)
     admin.post(f"/admin/users/{user.id}/role", data={"role": "technician"})
-    admin.post(f"/admin/users/{user.id}/enabled", data={"enabled": "0"})
+    # Disabling asks first: the first post only shows the question.
+    ask = admin.post(f"/admin/users/{user.id}/enabled", data={"enabled": "0"})
+    assert "new@example.jp を無効にしますか？" in ask.get_data(as_text=True)
+    assert user.is_enabled
+    done = admin.post(f"/admin/users/{user.id}/enabled", data={"enabled": "0", "confirmed": "1"},
+                      follow_redirects=True)
+    assert "ユーザーを無効にしました。" in done.get_data(as_text=True)
     assert (user.role, user.is_enabled) == ("technician", False)
     assert "new@example.jp" in admin.get("/admin/users").get_data(as_text=True)
 
 
+def test_a_duplicate_email_keeps_the_form_with_a_field_error(admin) -> None:
+    form = {"email": "root@oxt.example.jp", "role": "coordinator", "password": "a-long-password",
+            "name": "二重登録"}
+    response = admin.post("/admin/users", data=form)
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert 'id="email-error" role="alert">このメールアドレスは既に登録されています。' in html
+    assert 'value="二重登録"' in html and 'value="root@oxt.example.jp"' in html
+
+
+def test_tokens_are_created_from_the_page_and_shown_once(admin) -> None:
+    page = admin.post("/admin/tokens", data={"email": "root@oxt.example.jp"})
+    plain = page.get_data(as_text=True).split('id="new-token-value" class="mono"')[0]
+    plain = plain.rsplit('value="', 1)[1].split('"')[0]
+    assert db.session.scalar(select(ApiToken).where(ApiToken.prefix == plain[:12])) is not None
+    assert plain not in admin.get("/admin/tokens").get_data(as_text=True)
+
+
 def test_an_administrator_cannot_disable_themselves(admin) -> None:
     me = db.session.scalar(select(User).where(User.email == "root@oxt.example.jp"))
-    assert admin.post(f"/admin/users/{me.id}/enabled", data={"enabled": "0"}).status_code == 409
+    response = admin.post(f"/admin/users/{me.id}/enabled", data={"enabled": "0", "confirmed": "1"})
+    assert response.status_code == 409
+    assert "自分自身は無効にできません。" in response.get_data(as_text=True)
     assert me.is_enabled
 
 
