@@ -167,6 +167,7 @@ def islands() -> str:
 def import_islands() -> Any:
     with unit_of_work():
         admin.import_packaged_islands(current_actor())
+    flash("admin.islands_imported")
     return redirect(url_for("admin.islands"))
 
 
@@ -183,9 +184,12 @@ def edit_island(area_id: int) -> Any:
         try:
             with unit_of_work():
                 admin.edit_island_geometry(area_id, admin.parse_geometry(text), current_actor())
+            flash("admin.island_saved")
             return redirect(url_for("admin.islands"))
         except InvalidInput as exc:  # rolled back by its unit of work
-            error = exc.errors.get("geometry", [exc.detail])[0]
+            # A Japanese sentence first; the validator's technical detail after it.
+            detail = exc.errors.get("geometry", [exc.detail])[0]
+            error = f"{translate('admin.geometry_invalid')}（{detail}）"
     status = 422 if error else 200
     return render_template("admin/island_edit.html", area=area, text=text, error=error), status
 
@@ -195,4 +199,5 @@ def edit_island(area_id: int) -> Any:
 def deactivate_island(area_id: int) -> Any:
     with unit_of_work():
         admin.deactivate_island(area_id, current_actor())
+    flash("admin.island_deactivated")
     return redirect(url_for("admin.islands"))

@@ -109,7 +109,10 @@ def test_tokens_are_listed_by_prefix_and_revoked(admin, client) -> None:
 
 def test_island_registry_import_edit_and_deactivate(admin) -> None:
     assert "同梱のレジストリを使用中" in admin.get("/admin/islands").get_data(as_text=True)
-    admin.post("/admin/islands/import")
+    imported = admin.post("/admin/islands/import", follow_redirects=True).get_data(as_text=True)
+    # Japanese messages, and the area column is not headed 氏名 (a person's name).
+    assert "同梱のレジストリを取り込みました。" in imported
+    assert "<th>地域名</th>" in imported and "<th>氏名</th>" not in imported
     area = db.session.scalar(select(IslandArea).where(IslandArea.code == "izu-oshima"))
     assert area is not None and area.version == 1
     assert areas.island_registry().find_island(34.735, 139.4).id == "izu-oshima"
@@ -136,7 +139,9 @@ def test_invalid_island_geometry_shows_the_form_error(admin, text, message) -> N
     area = db.session.scalar(select(IslandArea).where(IslandArea.code == "izu-oshima"))
     response = admin.post(f"/admin/islands/{area.id}", data={"geometry": text})
     assert response.status_code == 422
-    assert message in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "形状のJSONが正しくありません。直してから保存してください。" in html  # Japanese first
+    assert message in html
     db.session.refresh(area)
     assert area.version == 1
 
