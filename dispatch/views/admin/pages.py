@@ -20,7 +20,10 @@ from dispatch.services.accounts import users as accounts
 from dispatch.services.trust import audit_query
 from dispatch.services.unit_of_work import unit_of_work
 from dispatch.views.access import current_actor, role_required
-from dispatch.views.admin import i18n  # noqa: F401  (registers the messages)
+from dispatch.views.admin import (
+    audit_labels,
+    i18n,  # noqa: F401  (registers the messages)
+)
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 ADMIN = (Role.ADMIN,)
@@ -46,11 +49,18 @@ def _filter() -> audit_query.AuditFilter:
 @role_required(*ADMIN)
 def audit() -> str:
     number = request.args.get("page", 1, type=int) or 1
-    events, total = audit_query.page(_filter(), number)
+    flt = _filter()
+    reversed_range = bool(flt.date_from and flt.date_to and flt.date_from > flt.date_to)
+    # A reversed range matches nothing; say so instead of showing an empty log.
+    events, total = ([], 0) if reversed_range else audit_query.page(flt, number)
     params = {k: v for k, v in request.args.items() if k != "page" and v}
     last = max((total + audit_query.PAGE_SIZE - 1) // audit_query.PAGE_SIZE, 1)
+    entity_types, actions = audit_query.choices()
     return render_template("admin/audit.html", events=events, total=total, number=number,
-                           last=last, params=params)
+                           last=last, params=params, reversed_range=reversed_range,
+                           entity_types=entity_types, actions=actions,
+                           entity_label=audit_labels.entity_label,
+                           action_label=audit_labels.action_label)
 
 
 @bp.get("/audit.csv")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -29,7 +30,35 @@ def test_audit_viewer_filters_by_entity_and_actor(admin) -> None:
     _event("device.create", "device", "AK1", actor="alice@example.jp")
     _event("device.create", "device", "AK2", actor="bob@example.jp")
     page = admin.get("/admin/audit?entity_type=device&actor=bob").get_data(as_text=True)
-    assert "device#AK2" in page and "device#AK1" not in page
+    assert "製品 #AK2" in page and "製品 #AK1" not in page  # the entity type in words
+
+
+def test_audit_filters_are_choices_of_what_the_log_holds(admin) -> None:
+    _event("report.signed", "work_report", "7")
+    page = admin.get("/admin/audit?entity_type=work_report").get_data(as_text=True)
+    # Choosing from the list cannot miss ("WorkReport" typed by hand used to find nothing).
+    assert '<option value="work_report" selected>作業報告票</option>' in page
+    assert '<option value="report.signed" >作業報告票の署名</option>' in page
+    assert "作業報告票の署名" in page and "<details><summary>変更内容</summary>" in page
+
+
+def test_a_reversed_date_range_says_so(admin) -> None:
+    _event("device.create", "device", "AK9")
+    page = admin.get("/admin/audit?date_from=2026-11-27&date_to=2026-11-20")
+    html = page.get_data(as_text=True)
+    assert "開始日が終了日より後になっています。日付を入れ替えてください。" in html
+    assert "製品 #AK9" not in html
+
+
+def test_audit_times_are_japan_time_on_screen_and_in_the_export(admin) -> None:
+    event = AuditEvent(at=datetime(2026, 11, 26, 15, 30, tzinfo=UTC), actor_label="alice",
+                       action="device.create", entity_type="device", entity_id="AK8")
+    db.session.add(event)
+    db.session.commit()
+    # 15:30 UTC on the 26th is 00:30 on the 27th in Japan.
+    assert "2026-11-27 00:30:00" in admin.get("/admin/audit").get_data(as_text=True)
+    csv = admin.get("/admin/audit.csv?entity_type=device").get_data(as_text=True)
+    assert ",2026-11-27T00:30:00+09:00," in csv
 
 
 def test_audit_export_as_csv_and_json_follows_the_filter(admin) -> None:
@@ -48,8 +77,8 @@ def test_audit_viewer_is_paginated(admin) -> None:
         _event("test.event", "thing", str(n))
     first = admin.get("/admin/audit?entity_type=thing").get_data(as_text=True)
     second = admin.get("/admin/audit?entity_type=thing&page=2").get_data(as_text=True)
-    assert "thing#54" in first and "thing#4<" not in first
-    assert "thing#4<" in second and "1 / 2" not in second and "2 / 2" in second
+    assert "thing #54" in first and "thing #4<" not in first
+    assert "thing #4<" in second and "1 / 2" not in second and "2 / 2" in second
 
 
 def test_users_can_be_added_disabled_and_given_a_role(admin) -> None:
