@@ -16,6 +16,7 @@ from dispatch.services.trust import privacy, termination
 from dispatch.services.trust.privacy_subject import load_subject, subject_data
 from dispatch.services.unit_of_work import unit_of_work
 from dispatch.views.access import current_actor, role_required
+from dispatch.views.admin import privacy_labels
 from dispatch.views.admin.pages import ADMIN
 
 bp = Blueprint("admin_privacy", __name__, url_prefix="/admin/customers")
@@ -38,7 +39,8 @@ def customer(customer_id: int) -> str:
     # Viewing is part of the administrator's work; the logged export is the JSON download.
     data = subject_data(load_subject(customer_id))
     return render_template("admin/customer.html", data=data,
-                           requests=privacy.requests_of(customer_id))
+                           requests=privacy.requests_of(customer_id),
+                           column_label=privacy_labels.column_label, cell=privacy_labels.cell)
 
 
 @bp.get("/<int:customer_id>/export.json")

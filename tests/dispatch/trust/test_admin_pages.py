@@ -221,3 +221,13 @@ def test_admin_home_links_to_the_admin_pages(admin) -> None:
     for path in ("/admin/audit", "/admin/users", "/admin/tokens", "/admin/islands",
                  "/admin/customers"):
         assert path in home
+
+
+def test_privacy_page_shows_labels_not_raw_keys_or_enum_values(admin) -> None:
+    world = make_world()
+    page = admin.get(f"/admin/customers/{world.customer.id}").get_data(as_text=True)
+    # Sections, columns and values in Japanese: no "packs", "product", "std5", "registered".
+    assert "<h3>サポートパック (1)</h3>" in page
+    assert "<th>商品</th>" in page and "<th>product</th>" not in page
+    assert ">5年パック<" in page and ">std5<" not in page
+    assert ">登録済<" in page and ">registered<" not in page
