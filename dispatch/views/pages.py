@@ -40,7 +40,7 @@ from dispatch.views.admin import pages as admin_pages
 from dispatch.views.admin import privacy
 from dispatch.views.coordinator import board, intake, registration
 from dispatch.views.customer import portal, verify
-from dispatch.views.technician import reports, tablet
+from dispatch.views.technician import offline, reports, tablet
 from reports.document import Result
 
 bp = Blueprint("pages", __name__)
@@ -135,8 +135,8 @@ def _load_user(user_id: str) -> User | None:
 def init_pages(app: Flask) -> None:
     """Register the page blueprint, the login view and friendly error pages."""
     app.register_blueprint(bp)
-    for area in (intake, registration, board, tablet, reports, portal, verify, admin_pages,
-                 privacy):
+    for area in (intake, registration, board, tablet, offline, reports, portal, verify,
+                 admin_pages, privacy):
         app.register_blueprint(area.bp)
     login_manager.login_view = "pages.login"
 

@@ -245,3 +245,38 @@ def test_administrator_erases_a_customer_only_after_typing_the_name(app, browser
         customer = db.session.get(Customer, customer_id)
         assert (customer.name, customer.erased_at is not None) == ("消去済み", True)
     context.close()
+
+
+def test_technician_starts_the_day_with_no_network_and_syncs_once(app, browser, live_server,
+                                                                   server_clock):
+    visit_id = _planned_visit(app)
+    context = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo",
+                                  viewport={"width": 1280, "height": 800}, base_url=live_server)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    _login(page, TECH)
+    page.wait_for_url("**/tablet")
+    # The service worker keeps today's stop list and report forms (rules.md §7).
+    page.wait_for_selector("#offline-day[data-state='ready']")
+    context.set_offline(True)  # the next morning in a basement: no network at all
+    page.goto("/tablet")
+    assert page.locator(f"li[data-visit='{visit_id}']").is_visible()
+    page.locator(f"li[data-visit='{visit_id}'] a.report").click()
+    page.wait_for_url(f"**/visits/{visit_id}/report")
+    page.fill("#arrived_at", "2026-11-26T10:05")
+    page.fill("#departed_at", "2026-11-26T11:20")
+    page.fill("#work_done", "給紙ローラーを交換しました。")
+    server_clock["at"] = SIGNING
+    page.click("text=保存して署名へ")
+    draw_signature(page)
+    page.click("#pad-sign")
+    assert page.locator("#sync-list li").count() == 2
+    with app.app_context():
+        assert db.session.scalar(select(func.count(ReportRow.id))) == 0
+    context.set_offline(False)
+    page.wait_for_url("**/done")
+    page.wait_for_timeout(500)  # let any stray retry arrive before counting
+    with app.app_context():
+        assert [r.status for r in db.session.scalars(select(ReportRow))] == ["signed"]
+        assert db.session.scalar(select(func.count(ReportSubmission.id))) == 2  # exactly once
+    context.close()

@@ -181,7 +181,8 @@ def test_absent_site_manager_signs_through_the_one_time_link(app, page, browser,
     remote.click("#pad-sign")
     remote.locator("#remote-done").wait_for()
     assert remote.locator("#remote-done").inner_text() == "ご対応ありがとうございました。"
-    assert remote.goto(url).status == 404  # used once
+    assert remote.goto(url).status == 410  # used once: "already signed", not a bare 404
+    assert "この作業報告票は署名済みです" in remote.inner_text("h1")
     remote.context.close()
     with app.app_context():
         row = db.session.scalar(select(ReportRow))

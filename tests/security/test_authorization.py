@@ -32,6 +32,7 @@ PUBLIC = {
     "pages.login": "the way in",
     "pages.logout": "ending a session needs no role",
     "pages.set_language": "language switch",
+    "offline.service_worker": "the offline start's script holds no data (rules.md §7)",
 }
 # A one-time link carries its own secret: the site manager signing remotely has no account.
 # The verification page is keyed by the seal hash printed on the PDF (rules.md §7).

@@ -23,6 +23,11 @@ from dispatch.views.access import current_actor, role_required
 
 bp = Blueprint("tablet", __name__, url_prefix="/tablet")
 
+# What the report forms need besides the pages, kept on the device for an offline start.
+OFFLINE_FILES = ("app.css", "tablet.css", "css/reports.css", "js/offline.js", "js/signpad.js",
+                 "js/reports.js", "vendor/signature_pad/signature_pad.umd.min.js",
+                 "manifest.webmanifest")
+
 add_messages({
     "tablet.title": ("本日の訪問", "Today's visits"),
     "tablet.none": ("本日の訪問はありません", "No visits today"),
@@ -70,7 +75,8 @@ def today() -> Any:
             WorkReport.visit_id.in_([v.id for v in visits])))} if visits else {}
     return render_template("technician/today.html", day=day, tech=tech, visits=visits,
                            packs=packs, current=current, next_statuses=next_statuses,
-                           report_status=report_status, error=_error_message())
+                           report_status=report_status, error=_error_message(),
+                           offline_files=[url_for("static", filename=f) for f in OFFLINE_FILES])
 
 
 def _error_message() -> str | None:
