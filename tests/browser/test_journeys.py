@@ -238,6 +238,9 @@ def test_administrator_erases_a_customer_only_after_typing_the_name(app, browser
         assert db.session.get(Customer, customer_id).erased_at is None
     form = page.locator("#erasure-form")
     form.locator("input.confirm-name").fill("株式会社テスト商事")
+    page.evaluate("document.getElementById('erasure-form').previousElementSibling"
+                  ".previousElementSibling"
+                  ".scrollIntoView()")
     _shot(page, "admin-erasure-confirm", full_page=False)
     form.locator("button[type=submit]").click()
     assert "処理しました。" in page.inner_text("[role=status]")
