@@ -46,6 +46,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
             "DISPATCH_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
         ),
         "DISPATCH_REPAIR_LINE": os.environ.get("DISPATCH_REPAIR_LINE", "0120-000-000"),
+        # The service company named on reports whose technician is not a subcontractor's.
+        "DISPATCH_COMPANY_NAME": os.environ.get("DISPATCH_COMPANY_NAME", "OXT"),
         # flask-smorest builds the OpenAPI document from the schemas that validate requests.
         "API_TITLE": "OKI support-pack onsite dispatch",
         "API_VERSION": "1.0.0",

@@ -98,6 +98,12 @@ CODE_LABELS: dict[RuleCode, tuple[str, str]] = {
     RuleCode.REPORT_NOT_SIGNED: (
         "作業報告票が署名（または署名拒否の記録）されるまで、訪問を完了にできません。",
         "The visit can be closed only once its work report is signed or its refusal recorded."),
+    RuleCode.NO_ATTENDANT: (
+        "お客様の立会者が不在のため作業せず、日程を変更",
+        "No attendant from the customer: no work, the visit was rescheduled"),
+    RuleCode.OUT_OF_SCOPE_CAUSE: (
+        "サービス対象外の原因（有償）のため、無償の再作業の対象外",
+        "An out-of-scope (chargeable) cause applies: no free rework"),
     # §8
     RuleCode.SERVICE_TERMINATED: (
         "サービスの提供を終了しています（契約解除）。", "Service has been terminated."),

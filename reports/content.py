@@ -14,6 +14,8 @@ from reports.document import WorkReport
 from reports.personal import PERSONAL_FIELDS, Commitment, commit
 
 CONTENT_SCHEMA = "oki-work-report/1"
+# WorkReport fields added after schema v1 was first used: sealed only when recorded.
+LATER_FIELDS = ("checklist", "company_name")
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,12 @@ def content_dict(content: SignedContent) -> dict[str, object]:
         "counter_reading": report.counter_reading,
         "exclusion_cause": None if report.exclusion_cause is None else report.exclusion_cause.value,
     }
+    # Added after schema v1 was first used: present only when recorded, so the hash of every
+    # report sealed without them stays what it was.
+    if report.checklist is not None:
+        sealed["checklist"] = {item.value: report.checklist[item] for item in report.checklist}
+    if report.company_name is not None:
+        sealed["company_name"] = report.company_name
     for name in PERSONAL_FIELDS:
         commitment = content.commitments.get(name)
         sealed[name] = {"salted_sha256": commitment.digest if commitment else None}

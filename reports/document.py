@@ -55,6 +55,28 @@ class ExclusionCause(StrEnum):
         return EXCLUSION_CAUSE_LABELS[self]
 
 
+class ChecklistItem(StrEnum):
+    """The customer's obligations checked before work (seed §13 お客様へのお願い)."""
+
+    ATTENDANT_PRESENT = "attendant_present"
+    ENVIRONMENT_OK = "environment_ok"
+    BACKUP_KEPT = "backup_kept"
+    SOFTWARE_LICENSED = "software_licensed"
+
+    @property
+    def label(self) -> str:
+        """Japanese label printed on the report."""
+        return CHECKLIST_LABELS[self]
+
+
+# Worded after seed §13: each line is a condition the customer keeps, as the technician sees it.
+CHECKLIST_LABELS: Mapping[ChecklistItem, str] = {
+    ChecklistItem.ATTENDANT_PRESENT: "お客様のご担当者が作業に立ち会っている",
+    ChecklistItem.ENVIRONMENT_OK: "設置場所の環境がOKIの推奨値を満たしている",
+    ChecklistItem.BACKUP_KEPT: "ソフトウェアとデータのバックアップをお客様が作成・保管している",
+    ChecklistItem.SOFTWARE_LICENSED: "使用されているソフトウェアが適切にライセンスされている",
+}
+
 RESULT_LABELS: Mapping[Result, str] = {
     Result.RESOLVED: "解決",
     Result.FOLLOW_UP: "要再訪",
@@ -121,6 +143,10 @@ class WorkReport:
     counter_reading: int | None = None
     attendee_name: str | None = None
     exclusion_cause: ExclusionCause | None = None
+    # Absent on reports written before the checklist existed, so their seals stay as they were.
+    checklist: Mapping[ChecklistItem, bool] | None = None
+    # The company whose technician did the work: OXT or a subcontractor (seed §11).
+    company_name: str | None = None
 
     @property
     def is_chargeable(self) -> bool:
@@ -211,7 +237,23 @@ def validate_report_payload(payload: Mapping[str, Any]) -> dict[str, str]:
     cause = payload.get("exclusion_cause")
     if cause is not None and (problem := _enum_error(cause, ExclusionCause)) is not None:
         errors["exclusion_cause"] = problem
+    _validate_checklist(payload.get("checklist"), errors)
     return errors
+
+
+def _validate_checklist(checklist: Any, errors: dict[str, str]) -> None:
+    if checklist is None:  # optional in the §9.1 payload
+        return
+    if not isinstance(checklist, Mapping) or set(checklist) != set(ChecklistItem) or not all(
+            isinstance(v, bool) for v in checklist.values()):
+        errors["checklist"] = (
+            "must give true or false for each of: " + ", ".join(ChecklistItem))
+        return
+    if not checklist[ChecklistItem.ATTENDANT_PRESENT]:
+        # Seed §13: the customer's person attends the work; without one there is no work
+        # to report: the visit is rescheduled instead (rules.md §7).
+        errors["checklist.attendant_present"] = (
+            "no attendant means no work: reschedule the visit instead")
 
 
 class InvalidReport(ValueError):
@@ -229,7 +271,8 @@ def _validated_datetime(value: Any) -> datetime:
     return parsed
 
 
-def report_from_payload(payload: Mapping[str, Any], **context: str) -> WorkReport:
+def report_from_payload(payload: Mapping[str, Any], company_name: str | None = None,
+                        **context: str) -> WorkReport:
     """Build a WorkReport from a §9.1 payload plus the ids and names the app supplies.
 
     `context` holds the fields the technician does not type: report_id, visit_id,
@@ -257,4 +300,12 @@ def report_from_payload(payload: Mapping[str, Any], **context: str) -> WorkRepor
         counter_reading=payload.get("counter_reading"),
         attendee_name=payload["attendee_name"].strip(),
         exclusion_cause=ExclusionCause(cause) if cause is not None else None,
+        checklist=_checklist(payload.get("checklist")),
+        company_name=company_name,
     )
+
+
+def _checklist(raw: Mapping[str, bool] | None) -> Mapping[ChecklistItem, bool] | None:
+    if raw is None:
+        return None
+    return {item: raw[item] for item in ChecklistItem}

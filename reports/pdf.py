@@ -30,6 +30,7 @@ from reports.pdf_layout import (
     INK,
     MUTED,
     STYLES,
+    checklist_section,
     customer_section,
     format_datetime_ja,
     grid,
@@ -199,6 +200,7 @@ def render_pdf(
     story: list[Flowable] = [
         _header(report),
         customer_section(report, BODY_WIDTH),
+        *([checklist] if (checklist := checklist_section(report, BODY_WIDTH)) else []),
         *work_section(report, BODY_WIDTH),
         parts_table(report, BODY_WIDTH),
         section("確認・署名", BODY_WIDTH, _signature_block(seal, signature_png, signer_name)),

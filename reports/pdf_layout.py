@@ -19,6 +19,7 @@ from reports.document import (
     ERASED_LABEL,
     RETURNED_LABELS,
     YES_NO_LABELS,
+    ChecklistItem,
     WorkReport,
 )
 
@@ -119,6 +120,9 @@ def grid(
     return Table(cells, colWidths=list(widths), style=style)
 
 
+CHECKED_LABELS = {True: "確認済み", False: "未確認"}
+
+
 def _or_erased(name: str | None) -> str:
     # Only a signed report can lose a name, through an erasure request (rules.md §8).
     return ERASED_LABEL if name is None else name
@@ -172,13 +176,31 @@ def _work_rows(report: WorkReport, overflow: list[Flowable], width: float) -> li
         ["到着日時", para(format_datetime_ja(arrived)), "退出日時",
          para(format_datetime_ja(departed))],
         ["作業時間", para(format_duration(arrived, departed)), "担当技術者",
-         para(_or_erased(report.technician_name))],
+         para(_technician(report))],
         ["作業内容", para(_overflowing("作業内容", report.work_done, overflow, width)), "", ""],
         ["結果", para(report.result.label), "立会者", para(_or_erased(report.attendee_name))],
         ["カウンター値", para(counter), "データ初期化", para(initialized)],
         ["技術変更", para(_overflowing("技術変更", changes, overflow, width)), "", ""],
         ["有償対象", para(charge), "", ""],
     ]  # fmt: skip
+
+
+def _technician(report: WorkReport) -> str:
+    # Seed §11: the report names the company that did the work (OXT or its subcontractor).
+    name = _or_erased(report.technician_name)
+    return name if report.company_name is None else f"{name}（{report.company_name}）"
+
+
+def checklist_section(report: WorkReport, width: float) -> Flowable | None:
+    """The customer's obligations checked before work (seed §13), when they were recorded."""
+    if report.checklist is None:
+        return None
+    rows: list[list[object]] = [
+        [para(item.label), para(CHECKED_LABELS[report.checklist[item]])]
+        for item in ChecklistItem
+    ]
+    return section("作業前の確認（お客様へのお願い）", width,
+                   grid(rows, [width - 30 * mm, 30 * mm]))
 
 
 def work_section(report: WorkReport, width: float) -> list[Flowable]:

@@ -9,12 +9,19 @@ from dispatch.models.island import IslandArea
 from dispatch.models.pack import Application, Inquiry, JobRun, Notice, Pack
 from dispatch.models.privacy import PrivacyRequest, RetentionFlag
 from dispatch.models.repair_call import RepairCall
-from dispatch.models.technician import Technician
+from dispatch.models.technician import Subcontractor, Technician
 from dispatch.models.visit import Plan, Visit
-from dispatch.models.work_report import ReportSubmission, SigningKey, SigningLink, WorkReport
+from dispatch.models.work_report import (
+    NonConformity,
+    ReportSubmission,
+    SigningKey,
+    SigningLink,
+    WorkReport,
+)
 
 __all__ = [
     "ApiToken", "Application", "AuditEvent", "Customer", "Device", "Inquiry", "IslandArea",
+    "NonConformity", "Subcontractor",
     "JobRun", "Notice", "ReportSubmission", "SigningLink", "PrivacyRequest", "RetentionFlag",
     "LoginAttempt", "Pack", "Plan", "PrinterModel", "Relocation", "RepairCall", "ServiceBase",
     "SigningKey", "Site", "Technician", "User", "Visit", "WorkReport",

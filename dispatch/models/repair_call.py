@@ -44,6 +44,9 @@ class RepairCall(Model):
     override_reason: Mapped[str | None] = mapped_column(Text)
     after_hours_consent: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # A rework call served free for a non-conformity (seed §17.1); None for a customer's call.
+    non_conformity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("non_conformities.id", use_alter=True), index=True)
     version: Mapped[int] = mapped_column(default=1)
 
     device: Mapped[Device | None] = relationship()

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from dispatch.domain.non_conformity import NonConformityStatus
 from dispatch.domain.report_status import ReportStatus
 from dispatch.extensions import Model
 from dispatch.models.types import EnumText, JsonType, UTCDateTime, one_of
@@ -80,3 +81,29 @@ class SigningLink(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     report: Mapped[WorkReport] = relationship()
+
+
+class NonConformity(Model):
+    """A site manager's report that a signed job does not meet the specification (seed §17.1).
+
+    Open while rework calls are served; resolved when a later report of one of them is
+    signed `resolved`; refused, with its codes and reason, when an out-of-scope cause applies.
+    """
+
+    __tablename__ = "non_conformities"
+    __table_args__ = (one_of("status", tuple(NonConformityStatus), "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("work_reports.id"), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    reported_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[NonConformityStatus] = mapped_column(EnumText(NonConformityStatus, 10))
+    codes: Mapped[list[str]] = mapped_column(JsonType, default=list)
+    refusal_reason: Mapped[str | None] = mapped_column(Text)
+    resolved_by_report_id: Mapped[int | None] = mapped_column(ForeignKey("work_reports.id"))
+    version: Mapped[int] = mapped_column(default=1)
+
+    report: Mapped[WorkReport] = relationship(foreign_keys=[report_id])
+
+    __mapper_args__ = {"version_id_col": version}

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from browser_steps import draw_signature, log_in
+from browser_steps import _draw_signature, _login
 from conftest import PASSWORD, TEST_ACTOR
 from pypdf import PdfReader
 from reporting_rows import make_visit, report_payload
@@ -51,10 +51,6 @@ def _shot(page, name: str, full_page: bool = True) -> None:
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=full_page)
-
-
-def _login(page, email: str) -> None:
-    log_in(page, email, PASSWORD)
 
 
 def _horizontal_overflow(page) -> int:
@@ -129,7 +125,7 @@ def test_technician_from_the_stop_list_through_signing_to_done(app, browser, liv
                  "データ・ソフトウェアを工場出荷状態に初期化した"):
         assert text in summary, text
     assert "resolved" not in summary and "recycled" not in summary
-    draw_signature(page)
+    _draw_signature(page)
     _shot(page, f"tablet-{tag}-signing")
     page.click("#pad-sign")
     assert page.locator("#sync-list li").count() == 2  # draft and signature wait on the device
@@ -175,7 +171,7 @@ def test_site_manager_signs_on_a_phone_reopens_the_link_and_verifies_the_pdf(
     assert _horizontal_overflow(page) <= 0
     assert "給紙ローラーを交換し" in page.locator("dl.summary").first.inner_text()
     _shot(page, "phone-signing")
-    draw_signature(page)
+    _draw_signature(page)
     page.click("#pad-sign")
     page.wait_for_selector("#remote-done", state="visible")
 
@@ -271,7 +267,7 @@ def test_technician_starts_the_day_with_no_network_and_syncs_once(app, browser, 
     page.fill("#work_done", "給紙ローラーを交換しました。")
     server_clock["at"] = SIGNING
     page.click("text=保存して署名へ")
-    draw_signature(page)
+    _draw_signature(page)
     page.click("#pad-sign")
     assert page.locator("#sync-list li").count() == 2
     with app.app_context():

@@ -5,9 +5,8 @@ Chromium drives the real pages; the signature is drawn with pointer events on th
 
 from __future__ import annotations
 
-from browser_steps import draw_signature, log_in
-from conftest import PASSWORD, TEST_ACTOR
-from reporting_rows import make_visit
+from browser_steps import TECH, _draw_signature, _fill_report, _login, _setup
+from conftest import TEST_ACTOR
 from sqlalchemy import func, select
 
 from dispatch.extensions import db
@@ -16,32 +15,6 @@ from dispatch.models import WorkReport as ReportRow
 from dispatch.services.accounts import users
 from dispatch.services.reporting.verify import verify_report
 from dispatch.services.unit_of_work import unit_of_work
-
-TECH = "suzuki@oxt.example.jp"
-
-
-def _setup(app, *extra_users: tuple[str, str]) -> int:
-    with app.app_context(), unit_of_work():  # stored for the server
-        ids = make_visit(commit=True)
-        users.add_user(TECH, "technician", PASSWORD, TEST_ACTOR)
-        for role, email in extra_users:
-            users.add_user(email, role, PASSWORD, TEST_ACTOR)
-        return ids.visit_id
-
-
-def _login(page, email: str) -> None:
-    log_in(page, email, PASSWORD)
-
-
-def _fill_report(page, visit_id: int, result: str = "resolved") -> None:
-    page.goto(f"/visits/{visit_id}/report")
-    page.fill("#arrived_at", "2026-11-26T10:05")
-    page.fill("#departed_at", "2026-11-26T11:20")
-    page.fill("#work_done", "給紙ローラーを交換しました。")
-    page.check(f"input[name=result][value={result}]")
-    page.click("#add-part")
-    page.fill("#parts .part-no", "45531503")
-    page.fill("#counter_reading", "123456")
 
 
 def test_technician_fills_in_manager_signs_pdf_downloads_and_verifies(app, page, browser,
@@ -52,7 +25,7 @@ def test_technician_fills_in_manager_signs_pdf_downloads_and_verifies(app, page,
     page.click("text=保存して署名へ")
     assert page.locator("#sign-step").is_visible()
     assert "給紙ローラーを交換しました。" in page.locator("#summary").inner_text()
-    draw_signature(page)
+    _draw_signature(page)
     page.click("#pad-sign")
     page.wait_for_url("**/done")
     assert page.locator("#verify-state").inner_text() == "封印の検証: 正常"
@@ -81,7 +54,7 @@ def test_offline_draft_and_signature_sync_once_when_the_network_returns(app, pag
     _fill_report(page, visit_id)
     page.context.set_offline(True)
     page.click("text=保存して署名へ")
-    draw_signature(page)
+    _draw_signature(page)
     page.click("#pad-sign")
     assert page.locator("#sync-list li").count() == 2
     assert "オフライン" in page.locator("#net-state").inner_text()
@@ -177,7 +150,7 @@ def test_absent_site_manager_signs_through_the_one_time_link(app, page, browser,
     remote = browser.new_context(base_url=live_server, locale="ja-JP").new_page()
     remote.goto(url)
     assert "給紙ローラーを交換しました。" in remote.locator("main").inner_text()
-    draw_signature(remote)
+    _draw_signature(remote)
     remote.click("#pad-sign")
     remote.locator("#remote-done").wait_for()
     assert remote.locator("#remote-done").inner_text() == "ご対応ありがとうございました。"

@@ -7,7 +7,7 @@ import base64
 import subprocess
 from datetime import date
 
-from browser_steps import log_in
+from browser_steps import _login
 from conftest import PASSWORD, TEST_ACTOR
 
 from dispatch.services.accounts import users
@@ -44,7 +44,7 @@ def test_sticker_qr_code_fills_serial_and_pack_id_on_the_call_screen(app, page, 
     subprocess.run(["pdftoppm", "-png", "-r", "150", "-singlefile", str(pdf),
                     str(tmp_path / "notice")], check=True)
     png = base64.b64encode((tmp_path / "notice.png").read_bytes()).decode()
-    log_in(page, "scan@oxt.example.jp", PASSWORD)
+    _login(page, "scan@oxt.example.jp")
     page.goto("/intake/")
     page.wait_for_function("window.DispatchScan !== undefined")
     # The printed page decoded by the vendored decoder, as camera frames would be: the
@@ -62,7 +62,7 @@ def test_signing_link_qr_code_decodes_to_the_link(app, page):
         users.add_user("scan@oxt.example.jp", "coordinator", PASSWORD, TEST_ACTOR)
     url = "http://127.0.0.1:5000/sign/" + "x" * 43  # a token's length
     svg = base64.b64encode(qr_svg(url, size_px=300).encode()).decode()
-    log_in(page, "scan@oxt.example.jp", PASSWORD)
+    _login(page, "scan@oxt.example.jp")
     page.goto("/intake/")
     page.wait_for_function("window.DispatchScan !== undefined")
     decoded = page.evaluate("""async (svg) => {

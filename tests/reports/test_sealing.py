@@ -10,8 +10,21 @@ from typing import Any
 
 import pytest
 
-from reports.content import SignedContent, content_dict, content_hash, erase_personal
-from reports.document import ExclusionCause, Part, PartCondition, Result, WorkReport
+from reports.content import (
+    LATER_FIELDS,
+    SignedContent,
+    content_dict,
+    content_hash,
+    erase_personal,
+)
+from reports.document import (
+    ChecklistItem,
+    ExclusionCause,
+    Part,
+    PartCondition,
+    Result,
+    WorkReport,
+)
 from reports.keys import Keyring, SigningKey, rotate
 from reports.personal import PERSONAL_FIELDS, commit
 from reports.sealing import (
@@ -65,7 +78,22 @@ def test_sealed_content_holds_no_personal_plaintext(sealed: Any) -> None:
 def test_every_report_field_is_sealed(sealed: Any) -> None:
     # Guards against adding a WorkReport field and forgetting to put it under the seal.
     content, _ = sealed
-    assert {f.name for f in fields(WorkReport)} <= set(content_dict(content))
+    assert {f.name for f in fields(WorkReport)} - set(LATER_FIELDS) <= set(content_dict(content))
+
+
+def test_later_fields_are_sealed_when_recorded_and_leave_older_seals_alone(sealed: Any) -> None:
+    # rules.md §7: the seed §13 checklist and the subcontractor (seed §11) are sealed with the
+    # report; a report without them hashes exactly as before they existed.
+    content, _ = sealed
+    assert not set(LATER_FIELDS) & set(content_dict(content))
+    checklist = dict.fromkeys(ChecklistItem, True) | {ChecklistItem.BACKUP_KEPT: False}
+    later = replace(content, report=replace(content.report, checklist=checklist,
+                                            company_name="株式会社サンプル保守"))
+    sealed_later = content_dict(later)
+    assert sealed_later["checklist"] == {"attendant_present": True, "environment_ok": True,
+                                         "backup_kept": False, "software_licensed": True}
+    assert sealed_later["company_name"] == "株式会社サンプル保守"
+    assert content_hash(later) != content_hash(content)
 
 
 def test_sealing_refuses_an_image_that_is_not_png(

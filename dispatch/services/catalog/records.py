@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, time
 from typing import Any, cast
 
+from flask import current_app
 from sqlalchemy import select
 
 from dispatch import clock
@@ -18,6 +19,7 @@ from dispatch.models import (
     PrinterModel,
     ServiceBase,
     Site,
+    Subcontractor,
     Technician,
 )
 from dispatch.services.accounts.users import normalise_email
@@ -163,9 +165,44 @@ def base_by_code(code: str) -> ServiceBase:
     return base
 
 
+def create_subcontractor(name: str, actor: Actor) -> Subcontractor:
+    """Register a company OXT subcontracts onsite work to (seed §11)."""
+    name = name.strip()
+    if not name:
+        raise InvalidInput("the company name is required", errors={"name": ["is required"]})
+    _unique(Subcontractor, Subcontractor.name, name, "name")
+    company = Subcontractor(name=name, is_active=True)
+    db.session.add(company)
+    db.session.flush()
+    record(actor, "subcontractor.create", "subcontractor", company.id, after={"name": name})
+    db.session.flush()
+    return company
+
+
+def subcontractor_by_id(company_id: int) -> Subcontractor:
+    """A subcontracting company, or InvalidInput naming the field (it comes from a payload)."""
+    company = db.session.get(Subcontractor, company_id)
+    if company is None or not company.is_active:
+        raise InvalidInput(f"no subcontractor {company_id}",
+                           errors={"subcontractor_id": ["unknown subcontractor"]})
+    return company
+
+
+def company_of(technician: Technician | None) -> str:
+    """The company doing the work (seed §11): the subcontractor, else the service company."""
+    if technician is not None and technician.subcontractor is not None:
+        return technician.subcontractor.name
+    return str(current_app.config["DISPATCH_COMPANY_NAME"])
+
+
 def create_technician(data: dict[str, Any], actor: Actor) -> Technician:
-    """Register a technician at a base, with a shift and the series they can repair."""
+    """Register a technician at a base, with a shift and the series they can repair.
+
+    `subcontractor_id` (optional) names the subcontracting company they work for (seed §11).
+    """
     base = base_by_code(data.pop("base_code"))
+    if data.get("subcontractor_id") is not None:
+        subcontractor_by_id(data["subcontractor_id"])
     data["email"] = normalise_email(data["email"])
     start, end = data["shift_start"], data["shift_end"]
     if not isinstance(start, time) or not isinstance(end, time) or start >= end:
@@ -176,6 +213,7 @@ def create_technician(data: dict[str, Any], actor: Actor) -> Technician:
     db.session.add(tech)
     db.session.flush()
     record(actor, "technician.create", "technician", tech.id,
-           after={"name": tech.name, "email": tech.email, "base": base.code})
+           after={"name": tech.name, "email": tech.email, "base": base.code,
+                  "subcontractor_id": tech.subcontractor_id})
     db.session.flush()
     return tech

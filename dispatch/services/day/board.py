@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from dispatch import clock
 from dispatch.domain.cutoff import cutoff_on
@@ -32,12 +33,15 @@ def board_data(day: date) -> dict[str, Any]:
     """Everything the board draws for one day."""
     bases = db.session.scalars(select(ServiceBase).order_by(ServiceBase.code)).all()
     techs = db.session.scalars(select(Technician).where(Technician.is_active.is_(True))
+                               .options(joinedload(Technician.subcontractor))
                                .order_by(Technician.id)).all()
     visits = db.session.scalars(select(Visit).where(
         Visit.service_date == day, Visit.status != VisitStatus.CANCELLED)
         .order_by(Visit.technician_id, Visit.sequence, Visit.id)).all()
     routes: dict[int, dict[str, Any]]
     routes = {t.id: {"technician_id": t.id, "name": t.name, "base_code": t.base.code,
+                     # Seed §11: the board names a subcontractor's technician's company.
+                     "company": t.subcontractor.name if t.subcontractor else None,
                      "start": [t.base.lat, t.base.lon], "stops": []} for t in techs}
     unassigned = []
     for visit in visits:

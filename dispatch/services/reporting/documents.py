@@ -26,6 +26,7 @@ def report_json(row: ReportRow) -> dict[str, Any]:
         "customer_name": content.get("customer_name"),
         "support_pack_id": content.get("support_pack_id"),
         "technician_name": content.get("technician_name"),
+        "company_name": content.get("company_name"),
         "signer_name": row.signer_name,
         "signed_at": row.signed_at.isoformat() if row.signed_at else None,
         "refusal_reason": row.refusal_reason,

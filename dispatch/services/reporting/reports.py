@@ -24,7 +24,7 @@ from dispatch.extensions import db
 from dispatch.models import ReportSubmission, Visit
 from dispatch.models import WorkReport as ReportRow
 from dispatch.services.day.completion import complete_job
-from dispatch.services.reporting import access, signing_keys
+from dispatch.services.reporting import access, non_conformity, signing_keys
 from dispatch.services.reporting.values import (
     commitments_json,
     report_value,
@@ -177,6 +177,7 @@ def seal_and_complete(row: ReportRow, signer_name: str, png: bytes, actor: Actor
     row.signed_at, row.seal, row.seal_hash = now, seal.to_dict(), seal.seal_hash
     row.chain_index, row.status, row.updated_at = index + 1, ReportStatus.SIGNED, now
     follow_up = complete_job(row.visit, row.content["result"], now)
+    non_conformity.after_rework_signed(row, actor)
     record(actor, "report.signed", "work_report", row.id, {"status": ReportStatus.DRAFT},
            {"status": ReportStatus.SIGNED, "seal_hash": seal.seal_hash, "chain_index": index + 1,
             "follow_up_visit_id": follow_up.id if follow_up else None})

@@ -15,6 +15,7 @@ from typing import Any
 from dispatch.domain.report_status import ReportStatus
 from dispatch.models import Visit
 from dispatch.models import WorkReport as ReportRow
+from dispatch.services.catalog.records import company_of
 from reports.canonical import format_datetime
 from reports.content import SignedContent
 from reports.document import WorkReport, report_from_payload
@@ -23,11 +24,11 @@ from reports.sealing import Seal
 
 PAYLOAD_FIELDS = (
     "arrived_at", "departed_at", "work_done", "result", "parts", "technical_changes",
-    "data_initialized", "counter_reading", "attendee_name", "exclusion_cause",
+    "data_initialized", "counter_reading", "attendee_name", "exclusion_cause", "checklist",
 )
 CONTEXT_FIELDS = (
     "report_id", "visit_id", "call_id", "device_serial", "device_model", "site_name",
-    "site_address", "customer_name", "support_pack_id", "technician_name",
+    "site_address", "customer_name", "support_pack_id", "technician_name", "company_name",
 )
 ERASED_PLACEHOLDER = "-"
 
@@ -48,7 +49,9 @@ def visit_context(visit: Visit, report_id: int) -> dict[str, Any]:
         "customer_name": site.customer.name if site is not None else "",
         "support_pack_id": call.support_pack_id,
         "technician_name": visit.technician.name if visit.technician else "",
+        "company_name": company_of(visit.technician),
     }
+
 
 
 def stored_content(value: WorkReport) -> dict[str, Any]:
@@ -66,6 +69,8 @@ def stored_content(value: WorkReport) -> dict[str, Any]:
         "counter_reading": value.counter_reading,
         "attendee_name": value.attendee_name,
         "exclusion_cause": value.exclusion_cause.value if value.exclusion_cause else None,
+        "checklist": (None if value.checklist is None
+                      else {item.value: value.checklist[item] for item in value.checklist}),
     }
 
 

@@ -70,7 +70,8 @@
     visibleRoutes().forEach(function (r) {
       var row = el("div", "tl-row");
       row.setAttribute("data-technician", r.technician_id);
-      row.appendChild(el("div", "tl-name", r.name + " (" + r.base_code + ")"));
+      row.appendChild(el("div", "tl-name", r.name + " (" + r.base_code +
+        (r.company ? " · " + r.company : "") + ")"));
       var track = el("div", "tl-track");
       r.stops.forEach(function (s) {
         if (!s.start) { return; }

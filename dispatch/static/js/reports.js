@@ -162,6 +162,11 @@
       attendee_name: f.attendee_name.value, exclusion_cause: cause || null
     };
     if (counter !== "") { data.counter_reading = parseInt(counter, 10); }
+    var checks = f.querySelectorAll("#checklist input[data-item]");
+    if (checks.length) {
+      data.checklist = {};
+      Array.prototype.forEach.call(checks, function (box) { data.checklist[box.dataset.item] = box.checked; });
+    }
     return data;
   }
 
@@ -196,6 +201,9 @@
       [labelOf("attendee_name"), data.attendee_name],
       [labelOf("exclusion_cause"), data.exclusion_cause ? form.exclusion_cause.selectedOptions[0].textContent : "—"]
     ];
+    Array.prototype.forEach.call(form.querySelectorAll("#checklist input[data-item]"), function (box) {
+      rows.unshift([box.parentNode.textContent.trim(), box.checked ? "✓" : "✗", true]);
+    });
     dl.textContent = "";
     rows.forEach(function (r) {
       var dt = document.createElement("dt"); dt.textContent = r[0];
@@ -265,6 +273,19 @@
         reason: document.getElementById("refusal_reason").value });
       flush();
     });
+    // Seed §13: no attendant → no work. Unticking the box offers rescheduling instead of
+    // saving and signing a report of work that cannot be done.
+    var attendant = form.querySelector("input[data-item=attendant_present]");
+    if (attendant) {
+      var syncAttendant = function () {
+        var absent = !attendant.checked;
+        document.getElementById("no-attendant-note").hidden = !absent;
+        document.getElementById("no-attendant-form").hidden = !absent;
+        form.querySelectorAll(".actions button").forEach(function (b) { b.disabled = absent; });
+      };
+      attendant.addEventListener("change", syncAttendant);
+      syncAttendant();
+    }
     window.addEventListener("online", flush);
     window.addEventListener("offline", render);
     window.setInterval(flush, 5000);

@@ -9,7 +9,15 @@ from sqlalchemy import select
 
 from dispatch.domain.roles import STAFF, Role
 from dispatch.extensions import db
-from dispatch.models import Customer, Device, PrinterModel, ServiceBase, Site, Technician
+from dispatch.models import (
+    Customer,
+    Device,
+    PrinterModel,
+    ServiceBase,
+    Site,
+    Subcontractor,
+    Technician,
+)
 from dispatch.services.catalog import records as catalog
 from dispatch.services.unit_of_work import unit_of_work
 from dispatch.views.api.access import get_or_404, require_site_access
@@ -26,6 +34,8 @@ from dispatch.views.api.schemas import (
     OptionIn,
     SiteIn,
     SiteOut,
+    SubcontractorIn,
+    SubcontractorOut,
     TechnicianIn,
     TechnicianOut,
 )
@@ -167,8 +177,27 @@ def list_technicians() -> list[dict[str, Any]]:
 
 
 def technician_out(tech: Technician) -> dict[str, Any]:
-    """The technician payload of rules.md §9.1."""
+    """The technician payload of rules.md §9.1, with the company they work for."""
     return {
         "id": tech.id, "name": tech.name, "email": tech.email, "base_code": tech.base.code,
         "shift_start": tech.shift_start, "shift_end": tech.shift_end, "skills": tech.skills,
+        "subcontractor_id": tech.subcontractor_id, "company": catalog.company_of(tech),
     }
+
+
+@blp.post("/subcontractors")
+@roles(*STAFF)
+@blp.arguments(SubcontractorIn)
+@blp.response(201, SubcontractorOut)
+def create_subcontractor(data: dict[str, Any]) -> dict[str, Any]:
+    with unit_of_work():
+        company = catalog.create_subcontractor(data["name"], api_actor())
+    return {"id": company.id, "name": company.name}
+
+
+@blp.get("/subcontractors")
+@roles(*STAFF)
+@blp.response(200, SubcontractorOut(many=True))
+def list_subcontractors() -> list[dict[str, Any]]:
+    companies = db.session.scalars(select(Subcontractor).order_by(Subcontractor.id))
+    return [{"id": c.id, "name": c.name} for c in companies]

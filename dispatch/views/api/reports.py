@@ -8,16 +8,18 @@ from flask import Response, request, url_for
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from dispatch.domain.non_conformity import NonConformityStatus
 from dispatch.domain.report_status import ReportStatus
 from dispatch.domain.roles import STAFF, Role
-from dispatch.services.reporting import access, signing_links
+from dispatch.services.day.no_attendant import reschedule_without_attendant
+from dispatch.services.reporting import access, non_conformity, signing_links
 from dispatch.services.reporting import reports as reporting
 from dispatch.services.reporting.documents import report_json, report_pdf
 from dispatch.services.reporting.verify import verify_report
 from dispatch.services.unit_of_work import unit_of_work
 from dispatch.views.api.auth import api_actor, roles
 from dispatch.views.customer.verify import public_verify_url
-from reports.document import Result
+from reports.document import ChecklistItem, Result
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1",
                 description="Work reports, signatures and seals")
@@ -38,6 +40,9 @@ class ReportIn(Schema):
     counter_reading = fields.Raw(allow_none=True, metadata={"type": "integer"})
     attendee_name = fields.Raw(metadata={"type": "string"})
     exclusion_cause = fields.Raw(allow_none=True, metadata={"type": "string"})
+    # Seed §13, optional: {attendant_present, environment_ok, backup_kept, software_licensed}.
+    checklist = fields.Raw(allow_none=True, metadata={
+        "type": "object", "properties": {i.value: {"type": "boolean"} for i in ChecklistItem}})
 
 
 class ReportOut(ReportIn):
@@ -53,6 +58,7 @@ class ReportOut(ReportIn):
     customer_name = fields.String()
     support_pack_id = fields.String()
     technician_name = fields.String(allow_none=True)
+    company_name = fields.String(allow_none=True)
     signer_name = fields.String(allow_none=True)
     signed_at = fields.String(allow_none=True, metadata=DT)
     refusal_reason = fields.String(allow_none=True)
@@ -72,6 +78,40 @@ class SignatureIn(Schema):
 class ReportRefusalIn(Schema):
     signer_name = fields.String(required=True)
     reason = fields.String(required=True)
+
+
+class NoAttendantIn(Schema):
+    reason = fields.String(required=True)
+
+
+class RescheduledOut(Schema):
+    visit_id = fields.Integer()
+    call_id = fields.Integer()
+    service_date = fields.Date()
+    codes = fields.List(fields.String())
+
+
+class NonConformityIn(Schema):
+    description = fields.String(required=True)
+
+
+class ReworkCallOut(Schema):
+    id = fields.Integer()
+    decision = fields.String()
+    service_date = fields.Date(allow_none=True)
+    codes = fields.List(fields.String())
+
+
+class NonConformityOut(Schema):
+    id = fields.Integer()
+    report_id = fields.Integer()
+    status = fields.String(metadata={"enum": [s.value for s in NonConformityStatus]})
+    description = fields.String()
+    reported_at = fields.DateTime()
+    codes = fields.List(fields.String())
+    reason = fields.String(allow_none=True)
+    resolved_by_report_id = fields.Integer(allow_none=True)
+    rework_call = fields.Nested(ReworkCallOut, allow_none=True)
 
 
 class VerifyOut(Schema):
@@ -96,6 +136,34 @@ def _key() -> str | None:
 def put_report(data: dict[str, Any], visit_id: int) -> dict[str, Any]:
     with unit_of_work():
         return reporting.save_report(visit_id, data, api_actor(), _key())
+
+
+@blp.post("/visits/<int:visit_id>/no-attendant")
+@roles(*STAFF, Role.TECHNICIAN)
+@blp.arguments(NoAttendantIn)
+@blp.response(200, RescheduledOut)
+def post_no_attendant(data: dict[str, Any], visit_id: int) -> dict[str, Any]:
+    """Seed §13: nobody from the customer attends → no work; the visit moves (rules.md §7)."""
+    with unit_of_work():
+        return reschedule_without_attendant(visit_id, data["reason"], api_actor())
+
+
+@blp.post("/reports/<int:report_id>/non-conformities")
+@roles(*ALL_ROLES)
+@blp.arguments(NonConformityIn)
+@blp.response(201, NonConformityOut)
+def post_non_conformity(data: dict[str, Any], report_id: int) -> dict[str, Any]:
+    """Seed §17.1: a signed job does not meet the specification → free rework (rules.md §7)."""
+    with unit_of_work():
+        return non_conformity.claim_non_conformity(report_id, data["description"],
+                                                   api_actor())
+
+
+@blp.get("/reports/<int:report_id>/non-conformities")
+@roles(*ALL_ROLES)
+@blp.response(200, NonConformityOut(many=True))
+def get_non_conformities(report_id: int) -> list[dict[str, Any]]:
+    return non_conformity.claims_of(report_id, api_actor())
 
 
 @blp.get("/reports/<int:report_id>")

@@ -126,6 +126,8 @@ class TechnicianIn(Schema):
     shift_start = TimeHHMM(required=True)
     shift_end = TimeHHMM(required=True)
     skills = fields.List(fields.String(validate=validate.OneOf(SKILLS)), required=True)
+    # The subcontracting company the technician works for; absent for OXT's own (seed §11).
+    subcontractor_id = fields.Integer(allow_none=True, strict=True)
 
 
 class TechnicianOut(Schema):
@@ -136,3 +138,14 @@ class TechnicianOut(Schema):
     shift_start = TimeHHMM()
     shift_end = TimeHHMM()
     skills = fields.List(fields.String())
+    subcontractor_id = fields.Integer(allow_none=True)
+    company = fields.String()
+
+
+class SubcontractorIn(Schema):
+    name = fields.String(required=True, validate=validate.Length(1, 200))
+
+
+class SubcontractorOut(Schema):
+    id = fields.Integer()
+    name = fields.String()

@@ -5,21 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from dispatch import clock
 from dispatch.domain.report_status import ReportStatus
 from dispatch.domain.roles import Role
-from dispatch.errors import NotFound
+from dispatch.errors import DispatchError, NotFound
 from dispatch.extensions import db
-from dispatch.i18n import add_messages
+from dispatch.i18n import add_messages, translate
 from dispatch.models import Device, RepairCall, Site, Visit
 from dispatch.models import WorkReport as ReportRow
 from dispatch.services.registration.coverage_facts import device_coverage
+from dispatch.services.reporting import non_conformity
 from dispatch.services.reporting.documents import report_pdf
-from dispatch.views.access import role_required
+from dispatch.services.unit_of_work import unit_of_work
+from dispatch.views.access import current_actor, role_required
 from dispatch.views.customer.verify import public_verify_url
 from reports.document import EXCLUSION_CAUSE_LABELS
 
@@ -35,6 +37,23 @@ add_messages({
     "customer.no_devices": ("この設置場所に対象製品はありません。", "No devices at this site."),
     "customer.signed_at": ("署名日時", "Signed at"),
     "customer.portal_link": ("お客様ポータルを開く", "Open the customer portal"),
+    "customer.nc.title": ("作業内容の不適合のお申し出", "Report work that does not meet the spec"),
+    "customer.nc.hint": (
+        "署名済みの作業がサービス仕様書の内容と異なる場合は、お申し出ください。修復のための"
+        "作業を無償で繰り返し実施します（お客様側の原因による場合を除きます）。",
+        "If signed work does not meet the service specification, tell us: we repeat the "
+        "work needed to put it right, free of charge (unless the cause is on the customer's "
+        "side)."),
+    "customer.nc.which": ("対象の作業報告票", "Which work report"),
+    "customer.nc.description": ("内容", "What is wrong"),
+    "customer.nc.submit": ("申し出る", "Report"),
+    "customer.nc.report": ("作業報告票", "Report"),
+    "customer.nc.status.open": ("対応中", "Being reworked"),
+    "customer.nc.status.resolved": ("修復済み", "Put right"),
+    "customer.nc.status.refused": ("対象外", "Not covered"),
+    "customer.nc.rework_on": ("再作業の予定日: {date}", "Rework planned for {date}"),
+    "customer.nc.refused_because": ("理由:", "Reason:"),
+    "customer.nc.done": ("お申し出を受け付けました。", "Your report was received."),
 })
 
 
@@ -62,9 +81,29 @@ def portal() -> str:
     devices = list(db.session.scalars(select(Device).where(
         Device.site_id.in_([s.id for s in sites])).order_by(Device.serial))) if sites else []
     coverage = {d.id: device_coverage(d, today) for d in devices}
+    reports = _own_reports([s.id for s in sites])
+    claims = [claim for r in reports for claim in non_conformity.claims_of(r.id, current_actor())]
     return render_template("customer/portal.html", sites=sites, devices=devices,
-                           coverage=coverage, reports=_own_reports([s.id for s in sites]),
-                           today=today, causes=EXCLUSION_CAUSE_LABELS)
+                           coverage=coverage, reports=reports, today=today, claims=claims,
+                           causes=EXCLUSION_CAUSE_LABELS)
+
+
+@bp.post("/non-conformities")
+@role_required(Role.SITE_MANAGER)
+def claim_non_conformity() -> Any:
+    """Seed §17.1 from the portal: the same use case as POST /reports/{id}/non-conformities."""
+    try:
+        with unit_of_work():
+            non_conformity.claim_non_conformity(
+                request.form.get("report_id", type=int) or 0,
+                request.form.get("description", ""), current_actor())
+    except DispatchError as error:
+        if error.status == 404:
+            raise
+        flash(error.detail, "error")
+    else:
+        flash(translate("customer.nc.done"), "success")
+    return redirect(url_for("customer.portal") + "#non-conformity")
 
 
 @bp.get("/reports/<int:report_id>.pdf")

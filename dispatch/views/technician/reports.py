@@ -10,7 +10,17 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from markupsafe import Markup
 from sqlalchemy import select
 
@@ -22,6 +32,7 @@ from dispatch.errors import DispatchError, NotFound
 from dispatch.extensions import db
 from dispatch.i18n import current_locale, translate
 from dispatch.models import WorkReport as ReportRow
+from dispatch.services.day.no_attendant import reschedule_without_attendant
 from dispatch.services.reporting import access, signing_links
 from dispatch.services.reporting import reports as reporting
 from dispatch.services.reporting.documents import report_pdf
@@ -32,7 +43,7 @@ from dispatch.views.access import current_actor, role_required
 from dispatch.views.api.problems import from_dispatch_error
 from dispatch.views.customer.verify import public_verify_url
 from dispatch.views.technician.reports_i18n import validation_messages
-from reports.document import EXCLUSION_CAUSE_LABELS
+from reports.document import EXCLUSION_CAUSE_LABELS, ChecklistItem
 from reports.qr import qr_svg
 
 bp = Blueprint("report_pages", __name__)
@@ -63,7 +74,7 @@ def report_form(visit_id: int) -> str:
     payload = payload_of(row) if row is not None else {}
     site = visit.call.device.site if visit.call.device else None
     return render_template("reports/form.html", visit=visit, row=row, payload=payload,
-                           site=site, causes=EXCLUSION_CAUSE_LABELS,
+                           site=site, causes=EXCLUSION_CAUSE_LABELS, ChecklistItem=ChecklistItem,
                            arrived_default=_local_minute(visit.start_at)
                            if visit.status in STARTED else "",
                            validation=validation_messages(current_locale()))
@@ -72,6 +83,24 @@ def report_form(visit_id: int) -> str:
 def _local_minute(value: datetime | None) -> str:
     """A datetime-local value (Tokyo) for the form, e.g. the time of the "arrived" tap."""
     return clock.to_tokyo(value).strftime("%Y-%m-%dT%H:%M") if value else ""
+
+
+@bp.post("/visits/<int:visit_id>/no-attendant")
+@role_required(*WRITERS)
+def no_attendant(visit_id: int) -> Any:
+    """Seed §13: nobody attends → no work; the visit moves to the next support day."""
+    reason = request.form.get("reason", "")
+    try:
+        with unit_of_work():
+            moved = reschedule_without_attendant(visit_id, reason, current_actor())
+    except DispatchError as error:
+        if error.status in (403, 404):
+            raise
+        flash(error.detail, "error")
+        return redirect(url_for("report_pages.report_form", visit_id=visit_id))
+    flash(translate("reports.no_attendant_done").format(
+        visit=visit_id, date=moved["service_date"].isoformat()), "success")
+    return redirect(url_for("tablet.today"))
 
 
 @bp.put("/tablet/visits/<int:visit_id>/report")

@@ -30,6 +30,31 @@ def validation_messages(locale: str) -> dict[str, str]:
 
 add_messages({
     "reports.form_title": ("作業報告票の入力", "Work report"),
+    "reports.checklist": ("作業前の確認（お客様へのお願い）",
+                          "Before work: the customer's duties"),
+    "reports.checklist_hint": ("作業を始める前に、お客様と一緒に確認してください。",
+                               "Check these with the customer before starting."),
+    "reports.checklist.attendant_present": ("お客様のご担当者が作業に立ち会っている",
+                                            "Someone from the customer attends the work"),
+    "reports.checklist.environment_ok": ("設置場所の環境がOKIの推奨値を満たしている",
+                                         "The site meets OKI's recommended environment"),
+    "reports.checklist.backup_kept": (
+        "ソフトウェアとデータのバックアップをお客様が作成・保管している",
+        "The customer made and keeps backups of the software and data"),
+    "reports.checklist.software_licensed": (
+        "使用されているソフトウェアが適切にライセンスされている",
+        "The software in use is properly licensed"),
+    "reports.no_attendant_note": (
+        "立会者がいない場合は作業できません。下の「日程を変更する」から訪問日を変更してください。",
+        "Without an attendant there is no work: reschedule the visit below."),
+    "reports.no_attendant_title": ("立会者不在のため日程を変更", "No attendant: reschedule"),
+    "reports.no_attendant_reason": ("不在の理由", "Why nobody attended"),
+    "reports.no_attendant_confirm": (
+        "作業せずに、この訪問を次のサポート日へ変更します",
+        "Do no work and move this visit to the next support day"),
+    "reports.no_attendant_submit": ("日程を変更する", "Reschedule"),
+    "reports.no_attendant_done": ("訪問 #{visit} を {date} に変更しました（立会者不在）。",
+                                  "Visit #{visit} moved to {date} (no attendant)."),
     "reports.visit": ("訪問", "Visit"),
     "reports.arrived_at": ("到着日時", "Arrived at"),
     "reports.departed_at": ("退出日時", "Departed at"),
