@@ -6,6 +6,8 @@ compile step, which matters for the two-command setup.
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Flask, g, request, session
 
 LOCALES = ("ja", "en")
@@ -93,6 +95,16 @@ def translate(key: str) -> str:
         return key
     locale = g.get("locale") or current_locale()
     return pair[0] if locale == "ja" else pair[1]
+
+
+WEEKDAYS_JA = "月火水木金土日"
+
+
+def human_date(day: date, locale: str) -> str:
+    """A date as people read it: 2026年11月26日（木） in Japanese, Thu 26 Nov 2026 in English."""
+    if locale == "ja":
+        return f"{day.year}年{day.month}月{day.day}日（{WEEKDAYS_JA[day.weekday()]}）"
+    return day.strftime("%a %d %b %Y")
 
 
 def init_i18n(app: Flask) -> None:

@@ -98,6 +98,9 @@ CODE_LABELS: dict[RuleCode, tuple[str, str]] = {
         "当日の技術者の空きがないため翌営業日へ移動",
         "No technician free that day: moved to the next business day"),
     # §7
+    RuleCode.REPORT_NOT_SIGNED: (
+        "作業報告票が署名（または署名拒否の記録）されるまで、訪問を完了にできません。",
+        "The visit can be closed only once its work report is signed or its refusal recorded."),
     RuleCode.NO_ATTENDANT: (
         "お客様の立会者が不在のため作業せず、日程を変更",
         "No attendant from the customer: no work, the visit was rescheduled"),

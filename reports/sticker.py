@@ -11,6 +11,9 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
+from reportlab.graphics import renderPDF
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -40,6 +43,23 @@ class RegistrationNotice:
     support_hours_label: str
     repair_line: str
     issued_on: date
+
+
+SCAN_PREFIX = "OKISP:"
+
+
+def scan_payload(serial: str, support_pack_id: str) -> str:
+    """The text of the QR code on the sticker and the notice: both numbers a repair call needs,
+    read by the camera instead of typed (dispatch/static/js/scan.js parses it)."""
+    return f"{SCAN_PREFIX}SN={serial};SP={support_pack_id}"
+
+
+def _scan_code(c: Canvas, n: RegistrationNotice, x: float, y: float, size: float) -> None:
+    widget = QrCodeWidget(scan_payload(n.serial, n.support_pack_id), barLevel="M")
+    x0, y0, x1, y1 = widget.getBounds()
+    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing.add(widget)
+    renderPDF.draw(drawing, c, x, y)
 
 
 def date_ja(d: date) -> str:
@@ -83,6 +103,12 @@ def _notice(c: Canvas, n: RegistrationNotice) -> None:
         ("サポートパック", n.product_label),
         ("故障コール先", n.repair_line),
     ])
+    # Beside the short values of the table, on white so that the row lines stay off it.
+    size = 28 * mm
+    qr_x, qr_y = WIDTH - LEFT - size, y - 6 * mm - 3 * 9 * mm - size
+    c.setFillColor(colors.white)
+    c.rect(qr_x - 2 * mm, qr_y - 2 * mm, size + 4 * mm, size + 4 * mm, fill=1, stroke=0)
+    _scan_code(c, n, qr_x, qr_y, size)
 
 
 def _rows(c: Canvas, y: float, rows: list[tuple[str, str]]) -> None:
@@ -95,7 +121,7 @@ def _rows(c: Canvas, y: float, rows: list[tuple[str, str]]) -> None:
 
 
 def _sticker(c: Canvas, n: RegistrationNotice) -> None:
-    w, h = 120 * mm, 62 * mm
+    w, h = 150 * mm, 62 * mm
     x, y = (WIDTH - w) / 2, 22 * mm
     c.setDash(3, 3)
     c.setStrokeColor(MUTED)
@@ -115,6 +141,7 @@ def _sticker(c: Canvas, n: RegistrationNotice) -> None:
     _text(c, x + 4 * mm, y + h - 44 * mm, f"対応時間　{n.support_hours_label}", 9.5)
     _text(c, x + 4 * mm, y + h - 51 * mm, f"シリアル番号　{n.serial}", 9.5)
     _text(c, x + 4 * mm, y + 3 * mm, "お電話の際はサポートパックIDをお知らせください。", 8, MUTED)
+    _scan_code(c, n, x + w - 33 * mm, y + 6 * mm, 30 * mm)
 
 
 def render_notice_pdf(notice: RegistrationNotice) -> bytes:

@@ -47,6 +47,7 @@ def _draw_signature(page) -> None:
     x, y = box["x"] + 40, box["y"] + box["height"] / 2
     page.mouse.move(x, y)
     page.mouse.down()
+    step_x = min(30, (box["width"] - 80) / 11)  # stays on a phone's narrower canvas too
     for step in range(1, 12):
-        page.mouse.move(x + step * 30, y + (20 if step % 2 else -20), steps=3)
+        page.mouse.move(x + step * step_x, y + (20 if step % 2 else -20), steps=3)
     page.mouse.up()

@@ -41,6 +41,8 @@ class RuleCode(StrEnum):
     # §6 routing drop reasons
     NO_SKILLED_TECHNICIAN = "NO_SKILLED_TECHNICIAN"
     NO_CAPACITY = "NO_CAPACITY"
+    # §7 work reports: a visit closes only with a signed or refused report
+    REPORT_NOT_SIGNED = "REPORT_NOT_SIGNED"
     # §7 before work and after signing
     NO_ATTENDANT = "NO_ATTENDANT"
     OUT_OF_SCOPE_CAUSE = "OUT_OF_SCOPE_CAUSE"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import (
@@ -27,13 +28,11 @@ from dispatch.domain.visit_status import VisitStatus
 from dispatch.errors import TooManyRequests
 from dispatch.extensions import db, login_manager
 from dispatch.forms import LoginForm
-from dispatch.i18n import LOCALES
+from dispatch.i18n import LOCALES, current_locale, human_date
 from dispatch.models import (
     Application,
     AuditEvent,
-    Device,
     RepairCall,
-    Site,
     User,
 )
 from dispatch.services.accounts.users import (
@@ -50,9 +49,9 @@ from dispatch.views.admin import outbox as admin_outbox
 from dispatch.views.admin import pages as admin_pages
 from dispatch.views.admin import privacy
 from dispatch.views.coordinator import board, intake, kpi, registration
-from dispatch.views.customer import portal
+from dispatch.views.customer import portal, verify
 from dispatch.views.navigation import init_navigation
-from dispatch.views.technician import reports, tablet
+from dispatch.views.technician import offline, reports, tablet
 from reports.document import Result
 
 bp = Blueprint("pages", __name__)
@@ -136,14 +135,9 @@ def _technician_home(today: Any) -> Any:
     return redirect(url_for("tablet.today"))
 
 
-def _site_manager_home() -> str:
-    sites = db.session.scalars(
-        select(Site).where(Site.managed_by(current_user.email)).order_by(Site.id)
-    ).all()
-    devices = db.session.scalars(
-        select(Device).where(Device.site_id.in_([s.id for s in sites])).order_by(Device.serial)
-    ).all() if sites else []
-    return render_template("customer/home.html", sites=sites, devices=devices)
+def _site_manager_home() -> Any:
+    # The portal (dispatch/views/customer/portal.py) is everything a site manager has.
+    return redirect(url_for("customer.portal"))
 
 
 @bp.get("/admin")
@@ -176,8 +170,8 @@ def _load_user(session_id: str) -> User | None:
 def init_pages(app: Flask) -> None:
     """Register the page blueprint, the login view and friendly error pages."""
     app.register_blueprint(bp)
-    for area in (intake, registration, board, kpi, tablet, reports, portal, admin_pages, privacy,
-                 admin_outbox):
+    for area in (intake, registration, board, kpi, tablet, offline, reports, portal, verify,
+                 admin_pages, privacy, admin_outbox):
         app.register_blueprint(area.bp)
     login_manager.login_view = "pages.login"
     init_navigation(app)
@@ -185,6 +179,19 @@ def init_pages(app: Flask) -> None:
     @app.template_filter("tokyo")
     def _tokyo(value: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
         return clock.to_tokyo(value).strftime(fmt) if value else ""
+
+    @app.template_filter("jdate")
+    def _jdate(value: Any) -> str:
+        return human_date(value, current_locale()) if value else ""
+
+    @app.template_filter("jdatetime")
+    def _jdatetime(value: Any) -> str:
+        if isinstance(value, str):  # ISO 8601 text, as stored in report content
+            value = datetime.fromisoformat(value) if value else None
+        if not value:
+            return ""
+        local = clock.to_tokyo(value)
+        return f"{human_date(local.date(), current_locale())} {local:%H:%M}"
 
     # Templates compare statuses with these members, never with string literals.
     app.jinja_env.globals.update(

@@ -114,15 +114,27 @@ def test_portrait_tablet_keeps_large_targets(app, page):
     assert canvas.evaluate("c => c.width") == round(box["width"] * ratio)
 
 
-def test_invalid_draft_shows_the_field_errors_on_the_form(app, page):
+def test_invalid_draft_shows_the_field_errors_on_the_form_in_japanese(app, page):
     visit_id = _setup(app)
     _login(page, TECH)
     page.goto(f"/visits/{visit_id}/report")
-    page.fill("#attendee_name", "")
+    page.fill("#arrived_at", "2026-11-26T11:20")
+    page.fill("#departed_at", "2026-11-26T10:05")
     page.click("text=保存して署名へ")
     error = page.locator("#form-error")
     error.wait_for()
-    assert "attendee_name" in error.inner_text() and "work_done" in error.inner_text()
+    # Checked on the device before anything is queued: departure after arrival (rules.md §7).
+    assert error.inner_text() == ("入力内容を確認してください。 "
+                                  "退出日時: 到着日時より後にしてください。")
+    page.fill("#departed_at", "2026-11-26T11:40")
+    page.fill("#attendee_name", "")
+    page.click("text=保存して署名へ")
+    page.wait_for_function("document.getElementById('form-error').textContent.includes('作業内容')")
+    text = error.inner_text()
+    # The server's field errors, labelled and worded in Japanese (no raw keys or English).
+    assert "作業内容: 入力してください。" in text
+    assert "立会者（設置場所の責任者）: 入力してください。" in text
+    assert "attendee_name" not in text and "is required" not in text
     assert page.locator("#report-form").is_visible()
 
 
@@ -142,7 +154,8 @@ def test_absent_site_manager_signs_through_the_one_time_link(app, page, browser,
     remote.click("#pad-sign")
     remote.locator("#remote-done").wait_for()
     assert remote.locator("#remote-done").inner_text() == "ご対応ありがとうございました。"
-    assert remote.goto(url).status == 404  # used once
+    assert remote.goto(url).status == 410  # used once: "already signed", not a bare 404
+    assert "この作業報告票は署名済みです" in remote.inner_text("h1")
     remote.context.close()
     with app.app_context():
         row = db.session.scalar(select(ReportRow))

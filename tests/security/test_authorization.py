@@ -32,9 +32,11 @@ PUBLIC = {
     "pages.login": "the way in",
     "pages.logout": "ending a session needs no role",
     "pages.set_language": "language switch",
+    "offline.service_worker": "the offline start's script holds no data (rules.md §7)",
 }
 # A one-time link carries its own secret: the site manager signing remotely has no account.
-PUBLIC_PREFIXES = ("/sign/",)
+# The verification page is keyed by the seal hash printed on the PDF (rules.md §7).
+PUBLIC_PREFIXES = ("/sign/", "/verify/")
 # Any logged-in user: the landing page dispatches on the role itself.
 AUTHENTICATED = {"pages.home": "one landing page per role"}
 METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE")

@@ -71,11 +71,12 @@ def add_user(email: str, role: str, password: str, actor: Actor, name: str | Non
     """Create a user with a hashed password."""
     email = normalise_email(email)
     if role not in ROLES:
-        raise InvalidInput(f"unknown role '{role}' (one of {', '.join(ROLES)})")
+        raise InvalidInput(f"unknown role '{role}' (one of {', '.join(ROLES)})",
+                           errors={"role": ["unknown"]})
     check_email(email)
     check_password_policy(password, email)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise Conflict(f"a user with e-mail {email} already exists")
+        raise Conflict(f"a user with e-mail {email} already exists", errors={"email": ["taken"]})
     user = User(
         email=email,
         role=role,

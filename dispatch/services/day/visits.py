@@ -15,11 +15,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
+from dispatch.domain.codes import RuleCode
+from dispatch.domain.report_status import ReportStatus
 from dispatch.domain.roles import Role
 from dispatch.domain.visit_status import STARTED, VisitStatus, can_move
 from dispatch.errors import Conflict, Forbidden, NotFound
 from dispatch.extensions import db
-from dispatch.models import Technician, User, Visit
+from dispatch.models import Technician, User, Visit, WorkReport
 from dispatch.services.day.problem import midnight
 from dispatch.services.notify import messages
 from dispatch.services.trust.audit import Actor, record, snapshot
@@ -62,6 +64,13 @@ def technician_of(user: User) -> Technician | None:
     return db.session.scalar(select(Technician).where(Technician.email == user.email))
 
 
+def has_closing_report(visit_id: int) -> bool:
+    """Whether the visit's work report is signed or its refusal recorded (rules.md §7): only
+    then may the visit be closed by hand."""
+    status = db.session.scalar(select(WorkReport.status).where(WorkReport.visit_id == visit_id))
+    return status in (ReportStatus.SIGNED, ReportStatus.REFUSED)
+
+
 def set_status(visit_id: int, status: VisitStatus | str, version: int, user: User, actor: Actor,
                now: datetime) -> Visit:
     """Record en_route / arrived / done for the visit's own technician (domain/visit_status)."""
@@ -76,6 +85,9 @@ def set_status(visit_id: int, status: VisitStatus | str, version: int, user: Use
     _check_version(visit, version)
     if not can_move(visit.status, status):
         raise Conflict(f"a visit that is {visit.status} cannot become {status}")
+    if status is VisitStatus.DONE and not has_closing_report(visit.id):
+        raise Conflict(f"visit {visit_id} has no signed or refused work report yet",
+                       codes=[RuleCode.REPORT_NOT_SIGNED])
     before = snapshot(visit, FIELDS)
     visit.status = status
     if status is VisitStatus.ARRIVED:

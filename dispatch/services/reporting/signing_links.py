@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from enum import StrEnum
 from typing import Any
 
 from flask import current_app, url_for
@@ -73,15 +74,42 @@ def create_link(report_id: int, actor: Actor) -> str:
     return token
 
 
+class LinkState(StrEnum):
+    """Why a signing link no longer opens the report; the page tells the manager what to do."""
+
+    UNKNOWN = "unknown"
+    SIGNED = "signed"  # used: the report is signed
+    REFUSED = "refused"  # used: the refusal is recorded
+    EXPIRED = "expired"
+    CHANGED = "changed"  # the report was edited after the link was sent
+
+
+class LinkUnusable(NotFound):
+    """A 404 for the API and the JSON calls; the page shows `state` in words."""
+
+    def __init__(self, state: LinkState, detail: str) -> None:
+        super().__init__(detail)
+        self.state = state
+
+
 def _live_link(token: str, *, lock: bool = False) -> SigningLink:
     link = db.session.scalar(select(SigningLink).where(SigningLink.token_hash == _hash(token)))
-    if link is not None and lock:  # a second use of the link waits, then finds it used
+    if link is None:
+        raise LinkUnusable(LinkState.UNKNOWN, "this signing link is unknown")
+    if lock:  # a second use of the link waits, then finds it used
         locked(SigningLink, link.id)
-    if link is None or link.used_at is not None or link.expires_at <= clock.now():
-        raise NotFound("this signing link is unknown, used or expired")
+    if link.used_at is not None:
+        used = LinkState.SIGNED if link.report.status == ReportStatus.SIGNED else \
+            LinkState.REFUSED
+        raise LinkUnusable(used, f"this signing link was already used ({used})")
+    if link.report.status == ReportStatus.SIGNED:  # signed on the tablet meanwhile
+        raise LinkUnusable(LinkState.SIGNED, "the report is already signed")
+    if link.expires_at <= clock.now():
+        raise LinkUnusable(LinkState.EXPIRED, "this signing link has expired")
     # The manager must sign what the link was issued for: a later edit voids the link.
     if link.report.updated_at > link.created_at:
-        raise NotFound("the report changed after this link was sent; ask for a new link")
+        raise LinkUnusable(LinkState.CHANGED,
+                           "the report changed after this link was sent; ask for a new link")
     return link
 
 

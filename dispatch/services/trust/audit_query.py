@@ -42,7 +42,7 @@ def _query(flt: AuditFilter) -> Select[Any]:
     if flt.actor:
         query = query.where(AuditEvent.actor_label.contains(flt.actor, autoescape=True))
     if flt.action:
-        query = query.where(AuditEvent.action.startswith(flt.action, autoescape=True))
+        query = query.where(AuditEvent.action == flt.action)
     if flt.date_from:
         query = query.where(AuditEvent.at >= datetime.combine(flt.date_from, time(), TOKYO))
     if flt.date_to:
@@ -60,10 +60,18 @@ def page(flt: AuditFilter, number: int) -> tuple[list[AuditEvent], int]:
     return list(events), total
 
 
+def choices() -> tuple[list[str], list[str]]:
+    """The entity types and actions present in the log, for the viewer's drop-down filters."""
+    types = db.session.scalars(select(AuditEvent.entity_type).distinct()
+                               .order_by(AuditEvent.entity_type))
+    actions = db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
+    return list(types), list(actions)
+
+
 def rows(flt: AuditFilter) -> list[dict[str, Any]]:
-    """All matching events (oldest first) as JSON-ready dicts."""
+    """All matching events (oldest first) as JSON-ready dicts, times in Japan (+09:00)."""
     events = db.session.scalars(_query(flt).order_by(AuditEvent.id).limit(EXPORT_LIMIT))
-    return [{"id": e.id, "at": e.at.isoformat(), "actor_user_id": e.actor_user_id,
+    return [{"id": e.id, "at": e.at.astimezone(TOKYO).isoformat(), "actor_user_id": e.actor_user_id,
              "actor_label": e.actor_label, "action": e.action, "entity_type": e.entity_type,
              "entity_id": e.entity_id, "before": e.before, "after": e.after} for e in events]
 

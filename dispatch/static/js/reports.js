@@ -53,10 +53,22 @@
     el.textContent = text; el.hidden = false;
   }
 
+  var validation = {};
+  try { validation = JSON.parse(msg.validation || "{}"); } catch (e) { validation = {}; }
+
+  /* Field errors in the screen's language: the field's label, then the translated message
+     (the API answers in English; rules.md §7). "parts.0.qty" is labelled by the parts box. */
+  function fieldText(field, messages) {
+    var id = field.split(".")[0];
+    var label = id === "parts" ? document.querySelector("#parts").closest("fieldset")
+      .querySelector("legend").textContent : labelOf(id);
+    return label + ": " + messages.map(function (m) { return validation[m] || m; }).join(" ");
+  }
+
   function problemText(data) {
-    if (!data || !data.errors) { return msg.msgError + (data && data.detail ? " " + data.detail : ""); }
+    if (!data || !data.errors) { return msg.msgError; }
     return msg.msgError + " " + Object.keys(data.errors).map(function (k) {
-      return k + ": " + data.errors[k].join(" ");
+      return fieldText(k, data.errors[k]);
     }).join(" / ");
   }
 
@@ -97,6 +109,38 @@
 
   function localToIso(value) { return value ? value + ":00+09:00" : ""; }
 
+  /* Now as a datetime-local value in Japan, whatever the device's own time zone. */
+  function tokyoNow() { return new Date(Date.now() + 9 * 3600 * 1000).toISOString().slice(0, 16); }
+
+  /* The checks the server makes too, before anything is queued (rules.md §7): both times on
+     the visit's day, departure after arrival, and no signature before the departure. */
+  function timeErrors(forSigning) {
+    var f = document.getElementById("report-form");
+    var errors = {};
+    var arrived = f.arrived_at.value, departed = f.departed_at.value;
+    if (!arrived) { errors.arrived_at = ["is required"]; }
+    if (!departed) { errors.departed_at = ["is required"]; }
+    [["arrived_at", arrived], ["departed_at", departed]].forEach(function (pair) {
+      if (pair[1] && pair[1].slice(0, 10) !== msg.day) { errors[pair[0]] = ["must be on the visit's day"]; }
+    });
+    if (arrived && departed && !errors.departed_at && departed <= arrived) {
+      errors.departed_at = ["must be after arrived_at"];
+    }
+    if (forSigning && departed && !errors.departed_at && departed > tokyoNow()) {
+      errors.departed_at = ["must not be after the signature"];
+    }
+    return errors;
+  }
+
+  function prefillDeparture() {
+    var f = document.getElementById("report-form");
+    var now = tokyoNow();
+    if (!f.departed_at.value && f.arrived_at.value && now.slice(0, 10) === msg.day &&
+        now > f.arrived_at.value) {
+      f.departed_at.value = now;
+    }
+  }
+
   function payload() {
     var f = document.getElementById("report-form");
     var counter = f.counter_reading.value;
@@ -131,32 +175,39 @@
     return label ? label.textContent : id;
   }
 
+  function choiceText(input) { return input ? input.parentNode.textContent.trim() : ""; }
+
+  /* The signing summary lists everything that is sealed, each under its form label. */
   function summarize(data) {
     var dl = document.getElementById("summary");
     var form = document.getElementById("report-form");
-    var result = form.querySelector("input[name=result]:checked");
+    var parts = data.parts.map(function (p, i) {
+      var row = document.querySelectorAll("#parts .part-row")[i];
+      var condition = row.querySelector(".part-condition");
+      return p.part_no + " × " + p.qty + " (" + condition.selectedOptions[0].textContent.trim() +
+        ", " + (p.removed_returned ? msg.msgReturnedYes : msg.msgReturnedNo) + ")";
+    });
     var rows = [
-      ["arrived_at", form.arrived_at.value.replace("T", " ")],
-      ["departed_at", form.departed_at.value.replace("T", " ")],
-      ["work_done", data.work_done],
-      ["result", result ? result.parentNode.textContent.trim() : ""],
-      ["technical_changes", data.technical_changes.join(" / ") || "—"],
-      ["counter_reading", data.counter_reading === undefined ? "—" : String(data.counter_reading)],
-      ["attendee_name", data.attendee_name],
-      ["exclusion_cause", data.exclusion_cause ? form.exclusion_cause.selectedOptions[0].textContent : "—"]
+      [labelOf("arrived_at"), form.arrived_at.value.replace("T", " ")],
+      [labelOf("departed_at"), form.departed_at.value.replace("T", " ")],
+      [labelOf("work_done"), data.work_done],
+      [form.querySelector(".choices legend").textContent,
+       choiceText(form.querySelector("input[name=result]:checked"))],
+      [document.querySelector("#parts").closest("fieldset").querySelector("legend").textContent,
+       parts.join("\n") || "—"],
+      [labelOf("technical_changes"), data.technical_changes.join("\n") || "—"],
+      [choiceText(form.data_initialized), data.data_initialized ? msg.msgYes : msg.msgNo],
+      [labelOf("counter_reading"), data.counter_reading === undefined ? "—" : String(data.counter_reading)],
+      [labelOf("attendee_name"), data.attendee_name],
+      [labelOf("exclusion_cause"), data.exclusion_cause ? form.exclusion_cause.selectedOptions[0].textContent : "—"]
     ];
     Array.prototype.forEach.call(form.querySelectorAll("#checklist input[data-item]"), function (box) {
       rows.unshift([box.parentNode.textContent.trim(), box.checked ? "✓" : "✗", true]);
     });
     dl.textContent = "";
     rows.forEach(function (r) {
-      var dt = document.createElement("dt"); dt.textContent = r[2] ? r[0] : labelOf(r[0]);
+      var dt = document.createElement("dt"); dt.textContent = r[0];
       var dd = document.createElement("dd"); dd.textContent = r[1]; dd.className = "pre";
-      dl.appendChild(dt); dl.appendChild(dd);
-    });
-    data.parts.forEach(function (p) {
-      var dt = document.createElement("dt"); dt.textContent = p.part_no;
-      var dd = document.createElement("dd"); dd.textContent = "× " + p.qty;
       dl.appendChild(dt); dl.appendChild(dd);
     });
   }
@@ -175,6 +226,11 @@
   function saveDraft(thenSign) {
     var data = payload();
     document.getElementById("form-error").hidden = true;
+    var errors = timeErrors(thenSign);
+    if (Object.keys(errors).length) {
+      showError("form-error", problemText({ errors: errors }));
+      return;
+    }
     enqueue("report", msg.saveUrl, "PUT", data);
     flush();
     if (thenSign) {
@@ -236,6 +292,7 @@
   }
 
   wire();
+  prefillDeparture();
   render();
   flush();
 })();

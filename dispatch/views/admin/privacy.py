@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from typing import Any
 
 from flask import (
@@ -25,6 +26,7 @@ from dispatch.services.trust import privacy, termination
 from dispatch.services.trust.privacy_subject import load_subject, subject_data
 from dispatch.services.unit_of_work import unit_of_work
 from dispatch.views.access import current_actor, role_required
+from dispatch.views.admin import privacy_labels
 from dispatch.views.admin.pages import ADMIN
 
 bp = Blueprint("admin_privacy", __name__, url_prefix="/admin/customers")
@@ -47,7 +49,8 @@ def customer(customer_id: int) -> str:
     # Viewing is part of the administrator's work; the logged export is the JSON download.
     data = subject_data(load_subject(customer_id))
     return render_template("admin/customer.html", data=data,
-                           requests=privacy.requests_of(customer_id))
+                           requests=privacy.requests_of(customer_id),
+                           column_label=privacy_labels.column_label, cell=privacy_labels.cell)
 
 
 @bp.get("/<int:customer_id>/export.json")
@@ -91,9 +94,30 @@ def correction(customer_id: int) -> Any:
     return redirect(url_for("admin_privacy.customer", customer_id=customer_id))
 
 
+def _confirmed(customer_id: int) -> bool:
+    """Stop-use, erasure and termination cannot be undone: the administrator types the
+    customer's name as shown (width and spaces normalised) to confirm which one."""
+    customer = db.session.get(Customer, customer_id)
+    typed = request.form.get("confirm_name", "")
+    if customer is None or _normalised(typed) != _normalised(customer.name):
+        flash("privacy.confirm_mismatch", "error")
+        return False
+    return True
+
+
+def _normalised(name: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", name).split())
+
+
+def _back(customer_id: int) -> Any:
+    return redirect(url_for("admin_privacy.customer", customer_id=customer_id))
+
+
 @bp.post("/<int:customer_id>/stop-use")
 @role_required(*ADMIN)
 def stop_use(customer_id: int) -> Any:
+    if not _confirmed(customer_id):
+        return _back(customer_id)
     with unit_of_work():
         privacy.stop_use(customer_id, current_actor())
     flash("privacy.done")
@@ -103,6 +127,8 @@ def stop_use(customer_id: int) -> Any:
 @bp.post("/<int:customer_id>/erasure")
 @role_required(*ADMIN)
 def erasure(customer_id: int) -> Any:
+    if not _confirmed(customer_id):
+        return _back(customer_id)
     with unit_of_work():
         privacy.erase_customer(customer_id, current_actor())
     flash("privacy.done")
@@ -112,6 +138,8 @@ def erasure(customer_id: int) -> Any:
 @bp.post("/<int:customer_id>/termination")
 @role_required(*ADMIN)
 def terminate(customer_id: int) -> Any:
+    if not _confirmed(customer_id):
+        return _back(customer_id)
     with unit_of_work():
         termination.terminate_customer(customer_id, request.form.get("reason", ""),
                                        current_actor())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, request, url_for
+from flask import Response, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
@@ -18,6 +18,7 @@ from dispatch.services.reporting.documents import report_json, report_pdf
 from dispatch.services.reporting.verify import verify_report
 from dispatch.services.unit_of_work import unit_of_work
 from dispatch.views.api.auth import api_actor, roles
+from dispatch.views.customer.verify import public_verify_url
 from reports.document import ChecklistItem, Result
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1",
@@ -196,7 +197,7 @@ def post_refusal(data: dict[str, Any], report_id: int) -> dict[str, Any]:
 @roles(*ALL_ROLES)
 def get_report_pdf(report_id: int) -> Response:
     row = access.report_for_reading(report_id, api_actor())
-    verify = url_for("reports.get_verify", report_id=row.id, _external=True)
+    verify = public_verify_url(row)
     return Response(report_pdf(row, verify), mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="report-{row.id}.pdf"'})
 

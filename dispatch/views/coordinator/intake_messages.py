@@ -5,6 +5,9 @@ from __future__ import annotations
 from dispatch.i18n import add_messages
 
 add_messages({
+    "scan.button": ("シールのQRコードを読み取る", "Scan the sticker's QR code"),
+    "scan.close": ("閉じる", "Close"),
+    "scan.no_camera": ("カメラを使えません。閉じる", "No camera available. Close"),
     "intake.title": ("修理受付", "Repair-call intake"),
     "intake.nav": ("修理受付", "Intake"),
     "intake.form": ("受付入力", "New call"),

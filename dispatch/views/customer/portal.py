@@ -23,6 +23,8 @@ from dispatch.services.reporting import non_conformity
 from dispatch.services.reporting.documents import report_pdf
 from dispatch.services.unit_of_work import unit_of_work
 from dispatch.views.access import current_actor, role_required
+from dispatch.views.customer.verify import public_verify_url
+from reports.document import EXCLUSION_CAUSE_LABELS
 
 bp = Blueprint("customer", __name__, url_prefix="/customer")
 
@@ -90,7 +92,7 @@ def portal() -> str:
             for device_id, c in coverage.items() if c.covered and c.pack_id is not None}
     return render_template("customer/portal.html", sites=sites, devices=devices,
                            coverage=coverage, caps=caps, reports=reports, today=today,
-                           claims=claims)
+                           claims=claims, causes=EXCLUSION_CAUSE_LABELS)
 
 
 @bp.post("/non-conformities")
@@ -118,6 +120,6 @@ def report_pdf_download(report_id: int) -> Any:
     row = reports.get(report_id)
     if row is None:
         raise NotFound(f"no report {report_id}")
-    verify = url_for("reports.get_verify", report_id=row.id, _external=True)
+    verify = public_verify_url(row)
     return Response(report_pdf(row, verify), mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="report-{row.id}.pdf"'})

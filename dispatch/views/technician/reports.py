@@ -6,7 +6,9 @@ dispatch/static/js/reports.js is applied exactly once.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from flask import (
     Blueprint,
@@ -19,13 +21,16 @@ from flask import (
     request,
     url_for,
 )
+from markupsafe import Markup
 from sqlalchemy import select
 
+from dispatch import clock
 from dispatch.domain.report_status import ReportStatus
 from dispatch.domain.roles import Role
+from dispatch.domain.visit_status import STARTED
 from dispatch.errors import DispatchError, NotFound
 from dispatch.extensions import db
-from dispatch.i18n import translate
+from dispatch.i18n import current_locale, translate
 from dispatch.models import WorkReport as ReportRow
 from dispatch.services.day.no_attendant import reschedule_without_attendant
 from dispatch.services.reporting import access, signing_links
@@ -36,8 +41,10 @@ from dispatch.services.reporting.verify import verify_report
 from dispatch.services.unit_of_work import unit_of_work
 from dispatch.views.access import current_actor, role_required
 from dispatch.views.api.problems import from_dispatch_error
-from dispatch.views.technician import reports_i18n  # noqa: F401  (registers the messages)
+from dispatch.views.customer.verify import public_verify_url
+from dispatch.views.technician.reports_i18n import validation_messages
 from reports.document import EXCLUSION_CAUSE_LABELS, ChecklistItem
+from reports.qr import qr_svg
 
 bp = Blueprint("report_pages", __name__)
 
@@ -67,7 +74,15 @@ def report_form(visit_id: int) -> str:
     payload = payload_of(row) if row is not None else {}
     site = visit.call.device.site if visit.call.device else None
     return render_template("reports/form.html", visit=visit, row=row, payload=payload,
-                           site=site, causes=EXCLUSION_CAUSE_LABELS, ChecklistItem=ChecklistItem)
+                           site=site, causes=EXCLUSION_CAUSE_LABELS, ChecklistItem=ChecklistItem,
+                           arrived_default=_local_minute(visit.start_at)
+                           if visit.status in STARTED else "",
+                           validation=validation_messages(current_locale()))
+
+
+def _local_minute(value: datetime | None) -> str:
+    """A datetime-local value (Tokyo) for the form, e.g. the time of the "arrived" tap."""
+    return clock.to_tokyo(value).strftime("%Y-%m-%dT%H:%M") if value else ""
 
 
 @bp.post("/visits/<int:visit_id>/no-attendant")
@@ -137,7 +152,7 @@ def done(report_id: int) -> str:
 @role_required(*READERS)
 def pdf(report_id: int) -> Response:
     row = access.report_for_reading(report_id, current_actor())
-    verify = url_for("reports.get_verify", report_id=row.id, _external=True)
+    verify = public_verify_url(row)
     return Response(report_pdf(row, verify), mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="report-{row.id}.pdf"'})
 
@@ -148,13 +163,27 @@ def create_link(report_id: int) -> str:
     signing_links.link_url("-")  # refuses before a link is stored when no URL is configured
     with unit_of_work():
         token = signing_links.create_link(report_id, current_actor())
-    return render_template("reports/link.html", report_id=report_id,
-                           url=signing_links.link_url(token))
+    url = signing_links.link_url(token)  # DISPATCH_EXTERNAL_URL, never the Host header
+    row = access.report_for_reading(report_id, current_actor())
+    site = row.visit.call.device.site if row.visit.call.device else None
+    # Sent by the technician's own mail app (mailto:): the server keeps no copy of the token.
+    mailto = "mailto:{}?{}".format(quote(site.manager_email or "") if site else "", urlencode({
+        "subject": translate("reports.link_mail_subject"),
+        "body": translate("reports.link_mail_body").replace("{url}", url)}, quote_via=quote))
+    return render_template("reports/link.html", report_id=report_id, url=url, mailto=mailto,
+                           qr=Markup(qr_svg(url, title=translate("reports.link_qr"))),
+                           visit_id=row.visit_id)
 
 
 @bp.get("/sign/<token>")
-def remote_sign(token: str) -> str:
-    row = signing_links.report_for_token(token)
+def remote_sign(token: str) -> Any:
+    try:
+        row = signing_links.report_for_token(token)
+    except signing_links.LinkUnusable as unusable:
+        # Not a bare 404: the manager reads what happened and what to do (410 once it was
+        # a real link that is used up or expired).
+        status = 404 if unusable.state is signing_links.LinkState.UNKNOWN else 410
+        return render_template("reports/link_state.html", state=unusable.state), status
     return render_template("reports/remote_sign.html", row=row, payload=payload_of(row),
                            token=token, causes=EXCLUSION_CAUSE_LABELS)
 

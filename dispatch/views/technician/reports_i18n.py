@@ -2,6 +2,32 @@
 
 from dispatch.i18n import add_messages
 
+# The report validator (reports/document.py) answers in English for the API; the tablet
+# shows each of its messages in the screen's language (rules.md §7).
+VALIDATION_MESSAGES: dict[str, tuple[str, str]] = {
+    "is required": ("入力してください。", "is required."),
+    "must be a list of non-empty texts": ("空でない文字で入力してください。",
+                                          "must be non-empty lines."),
+    "must be a list": ("一覧の形式が正しくありません。", "must be a list."),
+    "must be a non-negative integer": ("0以上の整数で入力してください。",
+                                       "must be a whole number, 0 or more."),
+    "must be after arrived_at": ("到着日時より後にしてください。", "must be after the arrival."),
+    "must be an ISO 8601 datetime with a UTC offset": ("日時を入力してください。",
+                                                       "must be a date and time."),
+    "must be an integer of at least 1": ("1以上の整数で入力してください。",
+                                         "must be a whole number, 1 or more."),
+    "must be an object": ("形式が正しくありません。", "has the wrong form."),
+    "must be true or false": ("はい・いいえで選んでください。", "must be yes or no."),
+    "must be on the visit's day": ("訪問日の日時にしてください。", "must be on the visit's day."),
+    "must not be after the signature": ("署名の時刻より後にはできません。",
+                                        "cannot be after the signature."),
+}
+
+
+def validation_messages(locale: str) -> dict[str, str]:
+    """The validator's messages in `locale`, for the tablet's script."""
+    return {k: v[0] if locale == "ja" else v[1] for k, v in VALIDATION_MESSAGES.items()}
+
 add_messages({
     "reports.form_title": ("作業報告票の入力", "Work report"),
     "reports.checklist": ("作業前の確認（お客様へのお願い）",
@@ -97,4 +123,57 @@ add_messages({
     "reports.signed_by": ("署名者", "Signed by"),
     "reports.chargeable": ("有償", "Chargeable"),
     "reports.error": ("入力内容を確認してください。", "Please check the entries."),
+    "reports.back_to_stops": ("本日の訪問一覧へ戻る", "Back to today's visits"),
+    "reports.times_hint": ("到着は「到着」ボタンの時刻、退出は現在時刻を入れています。"
+                           "必要なら直してください。",
+                           "Arrival comes from the Arrived tap and departure from the current "
+                           "time; correct them if needed."),
+    "reports.yes": ("あり", "Yes"),
+    "reports.no": ("なし", "No"),
+    "reports.part_removed": ("取外し部品", "Removed part"),
+    "reports.returned_yes": ("回収済み", "returned"),
+    "reports.returned_no": ("未回収", "not returned"),
+    "reports.pre_work": ("作業前の確認", "Before work"),
+    # The public signing link once it no longer opens the report (signing_links.LinkState).
+    "link_state.signed.title": ("この作業報告票は署名済みです", "This report is already signed"),
+    "link_state.signed.text": (
+        "ご署名はすでに記録されています。もう一度ご署名いただく必要はありません。"
+        "署名済みの作業報告票（PDF）はお客様ポータルでご覧いただけます。",
+        "Your signature is already recorded; there is nothing more to do. The signed report "
+        "(PDF) is in the customer portal."),
+    "link_state.refused.title": ("署名拒否は記録済みです", "The refusal is already recorded"),
+    "link_state.refused.text": (
+        "このリンクで署名拒否が記録されました。内容を直した報告票をお送りする際は、"
+        "担当者から新しいリンクをお送りします。",
+        "A refusal was recorded through this link. When the report is corrected, the "
+        "technician will send you a new link."),
+    "link_state.expired.title": ("このリンクは有効期限切れです", "This link has expired"),
+    "link_state.expired.text": (
+        "署名用リンクの有効期限は発行から72時間です。担当技術者に新しいリンクの発行をご依頼ください。",
+        "Signing links work for 72 hours. Please ask the technician for a new link."),
+    "link_state.changed.title": ("このリンクは使えなくなりました",
+                                 "This link is no longer valid"),
+    "link_state.changed.text": (
+        "リンクの送付後に作業報告票が修正されたため、修正後の内容で新しいリンクをお送りします。"
+        "担当技術者にご確認ください。",
+        "The report was corrected after this link was sent; a new link with the corrected "
+        "report will follow. Please check with the technician."),
+    "link_state.unknown.title": ("リンクが見つかりません", "Link not found"),
+    "link_state.unknown.text": (
+        "URLが途中で切れていないかご確認ください。メールのリンクをそのまま開いてください。",
+        "Please check that the address is complete; open the link from the e-mail as it is."),
+    "reports.link_copy": ("リンクをコピー", "Copy the link"),
+    "reports.link_copied": ("コピーしました", "Copied"),
+    "reports.link_mail": ("メールで送る", "Send by e-mail"),
+    "reports.link_qr": ("署名用リンクのQRコード", "QR code of the signing link"),
+    "reports.link_qr_hint": ("責任者のスマートフォンで読み取ると署名画面が開きます。",
+                             "Scanned with the site manager's phone, it opens the signing page."),
+    "reports.link_mail_subject": ("作業報告票へのご署名のお願い", "Please sign the work report"),
+    "reports.link_mail_body": (
+        "作業報告票の内容をご確認のうえ、次のリンクからご署名ください（72時間有効・1回限り）。\n{url}",
+        "Please check the work report and sign it through this link (works once, for 72 "
+        "hours):\n{url}"),
+    "reports.back_to_report": ("作業報告票に戻る", "Back to the report"),
+    "link_state.contact": ("ご不明な点は修理受付（{line}）までお電話ください。",
+                           "Questions: call the repair line ({line})."),
 })

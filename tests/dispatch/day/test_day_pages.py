@@ -47,7 +47,7 @@ def test_tablet_lists_stops_with_map_links_and_marks_arrival(day, client, make_u
     assert client.get("/").headers["Location"].endswith("/tablet")
     page = client.get("/tablet").get_data(as_text=True)
     assert "geo:35.69,139.7" in page and "google.com/maps" in page
-    assert f"/reports/visit/{visit.id}" in page
+    assert f"/visits/{visit.id}/report" in page  # the report form, not a 404
     # A planned stop offers the table's next steps (domain/visit_status.py), not "done".
     assert 'value="en_route"' in page and 'value="arrived"' in page
     assert 'value="done"' not in page

@@ -212,3 +212,21 @@ def test_a_work_description_beyond_its_bound_is_422_not_a_slow_pdf(tech, visit):
                         json=report_payload(work_done="紙" * 350_000))
     assert response.status_code == 422
     assert "work_done" in response.get_json()["errors"]
+
+
+def test_a_visit_closes_by_hand_only_with_a_signed_or_refused_report(tech, draft, visit):
+    # rules.md §7: "done" before the signature (or a recorded refusal) would close the job
+    # with no report; the API refuses it with the rule code, the tablet hides the button.
+    version = db.session.get(Visit, visit.visit_id).version
+    early = tech.post(f"/visits/{visit.visit_id}/status",
+                      json={"status": "done", "version": version})
+    assert early.status_code == 409
+    assert early.get_json()["codes"] == ["REPORT_NOT_SIGNED"]
+    assert db.session.get(Visit, visit.visit_id).status == "arrived"
+    refused = tech.post(f"/reports/{draft}/refusal",
+                        json={"signer_name": "佐藤 花子", "reason": "内容を確認してから署名したい"})
+    assert refused.status_code == 200
+    closed = tech.post(f"/visits/{visit.visit_id}/status",
+                       json={"status": "done", "version": version})
+    assert closed.status_code == 200
+    assert db.session.get(Visit, visit.visit_id).status == "done"

@@ -31,7 +31,11 @@ def at_monday_morning(monkeypatch):
 
 
 def _sign(client, visit_id: int, **payload) -> int:
-    rid = client.put(f"/visits/{visit_id}/report", json=report_payload(**payload)).get_json()["id"]
+    # rules.md §7: the times fall on the visit's own day, before a Monday-morning signature.
+    day = db.session.get(Visit, visit_id).service_date.isoformat()
+    times = {"arrived_at": f"{day}T08:30:00+09:00", "departed_at": f"{day}T09:30:00+09:00"}
+    rid = client.put(f"/visits/{visit_id}/report",
+                     json=report_payload(**{**times, **payload})).get_json()["id"]
     response = client.post(f"/reports/{rid}/signature",
                            json={"signer_name": "佐藤 花子", "image": data_url()})
     assert response.status_code == 200, response.get_json()

@@ -1,0 +1,281 @@
+"""Each role's journey end to end on its own device, in Chromium (issue 17).
+
+The technician on a tablet from the stop list through the report, signing (with the network
+cut in the middle) and done; the site manager on a 390×844 phone signing through the
+one-time link, reopening it, landing on the portal and opening the PDF's verify URL with no
+login; the administrator erasing a customer through the confirmation step.
+
+Set DISPATCH_SCREENSHOTS=<folder> to keep screenshots of the pages (docs/screenshots/ is
+made that way).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from browser_steps import _draw_signature, _login
+from conftest import PASSWORD, TEST_ACTOR
+from pypdf import PdfReader
+from reporting_rows import make_visit, report_payload
+from sqlalchemy import func, select
+
+from dispatch.domain.roles import Role
+from dispatch.extensions import db
+from dispatch.models import Customer, ReportSubmission, Visit
+from dispatch.models import WorkReport as ReportRow
+from dispatch.services.accounts import users
+from dispatch.services.reporting import reports as reporting
+from dispatch.services.reporting import signing_links
+from dispatch.services.trust.audit import Actor
+from dispatch.services.unit_of_work import unit_of_work
+
+TECH = "suzuki@oxt.example.jp"
+MANAGER = "sato@example.co.jp"
+ADMIN = "admin@oxt.example.jp"
+DESK = Actor(label="test coordinator", role=Role.COORDINATOR)
+PHONE = {"width": 390, "height": 844}
+# The visit's day, 2026-11-26 (Thursday): arrival tapped at 10:00 JST, signing at 12:05 JST.
+ARRIVAL = datetime(2026, 11, 26, 1, 0, tzinfo=UTC)
+SIGNING = datetime(2026, 11, 26, 3, 5, tzinfo=UTC)
+TABLET_NOW = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)  # the tablet's own clock, 12:00 JST
+
+
+def _shot(page, name: str, full_page: bool = True) -> None:
+    folder = os.environ.get("DISPATCH_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=full_page)
+
+
+def _horizontal_overflow(page) -> int:
+    """Pixels the page is wider than the screen (0: no sideways scrolling)."""
+    return page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+@pytest.fixture
+def server_clock(monkeypatch):
+    """The server's clock, moved by the test as the day goes on."""
+    now = {"at": ARRIVAL}
+    monkeypatch.setattr("dispatch.clock.now", lambda: now["at"])
+    return now
+
+
+def _planned_visit(app) -> int:
+    with app.app_context(), unit_of_work():  # stored for the server
+        ids = make_visit()
+        visit = db.session.get(Visit, ids.visit_id)
+        visit.status, visit.eta = "planned", datetime(2026, 11, 26, 0, 45, tzinfo=UTC)
+        db.session.get(Customer, visit.call.device.site.customer_id).phone = "03-1234-5678"
+        users.add_user(TECH, "technician", PASSWORD, TEST_ACTOR)
+        return ids.visit_id
+
+
+@pytest.mark.parametrize("viewport", [
+    {"width": 1280, "height": 800},  # landscape tablet
+    {"width": 800, "height": 1280},  # portrait tablet
+], ids=["landscape", "portrait"])
+def test_technician_from_the_stop_list_through_signing_to_done(app, browser, live_server,
+                                                               server_clock, viewport):
+    visit_id = _planned_visit(app)
+    context = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo", viewport=viewport,
+                                  base_url=live_server)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.clock.set_fixed_time(TABLET_NOW)
+    tag = "landscape" if viewport["width"] > viewport["height"] else "portrait"
+    _login(page, TECH)
+    page.wait_for_url("**/tablet")
+    stop = page.locator(f"li[data-visit='{visit_id}']")
+    # The customer's contact is on the card: phone (tap to call) and the site manager.
+    assert stop.locator("a.tel").get_attribute("href") == "tel:0312345678"
+    assert "佐藤 花子" in stop.locator(".contact").inner_text()
+    _shot(page, f"tablet-{tag}-stops", full_page=False)
+    page.locator("nav.bottom-actions button.arrived").click()
+    page.wait_for_selector(f"li[data-visit='{visit_id}'][data-status='arrived']")
+    # rules.md §7: no "done" until the report is signed or refused, and the card says why.
+    assert page.locator("button.done").count() == 0
+    assert "署名（または署名拒否の記録）の後に押せます" in stop.inner_text()
+
+    stop.locator("a.report").click()
+    page.wait_for_url(f"**/visits/{visit_id}/report")
+    # Arrival from the "arrived" tap (10:00), departure from the tablet's clock (12:00).
+    assert page.input_value("#arrived_at") == "2026-11-26T10:00"
+    assert page.input_value("#departed_at") == "2026-11-26T12:00"
+    page.fill("#work_done", "給紙ローラーを交換し、印刷テストで正常動作を確認しました。")
+    page.click("#add-part")
+    page.fill("#parts .part-no", "45531503")
+    page.select_option("#parts .part-condition", "recycled")
+    page.fill("#counter_reading", "123456")
+    _shot(page, f"tablet-{tag}-report-form")
+
+    server_clock["at"] = SIGNING
+    context.set_offline(True)  # the network drops in the middle of the job
+    page.click("text=保存して署名へ")
+    summary = page.locator("#summary").inner_text()
+    # Everything sealed is listed under its label, in Japanese, no raw values.
+    for text in ("到着日時", "2026-11-26 10:00", "退出日時", "2026-11-26 12:00", "解決",
+                 "45531503 × 1 (リサイクル品, 未回収)", "なし", "123456", "佐藤 花子",
+                 "データ・ソフトウェアを工場出荷状態に初期化した"):
+        assert text in summary, text
+    assert "resolved" not in summary and "recycled" not in summary
+    _draw_signature(page)
+    _shot(page, f"tablet-{tag}-signing")
+    page.click("#pad-sign")
+    assert page.locator("#sync-list li").count() == 2  # draft and signature wait on the device
+    assert "オフライン" in page.locator("#net-state").inner_text()
+    context.set_offline(False)
+    page.wait_for_url("**/done")
+    assert page.locator("#verify-state").inner_text() == "封印の検証: 正常"
+    _shot(page, f"tablet-{tag}-done", full_page=False)
+    page.click("#back-to-stops")
+    page.wait_for_url("**/tablet")
+    page.wait_for_selector(f"li[data-visit='{visit_id}'][data-status='done']")
+    with app.app_context():
+        assert db.session.scalar(select(func.count(ReportSubmission.id))) == 2  # once each
+        row = db.session.scalar(select(ReportRow))
+        assert (row.status, row.content["arrived_at"], row.content["departed_at"]) == (
+            "signed", "2026-11-26T10:00:00+09:00", "2026-11-26T12:00:00+09:00")
+    context.close()
+
+
+def _draft_with_link(app) -> str:
+    with app.app_context(), unit_of_work():  # stored for the server
+        ids = make_visit()
+        reporting.save_report(ids.visit_id, report_payload(exclusion_cause=None), DESK)
+        users.add_user(MANAGER, "site_manager", PASSWORD, TEST_ACTOR)
+        row = db.session.scalar(select(ReportRow))
+        return signing_links.create_link(row.id, DESK)
+
+
+def _phone(browser, live_server):
+    context = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo", viewport=PHONE,
+                                  is_mobile=True, has_touch=True, device_scale_factor=2,
+                                  base_url=live_server)
+    context.set_default_timeout(10_000)
+    return context
+
+
+def test_site_manager_signs_on_a_phone_reopens_the_link_and_verifies_the_pdf(
+        app, browser, live_server, tmp_path):
+    token = _draft_with_link(app)
+    phone = _phone(browser, live_server)
+    page = phone.new_page()
+    page.goto(f"/sign/{token}")
+    assert _horizontal_overflow(page) <= 0
+    assert "給紙ローラーを交換し" in page.locator("dl.summary").first.inner_text()
+    _shot(page, "phone-signing")
+    _draw_signature(page)
+    page.click("#pad-sign")
+    page.wait_for_selector("#remote-done", state="visible")
+
+    # Reopened, the used link explains itself instead of a bare 404.
+    response = page.goto(f"/sign/{token}")
+    assert response.status == 410
+    assert page.locator("#link-state").get_attribute("data-state") == "signed"
+    assert "この作業報告票は署名済みです" in page.inner_text("h1")
+    assert _horizontal_overflow(page) <= 0
+    _shot(page, "phone-link-used")
+
+    _login(page, MANAGER)  # "/" leads straight to the portal
+    page.wait_for_url("**/customer/")
+    assert _horizontal_overflow(page) <= 0
+    # Under 600 px the table is a list of cards: no visible header row, labelled cells.
+    assert not page.locator("#signed-reports thead").is_visible() or \
+        page.locator("#signed-reports thead").bounding_box()["height"] <= 1
+    assert page.locator("#signed-reports td[data-label='署名日時']").count() == 1
+    _shot(page, "phone-portal")
+    with page.expect_download() as download:
+        page.click("#signed-reports a[download]")
+    pdf = Path(download.value.path()).read_bytes()
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).replace("\n", "")
+    verify_url = re.search(r"http://127\.0\.0\.1:\d+/verify/[0-9a-f]{64}", text).group(0)
+    if os.environ.get("DISPATCH_SCREENSHOTS"):
+        (tmp_path / "report.pdf").write_bytes(pdf)
+        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile",
+                        str(tmp_path / "report.pdf"),
+                        str(Path(os.environ["DISPATCH_SCREENSHOTS"]) / "pdf-page-1")],
+                       check=True)
+    phone.close()
+
+    anonymous = _phone(browser, live_server)  # the customer who got the PDF, not logged in
+    page = anonymous.new_page()
+    assert page.goto(verify_url).status == 200
+    assert page.locator("#verify-result").get_attribute("data-valid") == "true"
+    assert "署名後に改ざんされていません" in page.inner_text("#verify-result")
+    assert _horizontal_overflow(page) <= 0
+    _shot(page, "phone-verify")
+    anonymous.close()
+
+
+def test_administrator_erases_a_customer_only_after_typing_the_name(app, browser,
+                                                                    live_server):
+    with app.app_context(), unit_of_work():  # stored for the server
+        ids = make_visit()
+        users.add_user(ADMIN, "admin", PASSWORD, TEST_ACTOR)
+        customer_id = db.session.get(Visit, ids.visit_id).call.device.site.customer_id
+    context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 800},
+                                  base_url=live_server)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    _login(page, ADMIN)
+    page.goto(f"/admin/customers/{customer_id}")
+    form = page.locator("#erasure-form")
+    form.locator("input.confirm-name").fill("株式会社テスト")  # not the whole name
+    form.locator("button[type=submit]").click()
+    assert "顧客名が一致しないため、処理しませんでした。" in page.inner_text("[role=alert]")
+    with app.app_context():
+        assert db.session.get(Customer, customer_id).erased_at is None
+    form = page.locator("#erasure-form")
+    form.locator("input.confirm-name").fill("株式会社テスト商事")
+    page.evaluate("document.getElementById('erasure-form').previousElementSibling"
+                  ".previousElementSibling"
+                  ".scrollIntoView()")
+    _shot(page, "admin-erasure-confirm", full_page=False)
+    form.locator("button[type=submit]").click()
+    assert "処理しました。" in page.inner_text("[role=status]")
+    with app.app_context():
+        customer = db.session.get(Customer, customer_id)
+        assert (customer.name, customer.erased_at is not None) == ("消去済み", True)
+    context.close()
+
+
+def test_technician_starts_the_day_with_no_network_and_syncs_once(app, browser, live_server,
+                                                                   server_clock):
+    visit_id = _planned_visit(app)
+    context = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo",
+                                  viewport={"width": 1280, "height": 800}, base_url=live_server)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    _login(page, TECH)
+    page.wait_for_url("**/tablet")
+    # The service worker keeps today's stop list and report forms (rules.md §7).
+    page.wait_for_selector("#offline-day[data-state='ready']")
+    context.set_offline(True)  # the next morning in a basement: no network at all
+    page.goto("/tablet")
+    assert page.locator(f"li[data-visit='{visit_id}']").is_visible()
+    page.locator(f"li[data-visit='{visit_id}'] a.report").click()
+    page.wait_for_url(f"**/visits/{visit_id}/report")
+    page.fill("#arrived_at", "2026-11-26T10:05")
+    page.fill("#departed_at", "2026-11-26T11:20")
+    page.fill("#work_done", "給紙ローラーを交換しました。")
+    server_clock["at"] = SIGNING
+    page.click("text=保存して署名へ")
+    _draw_signature(page)
+    page.click("#pad-sign")
+    assert page.locator("#sync-list li").count() == 2
+    with app.app_context():
+        assert db.session.scalar(select(func.count(ReportRow.id))) == 0
+    context.set_offline(False)
+    page.wait_for_url("**/done")
+    page.wait_for_timeout(500)  # let any stray retry arrive before counting
+    with app.app_context():
+        assert [r.status for r in db.session.scalars(select(ReportRow))] == ["signed"]
+        assert db.session.scalar(select(func.count(ReportSubmission.id))) == 2  # exactly once
+    context.close()
