@@ -9,6 +9,7 @@ import time
 
 from conftest import PASSWORD, TEST_ACTOR
 from day_rows import Day
+from factories import pack_id_for
 from intake_world import World
 from playwright.sync_api import expect
 from sqlalchemy import func, select
@@ -53,17 +54,19 @@ def test_coordinator_runs_the_day_from_call_to_pinned_visit_without_typing_a_url
     page.click("nav.role-nav >> text=修理受付")
     # What the caller reads out, as a Japanese input method types it.
     page.fill("#serial", "ＡＫ２０００ ０００１")
-    page.fill("#support_pack_id", "sp－ak２０００００ー０１")
+    pack_id = pack_id_for("AK20000001")  # the ID World gives the pack (check-valid)
+    page.fill("#support_pack_id", "".join(  # full-width, lower case, a Japanese dash
+        "ー" if c == "-" else chr(ord(c) + 0xFEE0) for c in pack_id.lower()))
     expect(page.locator("#serial-canonical")).to_have_text("→ AK20000001")
     page.fill("#symptom", "トナーが認識されない")
     page.click("#decide")
     expect(page.locator("#decision-label")).to_have_text("当日オンサイト")
     expect(page.locator("#canonical-notice")).to_contain_text("AK20000001")
-    expect(page.locator("#canonical-notice")).to_contain_text("SP-AK20000001")
+    expect(page.locator("#canonical-notice")).to_contain_text(pack_id)
 
     # The same device calls again: the open call is shown and the report added to it.
     page.fill("#serial", "ak20000001")
-    page.fill("#support_pack_id", "SP-AK20000001")
+    page.fill("#support_pack_id", pack_id)
     page.fill("#symptom", "紙詰まりも発生")
     page.click("#decide")
     expect(page.locator("#open-call-warning")).to_be_visible()

@@ -55,7 +55,7 @@ def _crawl(browser, live_server: str, email: str, menu: list[str]) -> dict[str, 
         if path in seen:
             continue
         seen.add(path)
-        if path.endswith(DOWNLOADS):
+        if path.split("?", 1)[0].endswith(DOWNLOADS):
             status = page.request.get(path).status
             if status >= 400:
                 problems["http"].append(f"{status} {path}")

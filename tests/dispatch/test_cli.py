@@ -202,7 +202,7 @@ def test_run_daily_on_the_demo_data_voids_and_reminds(tmp_path):
 
 def test_token_revoke_and_keys_list_happy_path(db_url):
     run(["db", "upgrade"], db_url)
-    run(["user", "add", "--role", "admin", "--email", "a@b.jp", "--password", "x" * 12], db_url)
+    run(["user", "add", "--role", "admin", "--email", "a@b.jp", "--password", STRONG], db_url)
     assert run(["token", "create", "a@b.jp"], db_url).returncode == 0
     revoked = run(["token", "revoke", "1"], db_url)
     assert revoked.returncode == 0, revoked.stderr
@@ -295,3 +295,29 @@ def test_scheduler_starts_in_the_foreground(db_url):
         assert proc.poll() is None
     finally:
         _stop(proc)
+
+
+def test_user_password_ends_sessions_and_outbox_deliver_runs_one_pass(db_url):
+    # The commands added this round, run as an operator would (rules.md §8, §11).
+    import smtp_server
+
+    run(["db", "upgrade"], db_url)
+    run(["user", "add", "--role", "admin", "--email", "a@b.jp", "--password", STRONG], db_url)
+    changed = run(["user", "password", "--email", "a@b.jp", "--password",
+                   "another-long-passphrase-42"], db_url)
+    assert changed.returncode == 0, changed.stderr
+    assert changed.stdout.strip() == "password of a@b.jp changed; its sessions have ended"
+    box = smtp_server.Mailbox()
+    controller = smtp_server.start(box)
+    try:
+        delivered = run(["outbox", "deliver"], db_url,
+                        DISPATCH_SMTP_URL=f"smtp://127.0.0.1:{controller.port}",
+                        DISPATCH_MAIL_FROM="support@oxt.example.jp")
+    finally:
+        controller.stop()
+    assert delivered.returncode == 0, delivered.stderr
+    assert "sent=0" in delivered.stdout  # nothing was waiting: one pass, nothing sent
+    unset = run(["outbox", "deliver"], db_url)
+    assert unset.returncode == 1
+    assert unset.stderr.strip().splitlines() == [
+        "Error: DISPATCH_SMTP_URL is not set: messages stay in the outbox"]

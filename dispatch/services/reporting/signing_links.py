@@ -16,7 +16,7 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 from sqlalchemy import select
 
 from dispatch import clock
@@ -50,7 +50,11 @@ def link_url(token: str) -> str:
     if base:
         return base + url_for("report_pages.remote_sign", token=token)
     if current_app.config.get("DISPATCH_ENV") in ("development", "test"):
-        return url_for("report_pages.remote_sign", token=token, _external=True)
+        if has_request_context():
+            return url_for("report_pages.remote_sign", token=token, _external=True)
+        # A link made by a job or a script in development: the local address.
+        with current_app.test_request_context():
+            return url_for("report_pages.remote_sign", token=token, _external=True)
     raise NotConfigured("set DISPATCH_EXTERNAL_URL (the address site managers open) "
                         "before sending signing links")
 
