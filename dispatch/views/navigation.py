@@ -59,8 +59,8 @@ NAV: dict[Role, tuple[NavItem, ...]] = {
         *COORDINATOR_NAV[1:],  # administrators are staff: they may run the desk too
     ),
     Role.TECHNICIAN: (NavItem("tablet.today", "nav.tablet", ("report_pages.report_form",)),),
+    # "/" leads a site manager straight to the portal: one entry, not two to one page.
     Role.SITE_MANAGER: (
-        NavItem("pages.home", "nav.sites"),
         NavItem("customer.portal", "nav.portal"),
     ),
 }

@@ -29,7 +29,7 @@ ROLES = {
               ["/admin", "/admin/users", "/admin/audit", "/admin/tokens", "/admin/islands",
                "/admin/customers", "/intake/", "/board", "/registration/queue"]),
     "technician": ("tech1@oxt.example.jp", ["/tablet"]),
-    "site_manager": ("sato@example.co.jp", ["/", "/customer/"]),
+    "site_manager": ("sato@example.co.jp", ["/customer/"]),
 }
 
 

@@ -72,7 +72,7 @@ def visit_scheduled(visit: Visit, now: datetime) -> None:
         window = ""
     subject = (f"訪問日のお知らせ（{day}）", f"Visit scheduled ({day})")
     body = _body(
-        [f"機器 {call.serial} の修理に技術者がお伺いします。",
+        [f"製品 {call.serial} の修理に技術者がお伺いします。",
          f"訪問日: {day}", f"到着予定時間帯: {window or '調整中'}"],
         [f"A technician will visit for device {call.serial}.",
          f"Date: {day}", f"Arrival window: {window or 'being arranged'}"])
@@ -86,7 +86,7 @@ def technician_en_route(visit: Visit, now: datetime) -> None:
     eta = visit.eta if visit.eta is not None and visit.eta > now else None
     eta_text = _hm(eta) if eta else "—"
     subject = ("技術者が移動を開始しました", "The technician is on the way")
-    body = _body([f"機器 {call.serial} の修理に、技術者がそちらへ向かっています。",
+    body = _body([f"製品 {call.serial} の修理に、技術者がそちらへ向かっています。",
                   f"到着予定: {eta_text}"],
                  [f"The technician is on the way for device {call.serial}.",
                   f"Expected arrival: {eta_text}"])
@@ -99,8 +99,8 @@ def report_signed(report: WorkReport, now: datetime) -> None:
     call = report.visit.call
     result = RESULT_LABELS.get(str(report.content.get("result")), ("", ""))
     signed_on = clock.to_tokyo(report.signed_at or now).date().isoformat()
-    subject = (f"作業報告書（{signed_on} 署名）", f"Signed work report ({signed_on})")
-    body = _body([f"機器 {call.serial} の作業報告書をお送りします（PDF 添付）。",
+    subject = (f"作業報告票（{signed_on} 署名）", f"Signed work report ({signed_on})")
+    body = _body([f"製品 {call.serial} の作業報告票をお送りします（PDF 添付）。",
                   f"署名日: {signed_on}", f"結果: {result[0]}"],
                  [f"Attached is the signed work report for device {call.serial} (PDF).",
                   f"Signed on: {signed_on}", f"Result: {result[1]}"])
@@ -114,8 +114,8 @@ def signing_link_created(report: WorkReport, token: str, url: str, now: datetime
     `url` is built by the signing-link service from DISPATCH_EXTERNAL_URL, never the Host.
     """
     call = report.visit.call
-    subject = ("作業報告書への署名のお願い", "Please sign the work report")
-    body = _body([f"機器 {call.serial} の作業報告書をご確認のうえ、署名をお願いします。",
+    subject = ("作業報告票への署名のお願い", "Please sign the work report")
+    body = _body([f"製品 {call.serial} の作業報告票をご確認のうえ、署名をお願いします。",
                   url, "このリンクは一度だけ、72 時間有効です。"],
                  [f"Please check and sign the work report for device {call.serial}.",
                   url, "The link works once and for 72 hours."])
@@ -130,7 +130,7 @@ def rework_opened(call: RepairCall, report: WorkReport, now: datetime) -> None:
     """
     day = call.service_date.isoformat() if call.service_date else "—"
     subject = ("再作業を受け付けました", "Rework call opened")
-    body = _body([f"機器 {call.serial} の作業内容についてのご指摘を受け、再作業を手配します"
+    body = _body([f"製品 {call.serial} の作業内容についてのご指摘を受け、再作業を手配します"
                   "（無償）。", f"受付番号: {call.id}", f"訪問予定日: {day}"],
                  [f"Following your report about the work on device {call.serial}, a rework "
                   "visit is arranged free of charge.", f"Call number: {call.id}",
@@ -155,9 +155,10 @@ def registration_completed(pack: Pack, now: datetime) -> None:
     line = current_app.config["DISPATCH_REPAIR_LINE"]
     subject = ("登録処理完了について（御通知）", "Support pack registration completed")
     body = _body([f"{notice.customer_name} 様", "", "サポートパックの登録が完了しました。",
-                  f"製品: {notice.product_label}", f"機器: {notice.model_name} {notice.serial}",
+                  f"サポートパック: {notice.product_label}",
+                  f"製品: {notice.model_name} {notice.serial}",
                   f"サポートパックID: {notice.support_pack_id}",
-                  f"サービス期間: {notice.coverage_start} 〜 {notice.coverage_end}",
+                  f"サービス提供期間: {notice.coverage_start} 〜 {notice.coverage_end}",
                   f"対応時間: {notice.support_hours_label}", f"修理受付: {line}"],
                  ["Your support pack is registered.",
                   f"Device: {notice.model_name} {notice.serial}",
@@ -177,7 +178,7 @@ def application_reminders(pack_ids: list[int], day: date, now: datetime) -> int:
             continue
         serial = pack.device.serial
         subject = ("サポートパック登録申請のお願い", "Please apply to register your support pack")
-        body = _body([f"機器 {serial} のサポートパックの登録申請がまだ届いていません。",
+        body = _body([f"製品 {serial} のサポートパックの登録申請がまだ届いていません。",
                       "お受け取りから 10 日以内の申請をお願いしております。"],
                      [f"We have not yet received the registration application for the support "
                       f"pack of device {serial}.", "Please apply within 10 days of receiving it."])
@@ -201,10 +202,10 @@ def morning_digest(day: date, now: datetime) -> int:
         .order_by(RepairCall.received_at).distinct()).all()
     ja = [f"{day.isoformat()} の朝の確認事項", "",
           f"登録SLA超過（未登録）: {len(breaches)} 件",
-          *[f"  申請 {a.id}（申請日 {a.applied_on}、機器 {a.pack.device.serial}）"
+          *[f"  申請 {a.id}（申請日 {a.applied_on}、製品 {a.pack.device.serial}）"
             for a in breaches],
           f"当日対応で未割当の受付: {len(at_risk)} 件",
-          *[f"  受付 {c.id}（{_hm(c.received_at)} 受付、機器 {c.serial}）" for c in at_risk]]
+          *[f"  受付 {c.id}（{_hm(c.received_at)} 受付、製品 {c.serial}）" for c in at_risk]]
     en = [f"Morning digest for {day.isoformat()}", "",
           f"Registration SLA breaches (unregistered): {len(breaches)}",
           *[f"  application {a.id} (applied {a.applied_on}, device {a.pack.device.serial})"

@@ -46,7 +46,7 @@ add_messages({
     "outbox.status.suppressed": ("送信停止（利用停止・消去）", "Suppressed (use stopped, erased)"),
     "outbox.kind.visit_scheduled": ("訪問日のお知らせ", "Visit scheduled"),
     "outbox.kind.technician_en_route": ("技術者移動開始", "Technician on the way"),
-    "outbox.kind.report_signed": ("署名済み作業報告書", "Signed work report"),
+    "outbox.kind.report_signed": ("署名済み作業報告票", "Signed work report"),
     "outbox.kind.signing_link": ("署名用リンク", "Signing link"),
     "outbox.kind.rework_opened": ("再作業の受付", "Rework call opened"),
     "outbox.kind.registration_completed": ("登録完了通知", "Registration completed"),

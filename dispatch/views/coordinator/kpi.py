@@ -40,7 +40,7 @@ add_messages({
     "kpi.summary": ("期間の集計", "Over the range"),
     "kpi.chart.weekly": ("週別：当日対応の約束履行率・初回解決率・フォロー率・再修理率",
                          "Per week: same-day promises kept, first-time fix, follow-up, rework"),
-    "kpi.chart.monthly": ("月別：作業報告の署名・拒否と登録SLA超過",
+    "kpi.chart.monthly": ("月別：作業報告票の署名・拒否と登録SLA超過",
                           "Per month: reports signed and refused, registration SLA breaches"),
     "kpi.chart.bases": ("拠点別：受付から到着までの時間・1訪問あたり走行距離",
                         "Per base: call to arrival time, km per visit"),

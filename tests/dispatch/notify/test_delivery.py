@@ -47,13 +47,13 @@ def test_signed_report_arrives_with_its_pdf_in_utf8_encoded_words(signed_report,
     (mail,) = mailbox.parsed()
     raw = mailbox.raw[0].decode("ascii")  # 7-bit clean on the wire
     (row,) = _outbox(MessageKind.REPORT_SIGNED)
-    assert mail["Subject"] == "作業報告書（2026-11-26 署名）"
+    assert mail["Subject"] == "作業報告票（2026-11-26 署名）"
     assert "Subject: =?utf-8?" in raw  # RFC 2047 encoded-word
     assert (mail["To"], mail["From"]) == ("sato@example.co.jp", "support@oxt.example.jp")
     assert mail["Message-ID"] == row.message_id
     body = mail.get_body(preferencelist=("plain",))
     assert body.get_content_charset() == "utf-8"
-    assert "機器 AK10000001 の作業報告書をお送りします" in body.get_content()
+    assert "製品 AK10000001 の作業報告票をお送りします" in body.get_content()
     (pdf,) = list(mail.iter_attachments())
     assert (pdf.get_content_type(), pdf.get_filename()) == (
         "application/pdf", f"work-report-{signed_report}.pdf")

@@ -78,7 +78,7 @@ def test_remote_signing_link_goes_to_the_site_manager(api_as, mailbox, app, monk
     link = tech.post(f"/reports/{rid}/signing-link").get_json()["url"]
     token = link.rsplit("/", 1)[1]
     (mail,) = _delivered(mailbox)
-    assert mail["Subject"] == "作業報告書への署名のお願い"
+    assert mail["Subject"] == "作業報告票への署名のお願い"
     assert f"https://dispatch.oxt.example.jp/sign/{token}" in _text(mail)
 
 
@@ -106,7 +106,7 @@ def test_registration_completion_notice_goes_to_the_packs_customer(coordinator, 
                                               "登録処理完了について（御通知）")
     text = _text(mail)
     assert f"サポートパックID: {done['support_pack_id']}" in text
-    assert "サービス期間: 2026-05-19 〜 2031-04-09" in text
+    assert "サービス提供期間: 2026-05-19 〜 2031-04-09" in text
 
 
 def test_ten_day_application_reminder_once(coordinator, mailbox):
@@ -119,7 +119,7 @@ def test_ten_day_application_reminder_once(coordinator, mailbox):
         assert remind_late_applications(date(2026, 5, 13)) == 0
     (mail,) = _delivered(mailbox)
     assert mail["Subject"] == "サポートパック登録申請のお願い"
-    assert "機器 AK12345678" in _text(mail)
+    assert "製品 AK12345678" in _text(mail)
 
 
 def test_a_stopped_customer_is_not_even_written_to(coordinator, mailbox):

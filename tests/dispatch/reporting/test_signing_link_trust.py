@@ -34,7 +34,8 @@ def test_a_new_link_ends_the_earlier_one(client, tech, draft):
     first = tech.post(f"/reports/{draft}/signing-link").get_json()["url"]
     second = tech.post(f"/reports/{draft}/signing-link").get_json()["url"]
     path = first.split("localhost", 1)[1]
-    assert client.get(path).status_code == 404
+    # The earlier link has expired; its page says so and what to do (410, issue 17).
+    assert client.get(path).status_code == 410
     assert client.get(second.split("localhost", 1)[1]).status_code == 200
 
 

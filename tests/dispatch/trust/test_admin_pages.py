@@ -100,8 +100,8 @@ def test_users_can_be_added_disabled_and_given_a_role(admin) -> None:
 
 
 def test_a_duplicate_email_keeps_the_form_with_a_field_error(admin) -> None:
-    form = {"email": "root@oxt.example.jp", "role": "coordinator", "password": "a-long-password",
-            "name": "二重登録"}
+    form = {"email": "root@oxt.example.jp", "role": "coordinator",
+            "password": "correct horse battery staple", "name": "二重登録"}
     response = admin.post("/admin/users", data=form)
     assert response.status_code == 409
     html = response.get_data(as_text=True)
