@@ -134,6 +134,12 @@ def is_embedded(app: Flask) -> bool:
     return not (app.config.get("DISPATCH_QUEUE_URL") or "").strip()
 
 
+def use_app(app: Flask) -> None:
+    """Run tasks in `app`: for a process holding several apps (the test suite builds one per
+    CLI or packaging test), the one whose database the caller means."""
+    _state["app"] = app
+
+
 def task_app() -> Flask:
     """The app tasks run in: the one create_app configured in this process.
 

@@ -117,18 +117,12 @@ def improve(
 
 
 def _kernels() -> list[Any]:
-    # Every @njit kernel improve() may run, once each (search re-exports some of schedule's);
-    # inline="always" ones are compiled into their callers and have no cache entry of their own.
-    from numba.core.registry import CPUDispatcher
-
+    # The @njit kernels improve() calls from Python. The kernels they call in turn are
+    # compiled into them (and cached with them), so these three being compiled means a
+    # solve starts at once; the inner ones never get dispatcher signatures of their own.
     from routing.ruin_recreate import schedule, search
 
-    found: dict[int, Any] = {}
-    for module in (schedule, search):
-        for obj in vars(module).values():
-            if isinstance(obj, CPUDispatcher) and obj.targetoptions.get("inline") != "always":
-                found[id(obj)] = obj
-    return list(found.values())
+    return [search.iterate, search.seed_rng, schedule.refresh]
 
 
 def kernels_loaded() -> bool:

@@ -183,7 +183,8 @@ def test_run_daily_works_on_a_fresh_database_for_any_date(db_url, day):
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
         "inquiries_cancelled: 0", "packs_voided: 0", "application_reminders: 0",
-        "sla_breaches: 0", "coverage_end_reminders: 0", "retention_flagged_device: 0"]
+        "sla_breaches: 0", "coverage_end_reminders: 0", "morning_digests: 0",
+        "retention_flagged_device: 0"]
 
 
 def test_run_daily_on_the_demo_data_voids_and_reminds(tmp_path):

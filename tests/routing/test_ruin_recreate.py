@@ -333,6 +333,9 @@ def test_solver_hands_the_ortools_solution_and_the_rest_of_the_budget_over(monke
         calls.append((start, time_limit_s, seed))
         return real(model, start, time_limit_s, seed=seed, iterations=iterations)
 
+    # A solve improves only with kernels already loaded (a cold start runs OR-Tools alone,
+    # issue 18): load them outside the budget, as a worker does when it starts.
+    ruin_recreate.warm_up()
     monkeypatch.setattr(ruin_recreate, "improve", spy)
     model = line_model(8)
     solution = solve_nodes(model, SolveOptions(time_limit_s=1.0, parallel=False))
@@ -376,3 +379,10 @@ def test_ready_after_break(leave, travel, ready):
 )
 def test_latest_leave_with_break(latest_next, travel, leave):
     assert latest_leave_with_break(latest_next, travel, 200, 300, 60) == leave
+
+
+def test_warm_up_loads_every_kernel_a_solve_calls():
+    # Issue 18: a worker warms the kernels when it starts; once it has, every solve runs
+    # ruin-and-recreate (kernels_loaded() gates it), never OR-Tools alone.
+    ruin_recreate.warm_up()
+    assert ruin_recreate.kernels_loaded()

@@ -21,6 +21,7 @@ from dispatch.tasks import mail, queue
 @pytest.fixture
 def embedded_queue(app, tmp_path: Path) -> Iterator[None]:
     """The default setup of `dispatch serve`: Huey on an SQLite file, a consumer thread."""
+    queue.use_app(app)  # the test's app: other tests build apps on other databases
     queue.huey.use(SqliteStorage, False, filename=str(tmp_path / "queue.sqlite3"))
     queue.start_embedded_consumer()
     try:

@@ -19,6 +19,8 @@ from dispatch.tasks import queue
 def live_queue(request, app: Flask, tmp_path) -> Iterator[str]:
     """The queue on real storage of the test's own (an SQLite file, or a Redis queue name)
     with the embedded consumer thread running; immediate mode again afterwards."""
+    # Tasks run in the test's app: other tests build apps of their own on other databases.
+    queue.use_app(app)
     if request.param == "sqlite":
         queue.huey.use(SqliteStorage, False, filename=str(tmp_path / "queue.sqlite3"))
     else:
