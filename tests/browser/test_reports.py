@@ -129,7 +129,10 @@ def test_invalid_draft_shows_the_field_errors_on_the_form_in_japanese(app, page)
     page.fill("#departed_at", "2026-11-26T11:40")
     page.fill("#attendee_name", "")
     page.click("text=保存して署名へ")
-    page.wait_for_function("document.getElementById('form-error').textContent.includes('作業内容')")
+    # The draft goes through the offline queue to the server and back: allow for a busy CI.
+    page.wait_for_function(
+        "document.getElementById('form-error').textContent.includes('作業内容')",
+        timeout=30_000)
     text = error.inner_text()
     # The server's field errors, labelled and worded in Japanese (no raw keys or English).
     assert "作業内容: 入力してください。" in text
