@@ -20,6 +20,7 @@ from sqlalchemy import (
     exists,
     func,
     literal_column,
+    or_,
     select,
     true,
 )
@@ -29,12 +30,14 @@ from dispatch.clock import TOKYO
 from dispatch.domain.call_decision import Decision
 from dispatch.domain.call_status import CallStatus
 from dispatch.domain.kpi import Grouping, rate
+from dispatch.domain.non_conformity import NonConformityStatus
 from dispatch.domain.report_status import ReportStatus
 from dispatch.domain.visit_status import VisitStatus
 from dispatch.errors import InvalidInput
 from dispatch.extensions import db
 from dispatch.models import (
     Application,
+    NonConformity,
     Plan,
     RepairCall,
     ServiceBase,
@@ -149,16 +152,20 @@ def _first_visit_outcomes(scope: _Scope) -> Iterable[Any]:
 
 
 def _reports(scope: _Scope) -> Iterable[Any]:
-    """Reports signed and refused, and resolved jobs followed by a repeat call (rework)."""
+    """Reports signed and refused, and resolved jobs reworked: a repeat call or a claim."""
     tech, base, later = aliased(Technician), aliased(ServiceBase), aliased(RepairCall)
     signed = WorkReport.status == ReportStatus.SIGNED
     resolved = and_(signed, WorkReport.content["result"].as_string() == Result.RESOLVED.value)
     repeat = exists().where(later.device_id == RepairCall.device_id, later.id != RepairCall.id,
                             within_rework_window(WorkReport.signed_at, later.received_at))
+    # A claim that the job did not meet the specification is rework whenever it comes; one
+    # refused for an out-of-scope cause was not the service's fault, so it does not count.
+    claimed = exists().where(NonConformity.report_id == WorkReport.id,
+                             NonConformity.status != NonConformityStatus.REFUSED)
     key = scope.key(day_text(Visit.service_date), base.code)
     query = (select(key, _count_if(signed),
                     _count_if(WorkReport.status == ReportStatus.REFUSED),
-                    _count_if(resolved), _count_if(and_(resolved, repeat)))
+                    _count_if(resolved), _count_if(and_(resolved, or_(repeat, claimed))))
              .select_from(WorkReport)
              .join(Visit, Visit.id == WorkReport.visit_id)
              .join(RepairCall, RepairCall.id == Visit.call_id)

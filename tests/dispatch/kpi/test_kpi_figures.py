@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import kpi_history
 import pytest
+from sqlalchemy import select
+
+from dispatch.extensions import db
+from dispatch.models import NonConformity, Visit, WorkReport
 
 RANGE = "/kpis?from=2026-11-01&to=2026-12-31"
 
@@ -135,3 +140,22 @@ def test_bad_ranges_are_problems(coordinator, query, field):
 def test_site_managers_and_technicians_may_not_read_figures(api_as):
     for role in ("technician", "site_manager"):
         assert api_as(role).get(RANGE).status_code == 403
+
+
+@pytest.mark.parametrize(("claim", "reworked"), [
+    # An open claim on C6's resolved job: rework, though no repeat call came in 30 days.
+    ("open", 2),
+    # The claim was settled by a later resolved report: the job still needed rework.
+    ("resolved", 2),
+    # Refused for an out-of-scope cause: not the service's fault, so not rework.
+    ("refused", 1),
+])
+def test_rework_counts_non_conformity_claims_not_refused(coordinator, claim, reworked):
+    kpi_history.build()
+    c6 = db.session.scalars(
+        select(WorkReport).join(Visit).where(Visit.service_date == date(2026, 12, 1))).one()
+    db.session.add(NonConformity(report_id=c6.id, description="トナー汚れが残っている",
+                                 reported_at=kpi_history.jst(12, 2, 9), status=claim, codes=[]))
+    db.session.flush()
+    answer = coordinator.get(RANGE).get_json()
+    assert (answer["reports_resolved"], answer["reports_reworked"]) == (2, reworked)
