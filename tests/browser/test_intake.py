@@ -44,7 +44,9 @@ def test_coordinator_takes_a_call_and_sees_decision_and_countdown(desk):
     page.press("#symptom", "Enter")
     page.wait_for_selector("#decision-label")
     assert page.inner_text("#decision-label") == "当日オンサイト"
-    assert page.inner_text("#decision-date") == "2026-11-26"
+    # Read out to the caller as people say it; the machine-readable date is beside it.
+    assert page.inner_text("#decision-date") == "2026年11月26日（木）"
+    assert page.get_attribute("#decision-date time", "datetime") == "2026-11-26"
     assert page.get_attribute("#decision-live", "aria-live") == "assertive"
     # 12:00 server time → 3 h to the 15:00 cutoff, counting down live
     # expect() polls from Python; wait_for_function(str) would need 'unsafe-eval' in the CSP.
