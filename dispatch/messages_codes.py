@@ -58,6 +58,10 @@ CODE_LABELS: dict[RuleCode, tuple[str, str]] = {
     RuleCode.INQUIRY_UNANSWERED: (
         "お問い合わせへのご回答が2週間ないため、申請を取り消しました。Webから再申請してください。",
         "The inquiry went unanswered for 2 weeks; please re-apply by web."),
+    RuleCode.TRANSFER_WITHOUT_CONSENT: (
+        "他のお客様への譲渡には、OXTの書面による事前の承諾が必要です（承諾日と承諾書番号を記録してください）。",
+        "Handing the device to another customer needs OXT's prior written consent "
+        "(record its date and reference)."),
     # §5 repair calls
     RuleCode.SUPPORT_PACK_ID_MISMATCH: (
         "サポートパックIDがこの製品のシリアル番号と一致しません。",

@@ -67,4 +67,7 @@ class Relocation(Model):
     to_site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
     notified_on: Mapped[date] = mapped_column(Date)
     moved_on: Mapped[date] = mapped_column(Date)
+    # OXT's written consent when the new site belongs to another customer (seed §14).
+    transfer_consented_on: Mapped[date | None] = mapped_column(Date)
+    transfer_consent_ref: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

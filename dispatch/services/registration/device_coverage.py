@@ -10,7 +10,8 @@ from sqlalchemy import select
 from dispatch import clock
 from dispatch.domain.eligibility import EligibilityMode
 from dispatch.domain.products import PackProduct
-from dispatch.errors import InvalidInput, NotFound
+from dispatch.domain.transfer import transfer_refusal
+from dispatch.errors import InvalidInput, NotFound, RuleViolation
 from dispatch.extensions import db
 from dispatch.models import Device, Pack, Relocation, Site
 from dispatch.services.catalog import areas
@@ -50,7 +51,11 @@ def advice(device: Device, product: str, on: date,
 
 
 def relocate(device: Device, data: dict[str, Any], actor: Actor) -> dict[str, Any]:
-    """Move a device (with its options and coverage) to another site; re-evaluate the area."""
+    """Move a device (with its options and coverage) to another site; re-evaluate the area.
+
+    A site of another customer hands the pack over: OXT's written consent must be dated
+    on or before the move (seed §14).
+    """
     if device.parent_device_id is not None:
         raise InvalidInput("an option moves with its printer; relocate the printer",
                            errors={"serial": ["is an option"]})
@@ -64,6 +69,15 @@ def relocate(device: Device, data: dict[str, Any], actor: Actor) -> dict[str, An
     if site.id == device.site_id:
         raise InvalidInput("the device is already at that site",
                            errors={"to_site_id": ["is the current site"]})
+    from_customer_id = device.site.customer_id
+    consent = data.get("transfer_consent") or {}
+    refusal = transfer_refusal(from_customer_id, site.customer_id,
+                               consent.get("consented_on"), data["moved_on"])
+    if refusal is not None:
+        raise RuleViolation("the new site belongs to another customer: OXT's written consent "
+                            "must come first", codes=[refusal],
+                            errors={"transfer_consent": ["required, dated on or before moved_on"]})
+    transferred = from_customer_id != site.customer_id
     moved = [device, *db.session.scalars(
         select(Device).where(Device.parent_device_id == device.id)
     )]
@@ -73,15 +87,21 @@ def relocate(device: Device, data: dict[str, Any], actor: Actor) -> dict[str, An
     relocation = Relocation(device_id=device.id, from_site_id=from_site_id, to_site_id=site.id,
                             notified_on=data["notified_on"], moved_on=data["moved_on"],
                             created_at=clock.now())
+    if transferred:
+        relocation.transfer_consented_on = consent["consented_on"]
+        relocation.transfer_consent_ref = consent["reference"]
     db.session.add(relocation)
     area = _area_of(site)
     db.session.flush()
     record(actor, "device.relocate", "device", device.serial,
            before={"site_id": from_site_id},
-           after={"site_id": site.id, "moved": [d.serial for d in moved], **area})
+           after={"site_id": site.id, "moved": [d.serial for d in moved], **area,
+                  **({"transfer_consent_ref": relocation.transfer_consent_ref}
+                     if transferred else {})})
     db.session.flush()
     return {"id": relocation.id, "serial": device.serial, "from_site_id": from_site_id,
-            "to_site_id": site.id, "moved_serials": [d.serial for d in moved], **area}
+            "to_site_id": site.id, "moved_serials": [d.serial for d in moved],
+            "transferred": transferred, **area}
 
 
 def _area_of(site: Site) -> dict[str, Any]:

@@ -146,10 +146,18 @@ class EligibilityOut(Schema):
     coverage_end = fields.Date(allow_none=True)
 
 
+class TransferConsentIn(Schema):
+    """OXT's written consent to hand the device to another customer (seed §14)."""
+
+    consented_on = fields.Date(required=True, validate=SYSTEM_DATE)
+    reference = fields.String(required=True, validate=validate.Length(min=1, max=100))
+
+
 class RelocationIn(Schema):
     to_site_id = fields.Integer(strict=True, required=True)
     notified_on = fields.Date(required=True, validate=SYSTEM_DATE)
     moved_on = fields.Date(required=True, validate=SYSTEM_DATE)
+    transfer_consent = fields.Nested(TransferConsentIn, allow_none=True)
 
 
 class RelocationOut(Schema):
@@ -161,6 +169,7 @@ class RelocationOut(Schema):
     remote_island = fields.Boolean()
     area_code = fields.String(allow_none=True)
     nearest_base_code = fields.String(allow_none=True)
+    transferred = fields.Boolean()
 
 
 NOTICE_KINDS = ["application_reminder", "coverage_end_reminder"]

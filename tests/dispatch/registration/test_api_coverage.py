@@ -74,3 +74,40 @@ def test_relocation_must_be_notified_in_advance(coordinator, installed):
     resp = coordinator.post("/devices/AK12345678/relocations", json={
         "to_site_id": site["id"], "notified_on": "2026-08-21", "moved_on": "2026-08-20"})
     assert resp.status_code == 422 and "moved_on" in resp.get_json()["errors"]
+
+
+def _other_customers_site(coordinator) -> int:
+    other = coordinator.post("/customers", json={"name": "株式会社譲渡先"}).get_json()
+    site = coordinator.post("/sites", json=site_payload(other["id"], name="譲渡先本社"))
+    return site.get_json()["id"]
+
+
+@pytest.mark.parametrize(("consent", "status"), [
+    # No consent on record: the pack would pass to a third party unseen (seed §14).
+    (None, 422),
+    # Consent dated after the move is not prior consent.
+    ({"consented_on": "2026-08-21", "reference": "OXT-承-0042"}, 422),
+])
+def test_relocation_to_another_customer_without_prior_consent_is_refused(
+        coordinator, installed, consent, status):
+    resp = coordinator.post("/devices/AK12345678/relocations", json={
+        "to_site_id": _other_customers_site(coordinator), "notified_on": "2026-08-01",
+        "moved_on": "2026-08-20", "transfer_consent": consent})
+    assert resp.status_code == status
+    assert resp.content_type == "application/problem+json"
+    assert resp.get_json()["codes"] == ["TRANSFER_WITHOUT_CONSENT"]
+    assert coordinator.get("/devices/AK12345678").get_json()["site_id"] == installed["site_id"]
+
+
+def test_relocation_to_another_customer_records_the_written_consent(coordinator, installed):
+    from dispatch.extensions import db
+    from dispatch.models import Relocation
+
+    resp = coordinator.post("/devices/AK12345678/relocations", json={
+        "to_site_id": _other_customers_site(coordinator), "notified_on": "2026-08-01",
+        "moved_on": "2026-08-20",
+        "transfer_consent": {"consented_on": "2026-08-10", "reference": "OXT-承-0042"}})
+    assert resp.status_code == 201 and resp.get_json()["transferred"] is True
+    row = db.session.get(Relocation, resp.get_json()["id"])
+    assert (row.transfer_consented_on.isoformat(), row.transfer_consent_ref) \
+        == ("2026-08-10", "OXT-承-0042")
