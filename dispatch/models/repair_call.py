@@ -42,7 +42,10 @@ class RepairCall(Model):
     status: Mapped[CallStatus] = mapped_column(
         EnumText(CallStatus, 20), default=CallStatus.OPEN)
     override_reason: Mapped[str | None] = mapped_column(Text)
+    # The customer agreed that the work may run past the pack's support hours (seed §7(1)).
     after_hours_consent: Mapped[bool] = mapped_column(default=False)
+    after_hours_consented_by: Mapped[str | None] = mapped_column(String(100))
+    after_hours_consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # A rework call served free for a non-conformity (seed §17.1); None for a customer's call.
     non_conformity_id: Mapped[int | None] = mapped_column(

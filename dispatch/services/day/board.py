@@ -124,9 +124,12 @@ def board_data(day: date, lunch_minutes: int = 45) -> dict[str, Any]:
         pack_id = visit.call.pack_id
         hours = _hours_end(packs.get(pack_id) if pack_id is not None else None, day)
         item = _site(visit, hours)
+        item["after_hours_consent"] = visit.call.after_hours_consent
+        # Work past the hours the customer agreed to is neither at risk nor a broken promise.
+        hours_end = hours[1] if hours and not visit.call.after_hours_consent else None
         row = VisitRow(visit.id, visit.call_id, visit.call.decision, visit.status,
                        visit.technician_id in routes, visit.eta, visit.end_at,
-                       hours[1] if hours else None, bool(visit.call.override_reason),
+                       hours_end, bool(visit.call.override_reason),
                        tuple(visit.drop_codes or ()), times_moved.get(visit.call_id, 0))
         rows.append(row)
         item["at_risk"] = at_risk(row)

@@ -187,8 +187,13 @@ def _visit(rows: DayRows, key: str, visit: Visit, keywords: Mapping[str, int]) -
         start = to_seconds(rows.service_date, visit.start_at)
         bounds = TimeWindow(start, start)
     else:
+        end = window[1]
+        if visit.call.after_hours_consent:
+            # The customer agreed to work past the hours (seed §7(1)): the technician's
+            # shift is then the only limit on when the work may start.
+            end = midnight(rows.service_date) + timedelta(days=1, seconds=-1)
         bounds = TimeWindow(to_seconds(rows.service_date, window[0]),
-                            to_seconds(rows.service_date, window[1]))
+                            to_seconds(rows.service_date, end))
     priority = Priority.SAME_DAY if visit.call.decision == Decision.SAME_DAY else Priority.NEXT_DAY
     return RVisit(key, (site.lat, site.lon), (bounds,),
                   service_minutes(visit, keywords) * 60,

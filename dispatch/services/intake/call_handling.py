@@ -1,7 +1,10 @@
-"""What a coordinator does with a call after taking it: resolve it by phone, or override a
-phone-only decision with a reason (rules.md §5)."""
+"""What a coordinator does with a call after taking it: resolve it by phone, override a
+phone-only decision with a reason, or record the customer's consent to work past the support
+hours (rules.md §5)."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -83,6 +86,35 @@ def override_phone_only(call_id: int, reason: str, actor: Actor) -> RepairCall:
            after=snapshot(call, CALL_FIELDS))
     _flush()
     return call
+
+
+def record_after_hours_consent(call_id: int, consented_by: str, actor: Actor,
+                               now: datetime) -> RepairCall:
+    """The customer agreed that the visit may run past the pack's support hours (seed §7(1)).
+
+    OXT asks, the customer agrees, and the name of who agreed is kept: the planner may then
+    start the work after the support hours end, within the technician's shift. The decision
+    and the same-day cutoff of the call do not change.
+    """
+    consented_by = (consented_by or "").strip()
+    if not consented_by:
+        raise InvalidInput("say who agreed", errors={"consented_by": ["required"]})
+    call = call_by_id(call_id)
+    if call.status not in _OPEN or call.decision not in _ONSITE:
+        raise Conflict("only an open call with a visit to come can run past the support hours",
+                       codes=call.codes)
+    before = snapshot(call, _CONSENT_FIELDS)
+    call.after_hours_consent = True
+    call.after_hours_consented_by = consented_by
+    call.after_hours_consented_at = now
+    record(actor, "call.after_hours_consent", "repair_call", call.id, before=before,
+           after=snapshot(call, _CONSENT_FIELDS))
+    _flush()
+    return call
+
+
+_ONSITE = (Decision.SAME_DAY, Decision.NEXT_BUSINESS_DAY)
+_CONSENT_FIELDS = ("after_hours_consent", "after_hours_consented_by", "after_hours_consented_at")
 
 
 def _flush() -> None:

@@ -49,6 +49,8 @@ class CallOut(Schema):
     parts_required = fields.Boolean()
     status = fields.String()
     override_reason = fields.String(allow_none=True)
+    after_hours_consent = fields.Boolean()
+    after_hours_consented_by = fields.String(allow_none=True)
 
 
 class BoardQuery(Schema):
@@ -57,6 +59,10 @@ class BoardQuery(Schema):
 
 class OverrideIn(Schema):
     reason = fields.String(required=True, validate=validate.Length(1, 1000))
+
+
+class AfterHoursConsentIn(Schema):
+    consented_by = fields.String(required=True, validate=validate.Length(1, 100))
 
 
 def call_out(call: RepairCall) -> dict[str, Any]:
@@ -69,6 +75,8 @@ def call_out(call: RepairCall) -> dict[str, Any]:
         "symptom": call.symptom, "print_count": call.print_count,
         "parts_required": call.parts_required, "status": call.status,
         "override_reason": call.override_reason,
+        "after_hours_consent": call.after_hours_consent,
+        "after_hours_consented_by": call.after_hours_consented_by,
     }
 
 
@@ -121,4 +129,16 @@ def resolve_by_phone(call_id: int) -> dict[str, Any]:
 def override(data: dict[str, str], call_id: int) -> dict[str, Any]:
     with unit_of_work():
         call = call_handling.override_phone_only(call_id, data["reason"], api_actor())
+    return call_out(call)
+
+
+@blp.post("/calls/<int:call_id>/after-hours-consent")
+@roles(*STAFF)
+@blp.arguments(AfterHoursConsentIn)
+@blp.response(200, CallOut)
+def after_hours_consent(data: dict[str, str], call_id: int) -> dict[str, Any]:
+    """The customer agreed that the work may run past the support hours (seed §7(1))."""
+    with unit_of_work():
+        call = call_handling.record_after_hours_consent(call_id, data["consented_by"],
+                                                        api_actor(), clock.now())
     return call_out(call)

@@ -145,3 +145,13 @@ def override(call_id: int) -> Any:
     with unit_of_work():
         call_handling.override_phone_only(call_id, reason, current_actor())
     return redirect(url_for("intake.screen", call=call_id) + "#decision")
+
+
+@bp.post("/calls/<int:call_id>/after-hours-consent")
+@role_required(*STAFF)
+def after_hours_consent(call_id: int) -> Any:
+    """The customer agreed to work past the support hours (seed §7(1))."""
+    with unit_of_work():
+        call_handling.record_after_hours_consent(
+            call_id, request.form.get("consented_by", ""), current_actor(), clock.now())
+    return redirect(url_for("intake.screen", call=call_id) + "#decision")

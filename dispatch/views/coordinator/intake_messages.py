@@ -36,6 +36,18 @@ add_messages({
     "intake.actions": ("操作", "Actions"),
     "intake.resolve": ("電話で解決", "Resolved by phone"),
     "intake.override": ("訪問に切替", "Send onsite"),
+    "intake.after_hours": ("対応時間外の作業", "Work past the support hours"),
+    "intake.after_hours_agreed": ("了承済み（{name} 様、{at}）", "Agreed ({name}, {at})"),
+    "intake.after_hours_record": ("対応時間外の作業の了承を記録",
+                                  "Record consent to work past the hours"),
+    "intake.after_hours_hint": (
+        "お客様が対応時間を越えての作業を了承された場合に記録します。訪問は技術者の勤務時間内で、"
+        "対応時間の終了後にも計画できるようになります。判定と締切は変わりません。",
+        "Record it when the customer agrees to work past the support hours: the visit may then "
+        "be planned after the hours end, within the technician's shift. The decision and "
+        "cutoff stay as they are."),
+    "intake.after_hours_by": ("了承されたお客様のお名前", "Name of the customer who agreed"),
+    "intake.after_hours_submit": ("了承を記録", "Record consent"),
     "intake.override_reason": ("切替の理由", "Reason for the override"),
     "intake.override_note": ("切替理由", "Override reason"),
     "intake.shortcuts": ("キーボード操作", "Keyboard"),

@@ -190,3 +190,30 @@ def test_visit_changed_by_someone_else_while_solving_keeps_their_change_and_the_
     db.session.expire_all()
     row = db.session.get(Visit, b.id)
     assert (row.status, row.technician_id, row.plan_id) == ("cancelled", None, None)
+
+
+@pytest.mark.parametrize(("consent", "planned"), [
+    # Without consent the work must start inside 09:00–09:30: the site is over an hour away.
+    (False, False),
+    # The customer agreed to work past the hours (seed §7(1)): only the shift limits it.
+    (True, True),
+])
+def test_after_hours_consent_lets_the_work_start_after_the_support_hours(day, consent, planned):
+    from datetime import time
+
+    base = day.base()
+    day.tech(base, shift=(time(8, 30), time(19, 0)))
+    short = {"days": ["thu"], "start": "09:00", "end": "09:30", "closed_on_holidays": True}
+    visit = day.call(36.05, 139.70, hours=short)  # about 40 km north of the base
+    if consent:
+        visit.call.after_hours_consent = True
+        db.session.commit()
+    result = planning.plan_day(DAY, SYSTEM, time_limit_s=1)
+    row = db.session.get(Visit, visit.id)
+    if planned:
+        assert (row.status, row.service_date) == ("planned", DAY)
+        stop = result["routes"][0]["stops"][0]
+        assert "2026-11-26T09:30:00+09:00" < stop["start"] < "2026-11-26T19:00:00+09:00"
+    else:  # moved to the pack's next support day, the Thursday after
+        assert row.service_date == date(2026, 12, 3)
+        assert row.call.codes == ["CANNOT_ARRIVE_IN_HOURS"]

@@ -188,3 +188,33 @@ def test_api_needs_no_csrf_token_even_when_pages_do(app, world, coordinator, mon
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
     world.covered()
     assert coordinator.post("/calls", json=call_payload()).status_code == 201
+
+
+def test_after_hours_consent_is_recorded_with_who_agreed(world, coordinator):
+    world.covered()
+    call = coordinator.post("/calls", json=call_payload()).get_json()
+    res = coordinator.post(f"/calls/{call['id']}/after-hours-consent",
+                           json={"consented_by": " 佐藤 花子 "})
+    body = res.get_json()
+    assert res.status_code == 200
+    assert (body["after_hours_consent"], body["after_hours_consented_by"]) == (True, "佐藤 花子")
+    # The decision and its cutoff stay as the rules gave them.
+    assert (body["decision"], body["cutoff_at"]) == (call["decision"], call["cutoff_at"])
+    audit = db.session.scalar(select(AuditEvent).where(
+        AuditEvent.action == "call.after_hours_consent"))
+    assert audit.after["after_hours_consented_by"] == "佐藤 花子"
+
+
+@pytest.mark.parametrize(("site", "body", "status"), [
+    # Nobody named: who agreed is the whole point of the record.
+    (None, {"consented_by": "   "}, 422),
+    # A phone-only call has no visit to run late.
+    ("sapporo", {"consented_by": "佐藤 花子"}, 409),
+])
+def test_after_hours_consent_needs_a_name_and_a_visit_to_come(world, coordinator, site, body,
+                                                               status):
+    world.covered(**({"site": site} if site else {}))
+    call = coordinator.post("/calls", json=call_payload()).get_json()
+    res = coordinator.post(f"/calls/{call['id']}/after-hours-consent", json=body)
+    assert res.status_code == status and res.content_type == "application/problem+json"
+    assert coordinator.get(f"/calls/{call['id']}").get_json()["after_hours_consent"] is False

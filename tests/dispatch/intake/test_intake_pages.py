@@ -185,3 +185,17 @@ def test_a_weekend_call_is_not_labelled_same_day_and_has_no_countdown(world, des
     assert "対応開始日にオンサイト（受付は対応時間外）" in decision and "2026-11-30" in decision
     assert "当日オンサイト</span>" not in decision
     assert "data-countdown-to" not in decision
+
+
+def test_after_hours_consent_is_recorded_from_the_decision_panel(world, desk):
+    world.covered()
+    desk.post("/intake/calls", data=_form())
+    call = db.session.scalars(select(RepairCall)).one()
+    html = desk.get(f"/intake/?call={call.id}").get_data(as_text=True)
+    assert 'id="after-hours-form"' in html
+    res = desk.post(f"/intake/calls/{call.id}/after-hours-consent",
+                    data={"consented_by": "佐藤 花子"}, follow_redirects=True)
+    html = res.get_data(as_text=True)
+    assert res.status_code == 200
+    assert "了承済み（佐藤 花子 様、2026年11月26日（木）" in html
+    assert 'id="after-hours-form"' not in html  # recorded once; the form is gone
