@@ -100,8 +100,10 @@ def _search(
 def _kernels_loaded() -> bool:
     # Not imported yet means not loaded either; importing numba here would cost seconds of
     # the budget under load.
-    module = sys.modules.get("routing.ruin_recreate")
-    return module is not None and bool(module.kernels_loaded())
+    # A worker's warm-up thread may be importing it at this moment: a module still
+    # initialising sits in sys.modules without its functions yet, so it counts as not loaded.
+    loaded = getattr(sys.modules.get("routing.ruin_recreate"), "kernels_loaded", None)
+    return loaded is not None and bool(loaded())
 
 
 def _improvable(model: NodeModel, options: SolveOptions) -> bool:

@@ -52,3 +52,16 @@ def test_a_solve_from_an_empty_numba_cache_stays_within_its_limit_plus_one_secon
     assert "ruin-recreate" not in result["config"]
     assert list(cache.rglob("*.nbi")) == []
     assert result["unserved"] == []
+
+
+def test_a_kernel_module_still_being_imported_by_the_warm_up_counts_as_not_loaded(monkeypatch):
+    # A worker's warm-up thread imports routing.ruin_recreate while a solve asks whether the
+    # kernels are loaded: the half-initialised module (in sys.modules, no functions yet) made
+    # that solve fail with AttributeError once; it must run OR-Tools alone instead.
+    import types
+
+    from routing import solver
+
+    monkeypatch.setitem(sys.modules, "routing.ruin_recreate",
+                        types.ModuleType("routing.ruin_recreate"))
+    assert solver._kernels_loaded() is False
