@@ -3,7 +3,8 @@
 The technician on a tablet from the stop list through the report, signing (with the network
 cut in the middle) and done; the site manager on a 390×844 phone signing through the
 one-time link, reopening it, landing on the portal and opening the PDF's verify URL with no
-login, and seeing the follow-up visit a follow_up report created; the administrator erasing a customer through the confirmation step.
+login, and seeing the follow-up visit a follow_up report created; the administrator erasing
+a customer through the confirmation step.
 
 Set DISPATCH_SCREENSHOTS=<folder> to keep screenshots of the pages (docs/screenshots/ is
 made that way).

@@ -142,8 +142,9 @@ add_messages({
     "reports.device_other_pack": (
         "ステッカーのサポートパックID（{scanned}）は受付時のID（{expected}）と異なります。",
         "The sticker's support pack ID ({scanned}) differs from the call's ({expected})."),
-    "reports.device_unreadable": ("シリアル番号を読み取れませんでした。もう一度読み取ってください。",
-                                  "No serial could be read. Scan again."),
+    "reports.device_unreadable": (
+        "シリアル番号を読み取れませんでした。もう一度読み取ってください。",
+        "No serial could be read. Scan again."),
     "reports.times_hint": ("到着は「到着」ボタンの時刻、退出は現在時刻を入れています。"
                            "必要なら直してください。",
                            "Arrival comes from the Arrived tap and departure from the current "
