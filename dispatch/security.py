@@ -30,12 +30,15 @@ def content_security_policy(tile_url: str | None) -> str:
     ])
 
 
-# The tablet signs on a canvas and the board draws a map: no camera, microphone, location,
-# payment or other powerful feature is ever needed, so none may be asked for.
-PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
-    "accelerometer", "camera", "display-capture", "geolocation", "gyroscope", "magnetometer",
-    "microphone", "payment", "usb", "interest-cohort",
-))
+# The tablet signs on a canvas and the board draws a map: no microphone, location, payment or
+# other powerful feature is ever needed, so none may be asked for. The camera only on the
+# pages that read the sticker's QR code (js/scan.js), and only by the app itself.
+_DENIED = ("accelerometer", "display-capture", "geolocation", "gyroscope", "magnetometer",
+           "microphone", "payment", "usb", "interest-cohort")
+PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in ("camera", *_DENIED))
+SCANNING_POLICY = ", ".join(["camera=(self)", *(f"{feature}=()" for feature in _DENIED)])
+# The call screen (serial and pack ID) and the technician's report form (device check).
+SCANNING_ENDPOINTS = frozenset({"intake.screen", "report_pages.report_form"})
 # Two years with subdomains: the value hstspreload.org asks for.
 STRICT_TRANSPORT_SECURITY = "max-age=63072000; includeSubDomains"
 
@@ -53,7 +56,9 @@ def init_security(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        response.headers.setdefault("Permissions-Policy",
+                                    SCANNING_POLICY if request.endpoint in SCANNING_ENDPOINTS
+                                    else PERMISSIONS_POLICY)
         if production:
             response.headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
         if not request.path.startswith("/static/"):

@@ -46,6 +46,8 @@ COORDINATOR_NAV = (
     NavItem("intake.screen", "nav.intake"),
     NavItem("board.board", "nav.board"),
     NavItem("registration.queue_page", "reg.queue_title", ("registration.device_page",)),
+    # The figures close the desk's loop: how the day went, after the board that ran it.
+    NavItem("kpi.dashboard", "kpi.title"),
 )
 NAV: dict[Role, tuple[NavItem, ...]] = {
     Role.COORDINATOR: COORDINATOR_NAV,

@@ -3,7 +3,8 @@
 The technician on a tablet from the stop list through the report, signing (with the network
 cut in the middle) and done; the site manager on a 390×844 phone signing through the
 one-time link, reopening it, landing on the portal and opening the PDF's verify URL with no
-login; the administrator erasing a customer through the confirmation step.
+login, and seeing the follow-up visit a follow_up report created; the administrator erasing
+a customer through the confirmation step.
 
 Set DISPATCH_SCREENSHOTS=<folder> to keep screenshots of the pages (docs/screenshots/ is
 made that way).
@@ -212,6 +213,50 @@ def test_site_manager_signs_on_a_phone_reopens_the_link_and_verifies_the_pdf(
     assert _horizontal_overflow(page) <= 0
     _shot(page, "phone-verify")
     anonymous.close()
+
+
+def test_site_manager_signs_a_follow_up_and_the_portal_shows_the_next_visit(
+        app, browser, live_server, server_clock):
+    # Signed at 12:05 JST on Thursday 2026-11-26 with result follow_up: the pack works
+    # Mon–Fri, so the follow-up visit is on Friday 2026-11-27 (rules.md §7).
+    server_clock["at"] = SIGNING
+    with app.app_context(), unit_of_work():
+        ids = make_visit()
+        reporting.save_report(ids.visit_id, report_payload(result="follow_up"), DESK)
+        users.add_user(MANAGER, "site_manager", PASSWORD, TEST_ACTOR)
+        token = signing_links.create_link(db.session.scalar(select(ReportRow.id)), DESK)
+    phone = _phone(browser, live_server)
+    page = phone.new_page()
+    page.goto(f"/sign/{token}")
+    _draw_signature(page)
+    page.click("#pad-sign")
+    page.wait_for_selector("#remote-done", state="visible")
+
+    _login(page, MANAGER)
+    page.wait_for_url("**/customer/")
+    with app.app_context():
+        follow = db.session.scalar(select(Visit).where(Visit.follow_up_of_id == ids.visit_id))
+        report_id = db.session.scalar(select(ReportRow.id))
+    row = page.locator(f"#follow-up-{follow.id}")
+    assert "2026年11月27日（金）" in row.inner_text()
+    assert row.locator(".follow-up-stage").inner_text() == "訪問日決定・技術者調整中"
+    assert "継続訪問" in page.locator(f"#report-{report_id}").inner_text()
+    assert _horizontal_overflow(page) <= 0
+
+    # The desk puts it on a route with a 10:40 ETA: the portal says so, with the window.
+    with app.app_context(), unit_of_work():
+        visit = db.session.get(Visit, follow.id)
+        visit.technician_id, visit.status = ids.technician_id, "planned"
+        visit.eta = datetime(2026, 11, 27, 1, 40, tzinfo=UTC)
+    page.reload()
+    assert row.locator(".follow-up-stage").inner_text() == "技術者手配済み"
+    assert row.locator(".follow-up-window").inner_text() == "10:30–12:30"
+    # The follow-up's card names the report it follows; the link leads to that report's card.
+    row.locator("a[href^='#report-']").click()
+    assert page.evaluate("location.hash") == f"#report-{report_id}"
+    assert _horizontal_overflow(page) <= 0
+    _shot(page, "phone-portal-follow-up")
+    phone.close()
 
 
 def test_administrator_erases_a_customer_only_after_typing_the_name(app, browser,

@@ -6,6 +6,7 @@ the mapping from the database to the rules exists once.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 
 from sqlalchemy import select
@@ -84,6 +85,16 @@ def packs_of(device: Device) -> list[Pack]:
     ))
 
 
+def packs_by_device(device_ids: Collection[int]) -> dict[int, list[Pack]]:
+    """Every pack of these devices, oldest first, in one statement (for the read pages)."""
+    found: dict[int, list[Pack]] = {device_id: [] for device_id in device_ids}
+    if found:
+        for pack in db.session.scalars(select(Pack).where(Pack.device_id.in_(list(found)))
+                                       .order_by(Pack.id)):
+            found[pack.device_id].append(pack)
+    return found
+
+
 def parent_device(device: Device) -> ParentDevice | None:
     """The parent printer of an option, as eligibility needs it (rules.md §4 rule 7)."""
     parent = device.parent
@@ -96,15 +107,21 @@ def parent_device(device: Device) -> ParentDevice | None:
     )
 
 
-def device_coverage(device: Device, on: date, print_count: int | None = None) -> CoverageStatus:
-    """Coverage of a device or option on a date (an option's ends with its parent's)."""
+def device_coverage(device: Device, on: date, print_count: int | None = None,
+                    packs: Mapping[int, Sequence[Pack]] | None = None) -> CoverageStatus:
+    """Coverage of a device or option on a date (an option's ends with its parent's).
+
+    `packs` holds the packs of the device and of its parent when a read page loaded them in
+    bulk (`packs_by_device`); without it each device's packs are read here.
+    """
     parent_status = None
     if device.parent is not None:
-        parent_status = device_coverage(device.parent, on, None)
+        parent_status = device_coverage(device.parent, on, None, packs)
+    own = packs_of(device) if packs is None else packs.get(device.id, ())
     return coverage_on(
         model_terms(device.model),
         device_facts(device),
-        [pack_record(p) for p in packs_of(device)],
+        [pack_record(p) for p in own],
         on,
         print_count=print_count,
         parent_coverage=parent_status,

@@ -426,7 +426,7 @@
     body.appendChild(el("h3", "", t("history")));
     var hist = el("ul", "history");
     d.history.forEach(function (h) {
-      hist.appendChild(el("li", "", hhmm(h.at) + " " + h.who + " " + h.action + (h.changed.length ? " (" + h.changed.join(", ") + ")" : "")));
+      hist.appendChild(el("li", "", hhmm(h.at) + " " + h.who + " " + h.action + (h.changed_labels.length ? " (" + h.changed_labels.join(", ") + ")" : "")));
     });
     body.appendChild(hist);
   }
@@ -444,7 +444,7 @@
           if (state.selected === visit.visit_id) { openDetail(visit.visit_id); }
         } else if (res.status === 409) {
           var c = res.body.changed_by || {};
-          flash(t("conflict", { who: c.who || "?", at: hhmm(c.at), what: (c.changed || []).join(", ") }), "error");
+          flash(t("conflict", { who: c.who || "?", at: hhmm(c.at), what: (c.changed_labels || []).join(", ") }), "error");
           load(true).then(function () { if (state.selected) { openDetail(state.selected); } });
         } else {
           flash(res.body.detail || String(res.status), "error");

@@ -41,7 +41,8 @@
     (serial || pack).dispatchEvent(new Event("input", { bubbles: true }));
   }
 
-  function open(button) {
+  /* Open the camera dialog; `onText` gets the first code read (the dialog then closes). */
+  function open(button, onText) {
     var dialog = document.createElement("div");
     dialog.className = "scan-dialog";
     dialog.setAttribute("role", "dialog");
@@ -63,7 +64,7 @@
       if (stream) { stream.getTracks().forEach(function (t) { t.stop(); }); }
       dialog.remove();
     }
-    function found(text) { if (!done && text) { fill(button, text); stop(); } }
+    function found(text) { if (!done && text) { stop(); onText(text); } }
     function frame() {
       if (done) { return; }
       if (video.readyState >= 2) {
@@ -92,8 +93,13 @@
 
   document.querySelectorAll("button[data-scan-serial]").forEach(function (button) {
     if (!(navigator.mediaDevices && navigator.mediaDevices.getUserMedia)) { button.hidden = true; return; }
-    button.addEventListener("click", function () { open(button); });
+    button.addEventListener("click", function () {
+      open(button, function (text) { fill(button, text); });
+    });
   });
 
-  window.DispatchScan = { parse: parse, decode: decode, fill: fill };
+  /* Whether this browser reads codes natively (BarcodeDetector) or through jsQR. */
+  function engine() { return "BarcodeDetector" in window ? "barcode-detector" : "jsqr"; }
+
+  window.DispatchScan = { parse: parse, decode: decode, fill: fill, open: open, engine: engine };
 })();

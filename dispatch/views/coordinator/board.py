@@ -107,6 +107,30 @@ add_messages({
     "board.action.call.add_report": ("受付に追記", "Report added to the call"),
     "board.action.call.resolve_by_phone": ("電話で解決", "Resolved by phone"),
     "board.action.call.override_phone_only": ("訪問に切替", "Sent onsite (override)"),
+    "board.action.visit.no_attendant": ("立会者不在のため再訪問へ", "No attendant: rescheduled"),
+    "board.action.plan.insert": ("計画に差し込み", "Inserted into the plan"),
+    # The fields an audited change touched (services/day/visits.py FIELDS, intake CALL_FIELDS,
+    # the moves' and no-attendant's extra keys), named as the desk says them.
+    "board.field.status": ("状態", "status"),
+    "board.field.technician_id": ("担当技術者", "technician"),
+    "board.field.sequence": ("訪問順", "order on the route"),
+    "board.field.eta": ("到着予定", "ETA"),
+    "board.field.start_at": ("作業開始予定", "planned start"),
+    "board.field.end_at": ("作業終了予定", "planned end"),
+    "board.field.pinned": ("固定", "pinned"),
+    "board.field.serial": ("シリアル番号", "serial"),
+    "board.field.support_pack_id": ("サポートパックID", "support pack ID"),
+    "board.field.received_at": ("受付日時", "received at"),
+    "board.field.decision": ("判定", "decision"),
+    "board.field.service_date": ("訪問日", "service date"),
+    "board.field.visit_service_date": ("訪問日", "service date"),
+    "board.field.cutoff_at": ("当日受付の締切", "same-day cutoff"),
+    "board.field.codes": ("理由コード", "codes"),
+    "board.field.override_reason": ("切替の理由", "override reason"),
+    "board.field.symptom": ("症状", "symptom"),
+    "board.field.reason": ("理由", "reason"),
+    "board.field.method": ("差し込み方法", "insertion method"),
+    "board.field.plan": ("計画", "plan"),
 })
 
 # The labels board.js needs, in the page's language (board.* keys above plus decisions).
@@ -130,6 +154,15 @@ def _with_reasons(data: dict[str, Any]) -> dict[str, Any]:
     for alert in data["alerts"]:
         alert["reasons"] = [translate(f"code.{c}") for c in alert["codes"]]
     return data
+
+
+def field_labels(fields: list[str]) -> list[str]:
+    """The audited field names in the page's language (a name without a label stays as is)."""
+    labels = []
+    for name in fields:
+        label = translate(f"board.field.{name}")
+        labels.append(name if label.startswith("board.field.") else label)
+    return labels
 
 
 def _board(day: date) -> dict[str, Any]:
@@ -180,6 +213,7 @@ def visit(visit_id: int) -> Any:
     for event in detail["history"]:
         label = translate(f"board.action.{event['action']}")
         event["action"] = event["action"] if label.startswith("board.action.") else label
+        event["changed_labels"] = field_labels(event["changed"])
     detail["code_labels"] = [translate(f"code.{c}")
                              for c in detail["codes"] + detail["drop_codes"]]
     return jsonify(detail)
@@ -201,8 +235,11 @@ def assign(visit_id: int) -> Any:
             visit_control.assign(visit_id, data, current_actor())
     except Conflict as error:
         # Who changed what: the coordinator sees whose edit won and reloads it.
+        changed_by = last_change(visit_id)
+        if changed_by is not None:
+            changed_by["changed_labels"] = field_labels(changed_by["changed"])
         return jsonify({"title": "Conflict", "status": 409, "detail": error.detail,
-                        "changed_by": last_change(visit_id)}), 409
+                        "changed_by": changed_by}), 409
     return jsonify(_board(_day()))
 
 

@@ -7,20 +7,14 @@ from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from dispatch import clock
-from dispatch.domain.report_status import ReportStatus
 from dispatch.domain.roles import Role
 from dispatch.errors import DispatchError, NotFound
-from dispatch.extensions import db
 from dispatch.i18n import add_messages, translate
-from dispatch.models import Device, Pack, RepairCall, Site, Visit
-from dispatch.models import WorkReport as ReportRow
-from dispatch.services.registration.coverage_facts import device_coverage
-from dispatch.services.registration.packs import liability_cap_of
 from dispatch.services.reporting import non_conformity
 from dispatch.services.reporting.documents import report_pdf
+from dispatch.services.reporting.portal import own_signed_reports, own_sites, portal_view
 from dispatch.services.unit_of_work import unit_of_work
 from dispatch.views.access import current_actor, role_required
 from dispatch.views.customer.verify import public_verify_url
@@ -58,41 +52,32 @@ add_messages({
     "customer.nc.rework_on": ("再作業の予定日: {date}", "Rework planned for {date}"),
     "customer.nc.refused_because": ("理由:", "Reason:"),
     "customer.nc.done": ("お申し出を受け付けました。", "Your report was received."),
+    "customer.follow_ups": ("継続訪問の予定", "Follow-up visits"),
+    "customer.follow_up": ("継続訪問", "Follow-up visit"),
+    "customer.follow_up.date": ("訪問日", "Visit date"),
+    "customer.follow_up.stage": ("状況", "Status"),
+    "customer.follow_up.window": ("到着予定時間帯", "Arrival window"),
+    "customer.follow_up.follows": ("元の作業報告票", "Follows the report"),
+    "customer.follow_up.window_pending": ("調整中", "being arranged"),
+    "customer.follow_up.stage.scheduled": ("訪問日決定・技術者調整中",
+                                           "Date set, technician being arranged"),
+    "customer.follow_up.stage.assigned": ("技術者手配済み", "Technician assigned"),
+    "customer.follow_up.stage.done": ("訪問済み", "Done"),
+    "customer.follow_up.stage.cancelled": ("中止", "Cancelled"),
+    "customer.follow_up.report_of": ("{date} 署名の作業報告票", "Report signed {date}"),
+    "customer.follows_report": ("継続訪問（元の報告: {date} 署名）",
+                                "Follow-up visit (of the report signed {date})"),
+    "customer.report_no": ("作業報告票 #{id}", "Report #{id}"),
 })
-
-
-def _own_sites() -> list[Site]:
-    return list(db.session.scalars(select(Site).where(Site.managed_by(current_user.email))
-                                   .order_by(Site.id)))
-
-
-def _own_reports(site_ids: list[int]) -> list[ReportRow]:
-    if not site_ids:
-        return []
-    return list(db.session.scalars(
-        select(ReportRow).join(Visit, ReportRow.visit_id == Visit.id)
-        .join(RepairCall, Visit.call_id == RepairCall.id)
-        .join(Device, RepairCall.device_id == Device.id)
-        .where(Device.site_id.in_(site_ids), ReportRow.status == ReportStatus.SIGNED)
-        .order_by(ReportRow.signed_at.desc())))
 
 
 @bp.get("/")
 @role_required(Role.SITE_MANAGER)
 def portal() -> str:
-    sites = _own_sites()
     today = clock.today_tokyo()
-    devices = list(db.session.scalars(select(Device).where(
-        Device.site_id.in_([s.id for s in sites])).order_by(Device.serial))) if sites else []
-    coverage = {d.id: device_coverage(d, today) for d in devices}
-    reports = _own_reports([s.id for s in sites])
-    claims = [claim for r in reports for claim in non_conformity.claims_of(r.id, current_actor())]
-    # Seed §16: the cap follows the pack that covers the device today.
-    caps = {device_id: liability_cap_of(db.session.get_one(Pack, c.pack_id))
-            for device_id, c in coverage.items() if c.covered and c.pack_id is not None}
-    return render_template("customer/portal.html", sites=sites, devices=devices,
-                           coverage=coverage, caps=caps, reports=reports, today=today,
-                           claims=claims, causes=EXCLUSION_CAUSE_LABELS)
+    view = portal_view(current_user.email, today)
+    return render_template("customer/portal.html", view=view, today=today,
+                           causes=EXCLUSION_CAUSE_LABELS)
 
 
 @bp.post("/non-conformities")
@@ -116,8 +101,8 @@ def claim_non_conformity() -> Any:
 @bp.get("/reports/<int:report_id>.pdf")
 @role_required(Role.SITE_MANAGER)
 def report_pdf_download(report_id: int) -> Any:
-    reports = {r.id: r for r in _own_reports([s.id for s in _own_sites()])}
-    row = reports.get(report_id)
+    own = own_signed_reports([s.id for s in own_sites(current_user.email)])
+    row = next((r for r, _, _ in own if r.id == report_id), None)
     if row is None:
         raise NotFound(f"no report {report_id}")
     verify = public_verify_url(row)

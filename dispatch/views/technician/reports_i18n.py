@@ -124,6 +124,27 @@ add_messages({
     "reports.chargeable": ("有償", "Chargeable"),
     "reports.error": ("入力内容を確認してください。", "Please check the entries."),
     "reports.back_to_stops": ("本日の訪問一覧へ戻る", "Back to today's visits"),
+    # Issue 17: the device on site checked against the visit's by the sticker's QR code.
+    "reports.device_check": ("機器の確認", "Device check"),
+    "reports.device_check_hint": (
+        "製品に貼られたステッカーのQRコードをカメラで読み取り、この訪問の製品（シリアル番号 "
+        "{serial}）であることを確認します。",
+        "Read the QR code on the device's sticker with the camera to confirm it is this "
+        "visit's device (serial {serial})."),
+    "reports.scan_sticker": ("ステッカーを読み取る", "Scan the sticker"),
+    "reports.device_confirmed": ("機器確認済み（シリアル番号 {serial}）",
+                                 "Device confirmed (serial {serial})"),
+    "reports.device_mismatch": (
+        "別の製品です。ステッカーのシリアル番号は {scanned}、この訪問の製品は {expected} です。"
+        "作業の前に製品を確認してください。",
+        "This is another device: the sticker's serial is {scanned}, this visit's device is "
+        "{expected}. Check the device before working on it."),
+    "reports.device_other_pack": (
+        "ステッカーのサポートパックID（{scanned}）は受付時のID（{expected}）と異なります。",
+        "The sticker's support pack ID ({scanned}) differs from the call's ({expected})."),
+    "reports.device_unreadable": (
+        "シリアル番号を読み取れませんでした。もう一度読み取ってください。",
+        "No serial could be read. Scan again."),
     "reports.times_hint": ("到着は「到着」ボタンの時刻、退出は現在時刻を入れています。"
                            "必要なら直してください。",
                            "Arrival comes from the Arrived tap and departure from the current "

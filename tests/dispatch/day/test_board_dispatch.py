@@ -62,6 +62,7 @@ def test_a_stale_version_is_a_409_that_says_who_changed_what(day, client, make_u
     assert body["changed_by"]["who"] == "other@oxt.example.jp"
     assert body["changed_by"]["action"] == "visit.assign"
     assert {"technician_id", "pinned"} <= set(body["changed_by"]["changed"])
+    assert {"担当技術者", "固定"} <= set(body["changed_by"]["changed_labels"])
     assert body["changed_by"]["technician_id"] == second.id
     assert db.session.get(Visit, visit.id).technician_id == second.id
 
@@ -99,6 +100,37 @@ def test_visit_detail_has_customer_device_pack_symptom_and_history(day, client, 
     assert detail["history"][0]["action"] == "手動で割当"
     assert (detail["pinned"], detail["technician_id"]) == (True, tech.id)
     assert client.get("/board/visits/99999.json").status_code == 404
+
+
+def test_history_names_the_changed_fields_in_words_not_column_names(day, client, make_user):
+    base = day.base()
+    tech = day.tech(base)
+    visit = day.call()
+    visit_control.assign(visit.id, {"technician_id": tech.id, "pinned": True, "version": 1},
+                         Actor(label="other@oxt.example.jp"))
+    db.session.flush()
+    _login(client, make_user)
+    [event] = client.get(f"/board/visits/{visit.id}.json").get_json()["history"]
+    # sorted column names → the desk's words, in the same order
+    assert event["changed"] == ["pinned", "sequence", "status", "technician_id"]
+    assert event["changed_labels"] == ["固定", "訪問順", "状態", "担当技術者"]
+    client.get("/lang/en")
+    [event] = client.get(f"/board/visits/{visit.id}.json").get_json()["history"]
+    assert event["changed_labels"] == ["pinned", "order on the route", "status", "technician"]
+
+
+def test_every_audited_visit_and_call_field_has_a_label(app):
+    from dispatch.services.day.visits import FIELDS
+    from dispatch.services.intake.calls import CALL_FIELDS
+    from dispatch.views.coordinator.board import field_labels
+
+    # the moves' extra key, the no-attendant's reason, the insertion's method and plan
+    extra = ("visit_service_date", "reason", "method", "plan")
+    names = [*FIELDS, *CALL_FIELDS, *extra]
+    with app.test_request_context():
+        labels = field_labels(names)
+    assert len(labels) == len(names) > 0
+    assert [n for n, label in zip(names, labels, strict=True) if n == label] == []
 
 
 def test_board_figures_and_the_alert_for_a_call_moved_twice(day, client, make_user):

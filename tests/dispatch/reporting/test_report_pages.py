@@ -36,6 +36,9 @@ def test_technician_opens_the_form_of_their_visit(login, visit):
     html = page.get_data(as_text=True)
     assert "作業報告票の入力" in html and 'id="signature-pad"' in html
     assert "<script>" not in html  # no inline script (CSP)
+    # The device check: the sticker read by the camera, which this page alone may open.
+    assert 'data-expected-serial="AK10000001"' in html and "ステッカーを読み取る" in html
+    assert "camera=(self)" in page.headers["Permissions-Policy"]
 
 
 def test_another_technician_gets_404_on_the_form(login, visit):

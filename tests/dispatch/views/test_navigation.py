@@ -24,13 +24,15 @@ def _title(html: str) -> str:
     return re.search(r"<title>(.*?)</title>", html, re.S).group(1).strip()
 
 
-COORDINATOR = ["/", "/intake/", "/board", "/registration/queue"]
+COORDINATOR = ["/", "/intake/", "/board", "/registration/queue", "/kpis"]
 
 
 @pytest.mark.parametrize(("role", "page", "menu", "title"), [
     ("coordinator", "/", COORDINATOR, "本日の受付 — サポートパック オンサイト手配"),
     ("coordinator", "/registration/queue", COORDINATOR, "登録キュー"),
     ("coordinator", "/board", COORDINATOR, "配車ボード"),
+    # the KPI dashboard is one click away from every desk page, itself included
+    ("coordinator", "/kpis", COORDINATOR, "サービス指標"),
     ("admin", "/admin", ["/admin", "/admin/users", "/admin/audit", "/admin/tokens",
                          "/admin/islands", "/admin/customers", *COORDINATOR[1:]],
      "管理ホーム — サポートパック オンサイト手配"),

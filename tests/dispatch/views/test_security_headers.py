@@ -41,6 +41,19 @@ def test_production_sends_hsts_and_a_permissions_policy(tmp_path):
     assert "camera=()" in policy and "geolocation=()" in policy and "microphone=()" in policy
 
 
+def test_only_the_scanning_pages_may_use_the_camera_and_only_from_the_app(client, make_user):
+    from conftest import PASSWORD
+
+    email, _ = make_user("coordinator")
+    client.post("/login", data={"email": email, "password": PASSWORD})
+    # the call screen reads the sticker's QR code (js/scan.js): camera for the app itself
+    intake = client.get("/intake/").headers["Permissions-Policy"]
+    assert "camera=(self)" in intake and "microphone=()" in intake
+    # every other page denies it outright
+    for path in ("/", "/board", "/login"):
+        assert "camera=()" in client.get(path).headers["Permissions-Policy"], path
+
+
 def test_development_sends_no_hsts_over_plain_http(client):
     # HSTS on http://127.0.0.1 would make the browser refuse the dev server afterwards.
     resp = client.get("/login")
