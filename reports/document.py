@@ -12,6 +12,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, TypeGuard
 
+from reports.photos import SealedPhoto
+
 
 class Result(StrEnum):
     """Outcome of the visit (rules.md §7: resolved / follow-up / unresolved)."""
@@ -147,6 +149,8 @@ class WorkReport:
     checklist: Mapping[ChecklistItem, bool] | None = None
     # The company whose technician did the work: OXT or a subcontractor (seed §11).
     company_name: str | None = None
+    # Photos (rules.md §7): kind and hash of each stored JPEG, in order; the bytes live beside.
+    photos: tuple[SealedPhoto, ...] = ()
 
     @property
     def is_chargeable(self) -> bool:
