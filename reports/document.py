@@ -318,8 +318,10 @@ def report_from_payload(payload: Mapping[str, Any], company_name: str | None = N
     if errors:
         raise InvalidReport(errors)
     cause = payload.get("exclusion_cause")
+    # Typed as Any for mypy: the context names only text fields, never `photos`.
+    names: dict[str, Any] = dict(context)
     return WorkReport(
-        **context,
+        **names,
         arrived_at=_validated_datetime(payload["arrived_at"]),
         departed_at=_validated_datetime(payload["departed_at"]),
         work_done=payload["work_done"].strip(),
