@@ -164,3 +164,38 @@ def test_absent_site_manager_signs_through_the_one_time_link(app, page, browser,
         row = db.session.scalar(select(ReportRow))
         assert row.status == "signed"
         assert verify_report(row)["valid"] is True
+
+
+def test_a_reopened_draft_keeps_its_photos_by_hash_and_the_technician_edits_them(app, page):
+    """rules.md §7: a draft's photos come back on the form; re-saving sends their hashes,
+    not the images again, and a kind changed or a photo removed on the tablet is saved."""
+    from reporting_rows import photo_jpeg, photo_url, report_payload
+
+    from dispatch.domain.roles import Role
+    from dispatch.models import ReportPhoto
+    from dispatch.services.reporting import reports
+    from dispatch.services.trust.audit import Actor
+
+    visit_id = _setup(app)
+    with app.app_context(), unit_of_work():  # stored for the server
+        reports.save_report(visit_id, report_payload(photos=[
+            {"kind": "before", "image": photo_url(photo_jpeg(shade=20))},
+            {"kind": "after", "image": photo_url(photo_jpeg(shade=220))}]),
+            Actor(label="desk", role=Role.COORDINATOR))
+        kept = db.session.scalars(select(ReportPhoto.sha256).order_by(ReportPhoto.position)).all()
+    _login(page, TECH)
+    page.goto(f"/visits/{visit_id}/report")
+    items = page.locator("#photo-list .photo-item")
+    assert items.count() == 2 and page.inner_text("#photo-count") == "2／6枚"
+    # The stored thumbnails load from the server.
+    assert items.nth(0).locator("img").evaluate("img => img.complete && img.naturalWidth") == 320
+    items.nth(0).locator(".remove-photo").click()
+    page.locator("#photo-list .photo-kind").select_option("error_panel")
+    with page.expect_response(lambda r: r.request.method == "PUT") as answer:
+        page.click("#save-draft")
+    sent = answer.value.request.post_data_json["photos"]
+    assert sent == [{"kind": "error_panel", "sha256": kept[1]}]
+    assert answer.value.status == 200
+    with app.app_context():
+        assert [(p.kind, p.sha256) for p in db.session.scalars(select(ReportPhoto))] == [
+            ("error_panel", kept[1])]

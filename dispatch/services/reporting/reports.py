@@ -96,12 +96,16 @@ def _refuse_if_signed(row: ReportRow) -> None:
 def save_report(visit_id: int, payload: dict[str, Any], actor: Actor,
                 idempotency_key: str | None = None) -> dict[str, Any]:
     """PUT /visits/{id}/report: create or replace the draft → {id, status: "draft"}."""
+    begin_write()
     print_ = _print("report", visit_id, payload)
     if (done := _replayed(idempotency_key, print_, actor)) is not None:
         return done
     visit = access.visit_for_writing(visit_id, actor)
     row = db.session.scalar(select(ReportRow).where(ReportRow.visit_id == visit.id))
     if row is not None:
+        # Parallel saves (a tablet resending while online again) queue here and each
+        # replaces the photos the one before left, never colliding on their positions.
+        lock_for_signing(row)
         _refuse_if_signed(row)
     now = clock.now()
     if row is None:

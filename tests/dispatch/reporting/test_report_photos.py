@@ -271,3 +271,21 @@ def test_a_large_body_without_a_live_token_still_gets_413(client):
     response = client.put("/api/v1/visits/1/report", json=body,
                           headers={"Authorization": "Bearer not-a-token"})
     assert response.status_code == 413
+
+
+def test_the_remote_signer_sees_the_photos_through_the_link_until_it_is_used(app, with_photos):
+    from dispatch.domain.roles import Role
+    from dispatch.services.reporting import signing_links
+    from dispatch.services.trust.audit import Actor
+
+    token = signing_links.create_link(with_photos, Actor(label="desk", role=Role.COORDINATOR))
+    public = app.test_client()
+    page = public.get(f"/sign/{token}").get_data(as_text=True)
+    assert f"/sign/{token}/photos/2.jpg" in page and "2. エラー表示" in page
+    photo = public.get(f"/sign/{token}/photos/2.jpg")
+    assert (photo.status_code, photo.mimetype) == (200, "image/jpeg")
+    assert public.get(f"/sign/{token}/photos/3.jpg").status_code == 404
+    signed = public.post(f"/sign/{token}/signature",
+                         json={"signer_name": "佐藤 花子", "image": data_url()})
+    assert signed.status_code == 200
+    assert public.get(f"/sign/{token}/photos/2.jpg").status_code == 404  # the link is used up
