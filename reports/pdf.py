@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from reportlab import rl_config
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.pagesizes import A4
@@ -43,6 +44,10 @@ from reports.pdf_photos import photo_section
 from reports.photos import StoredPhoto
 from reports.sealing import Seal
 from reports.signature_image import InvalidSignatureImage, canonical_signature_png
+
+# Image streams stay binary: reportlab's default ASCII85 text encoding ran in pure Python at
+# about 0.4 s per report photo and made each a quarter larger (benchmarks/photo_bench.py).
+rl_config.useA85 = 0
 
 FONT_PATH = Path(__file__).parent / "fonts" / "ipaexg.ttf"
 ISSUER = "OKIクロステック株式会社（OXT）"

@@ -10,7 +10,7 @@ from reportlab.platypus import Flowable, Image, KeepTogether, Table
 
 from reports.document import WorkReport
 from reports.pdf_layout import RULE, heading, para
-from reports.photos import InvalidPhoto, StoredPhoto, canonical_photo_jpeg
+from reports.photos import InvalidPhoto, StoredPhoto, drawable_photo
 
 COLUMNS = 3
 CELL_IMAGE_HEIGHT = 52 * mm
@@ -21,7 +21,7 @@ def _picture(data: bytes | None, width: float) -> Flowable:
     # Decoded again (bounded) before reportlab sees it: the stored bytes come from the
     # database, and a photo that cannot be drawn must not make a sealed report's PDF fail.
     try:
-        drawable = canonical_photo_jpeg(data or b"")
+        drawable = drawable_photo(data or b"")
     except InvalidPhoto:
         return para(UNREADABLE_PHOTO_LABEL, "placeholder")
     image = Image(io.BytesIO(drawable))

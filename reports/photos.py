@@ -99,6 +99,22 @@ def canonical_photo_jpeg(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def drawable_photo(data: bytes) -> bytes:
+    """Bytes a PDF can embed: stored JPEGs as they are once they decode in full within
+    MAX_STORED_SIDE (re-encoding them again costs ~0.3 s each), anything else made canonical;
+    InvalidPhoto when neither works."""
+    try:
+        with Image.open(io.BytesIO(data), formats=["JPEG"]) as image:
+            if max(image.size) <= MAX_STORED_SIDE and image.mode == "RGB" and not image.info.get(
+                    "progressive"):
+                image.load()
+                return data
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError,
+            Image.DecompressionBombError):
+        pass
+    return canonical_photo_jpeg(data)
+
+
 def sealed_photo(kind: PhotoKind, jpeg: bytes) -> SealedPhoto:
     """The sealed record of stored bytes."""
     return SealedPhoto(kind, sha256_hex(jpeg))

@@ -199,3 +199,23 @@ def test_a_reopened_draft_keeps_its_photos_by_hash_and_the_technician_edits_them
     with app.app_context():
         assert [(p.kind, p.sha256) for p in db.session.scalars(select(ReportPhoto))] == [
             ("error_panel", kept[1])]
+
+
+def test_a_draft_too_large_for_the_tablets_storage_says_so_and_keeps_the_queue(app, page):
+    """The queue lives in localStorage (about 5.2 million characters in Chromium); a draft
+    with photos that does not fit is refused on the spot with a message, never lost quietly."""
+    visit_id = _setup(app)
+    _login(page, TECH)
+    _fill_report(page, visit_id)
+    page.context.set_offline(True)  # the draft would have to wait on the device
+    # Other data fills the device's storage up to a few hundred characters: less room than
+    # one draft needs (a draft with photos needs far more than one without).
+    page.evaluate("""() => { let lo = 0, hi = 6000000;
+        while (hi - lo > 50) { const mid = (lo + hi) >> 1;
+            try { localStorage.setItem("filler", "x".repeat(mid)); lo = mid; }
+            catch (e) { hi = mid; } }
+        localStorage.setItem("filler", "x".repeat(lo - 300)); }""")
+    page.click("#save-draft")
+    assert "端末の保存容量が足りないため" in page.inner_text("#form-error")
+    assert page.evaluate("() => localStorage.getItem('dispatch.reportQueue.v1')") in (None, "[]")
+    assert page.locator("#sync-list li").count() == 0

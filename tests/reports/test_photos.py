@@ -20,6 +20,7 @@ from reports.photos import (
     StoredPhoto,
     canonical_photo_jpeg,
     check_photos,
+    drawable_photo,
     sealed_photo,
 )
 from reports.sealing import GENESIS_HASH, seal_report, verify_seal
@@ -96,6 +97,25 @@ def test_exif_is_dropped_after_turning_the_photo_upright() -> None:
 def test_the_same_upload_gives_the_same_stored_bytes() -> None:
     data = photo_bytes()
     assert canonical_photo_jpeg(data) == canonical_photo_jpeg(data)
+
+
+@pytest.mark.parametrize(("data", "kept"), [
+    (canonical_photo_jpeg(photo_bytes()), True),  # a stored photo: embedded as it is
+    (photo_bytes(2000, 100), False),  # a JPEG wider than stored ones: made canonical again
+    (photo_bytes(fmt="PNG"), False),  # not a JPEG (bytes replaced in the database)
+])
+def test_a_pdf_embeds_stored_photos_as_they_are_and_anything_else_made_canonical(
+        data: bytes, kept: bool) -> None:
+    drawable = drawable_photo(data)
+    assert (drawable == data) is kept
+    with Image.open(io.BytesIO(drawable)) as image:
+        assert image.format == "JPEG" and max(image.size) <= MAX_STORED_SIDE
+
+
+def test_an_undrawable_stored_photo_is_invalid_for_the_pdf() -> None:
+    data = canonical_photo_jpeg(photo_bytes())
+    with pytest.raises(InvalidPhoto):
+        drawable_photo(data[: len(data) // 2])
 
 
 # --- sealing -----------------------------------------------------------------------------
