@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from browser_steps import TECH, _draw_signature, _fill_report, _login, _setup
 from conftest import TEST_ACTOR
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from dispatch.extensions import db
@@ -130,9 +131,9 @@ def test_invalid_draft_shows_the_field_errors_on_the_form_in_japanese(app, page)
     page.fill("#attendee_name", "")
     page.click("text=保存して署名へ")
     # The draft goes through the offline queue to the server and back: allow for a busy CI.
-    page.wait_for_function(
-        "document.getElementById('form-error').textContent.includes('作業内容')",
-        timeout=30_000)
+    # A locator wait, not wait_for_function: a string predicate is evaluated with eval() once
+    # the first check fails, which the pages' CSP forbids (it failed so on PostgreSQL).
+    expect(error).to_contain_text("作業内容", timeout=30_000)
     text = error.inner_text()
     # The server's field errors, labelled and worded in Japanese (no raw keys or English).
     assert "作業内容: 入力してください。" in text
