@@ -41,6 +41,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from dispatch.security import init_security
     from dispatch.views import pages
     from dispatch.views.api import init_api
+    from dispatch.views.report_photos import init_body_limits
     from dispatch.views.unit_guard import init_unit_guard
 
     app = Flask(
@@ -62,6 +63,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     with app.app_context():
         _tune_engine(db.engine)
 
+    init_body_limits(app)  # before init_api: its NUL check reads every JSON body
     init_api(app, api)
     pages.init_pages(app)
     init_unit_guard(app)

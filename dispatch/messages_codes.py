@@ -111,6 +111,12 @@ CODE_LABELS: dict[RuleCode, tuple[str, str]] = {
     RuleCode.OUT_OF_SCOPE_CAUSE: (
         "サービス対象外の原因（有償）のため、無償の再作業の対象外",
         "An out-of-scope (chargeable) cause applies: no free rework"),
+    RuleCode.REPORT_PHOTO_LIMIT: (
+        "写真は1件の作業報告票につき6枚までです。",
+        "A work report holds at most 6 photos."),
+    RuleCode.REPORT_PHOTO_UNREADABLE: (
+        "写真を読み取れません（JPEG・PNG・WebP、4MB・一辺4096ピクセルまで）。",
+        "The photo cannot be read (JPEG, PNG or WebP, up to 4 MB and 4096 pixels a side)."),
     # §8
     RuleCode.SERVICE_TERMINATED: (
         "サービスの提供を終了しています（契約解除）。", "Service has been terminated."),

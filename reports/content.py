@@ -12,10 +12,11 @@ from typing import Any
 from reports.canonical import canonical_json, format_datetime, sha256_hex
 from reports.document import WorkReport
 from reports.personal import PERSONAL_FIELDS, Commitment, commit
+from reports.photos import StoredPhoto
 
 CONTENT_SCHEMA = "oki-work-report/1"
 # WorkReport fields added after schema v1 was first used: sealed only when recorded.
-LATER_FIELDS = ("checklist", "company_name")
+LATER_FIELDS = ("checklist", "company_name", "photos")
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,8 @@ class SignedContent:
     report: WorkReport
     signer_name: str | None
     commitments: Mapping[str, Commitment] = field(default_factory=dict)
+    # The stored bytes of the report's photos, checked against `report.photos` (rules.md §7).
+    photos: tuple[StoredPhoto, ...] = ()
 
     def personal_value(self, name: str) -> str | None:
         """Plaintext of one personal field, None once erased."""
@@ -78,6 +81,9 @@ def content_dict(content: SignedContent) -> dict[str, object]:
         sealed["checklist"] = {item.value: report.checklist[item] for item in report.checklist}
     if report.company_name is not None:
         sealed["company_name"] = report.company_name
+    if report.photos:
+        sealed["photos"] = [{"kind": photo.kind.value, "sha256": photo.sha256}
+                            for photo in report.photos]
     for name in PERSONAL_FIELDS:
         commitment = content.commitments.get(name)
         sealed[name] = {"salted_sha256": commitment.digest if commitment else None}
@@ -118,4 +124,5 @@ def erase_personal(
         report=replace(content.report, **report_changes),
         signer_name=None if "signer_name" in fields else content.signer_name,
         commitments=commitments,
+        photos=content.photos,
     )

@@ -12,6 +12,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, TypeGuard
 
+from reports.photos import SealedPhoto
+
 
 class Result(StrEnum):
     """Outcome of the visit (rules.md §7: resolved / follow-up / unresolved)."""
@@ -147,6 +149,8 @@ class WorkReport:
     checklist: Mapping[ChecklistItem, bool] | None = None
     # The company whose technician did the work: OXT or a subcontractor (seed §11).
     company_name: str | None = None
+    # Photos (rules.md §7): kind and hash of each stored JPEG, in order; the bytes live beside.
+    photos: tuple[SealedPhoto, ...] = ()
 
     @property
     def is_chargeable(self) -> bool:
@@ -314,8 +318,10 @@ def report_from_payload(payload: Mapping[str, Any], company_name: str | None = N
     if errors:
         raise InvalidReport(errors)
     cause = payload.get("exclusion_cause")
+    # Typed as Any for mypy: the context names only text fields, never `photos`.
+    names: dict[str, Any] = dict(context)
     return WorkReport(
-        **context,
+        **names,
         arrived_at=_validated_datetime(payload["arrived_at"]),
         departed_at=_validated_datetime(payload["departed_at"]),
         work_done=payload["work_done"].strip(),

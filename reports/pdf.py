@@ -11,10 +11,11 @@ renderer reads is the font.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from reportlab import rl_config
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.pagesizes import A4
@@ -39,8 +40,14 @@ from reports.pdf_layout import (
     section,
     work_section,
 )
+from reports.pdf_photos import photo_section
+from reports.photos import StoredPhoto
 from reports.sealing import Seal
 from reports.signature_image import InvalidSignatureImage, canonical_signature_png
+
+# Image streams stay binary: reportlab's default ASCII85 text encoding ran in pure Python at
+# about 0.4 s per report photo and made each a quarter larger (benchmarks/photo_bench.py).
+rl_config.useA85 = 0
 
 FONT_PATH = Path(__file__).parent / "fonts" / "ipaexg.ttf"
 ISSUER = "OKIクロステック株式会社（OXT）"
@@ -199,8 +206,12 @@ def render_pdf(
     verify_url: str | None,
     *,
     signer_name: str | None = None,
+    photos: Sequence[StoredPhoto] = (),
 ) -> bytes:
-    """Render the report as PDF bytes; None names on a sealed report print as 消去済み."""
+    """Render the report as PDF bytes; None names on a sealed report print as 消去済み.
+
+    `photos` are the stored bytes of `report.photos`, drawn in a grid under their kinds.
+    """
     register_font()
     erased = seal is not None and (
         signature_png is None
@@ -214,6 +225,7 @@ def render_pdf(
         *([checklist] if (checklist := checklist_section(report, BODY_WIDTH)) else []),
         *work_section(report, BODY_WIDTH),
         parts_table(report, BODY_WIDTH),
+        *photo_section(report, photos, BODY_WIDTH),
         section("確認・署名", BODY_WIDTH, _signature_block(seal, signature_png, signer_name)),
         section("電子封印（改ざん検知）", BODY_WIDTH, *_seal_block(seal, verify_url, erased)),
     ]

@@ -6,6 +6,8 @@ What is sealed when the site manager signs:
    whitespace, UTF-8, datetimes ISO 8601 with offset) of `reports.content.content_dict`:
    every WorkReport field, with each person's name (technician, attendee, signer) present
    only as a salted digest, never as plaintext;
+   The report's photos are in it as their kinds and the SHA-256 of their stored JPEGs
+   (`reports.photos`), so their bytes are checked against those hashes when verifying;
 2. image_hash = SHA-256 of the signature image bytes (PNG);
 3. seal_hash = SHA-256 of the canonical JSON of {algorithm, content_hash, image_hash,
    key_id, prev_hash, sealed_at}. prev_hash is the seal_hash of the report sealed just
@@ -50,6 +52,7 @@ from reports.content import SignedContent, commit_personal, content_hash
 from reports.document import WorkReport
 from reports.keys import SigningKey
 from reports.personal import PERSONAL_FIELDS
+from reports.photos import check_photos
 from reports.signature_image import canonical_signature_png
 
 GENESIS_HASH = "0" * 64
@@ -215,6 +218,8 @@ def verify_seal(
         erased.append(SIGNATURE_IMAGE)
     elif sha256_hex(image_bytes) != seal.image_hash:
         problems.append(Problem.IMAGE_ALTERED)
+    # The photos' hashes are inside the content hash; their bytes are checked against them.
+    problems += check_photos(report_content.report.photos, report_content.photos)
     if seal.prev_hash != prev_seal_hash:
         problems.append(Problem.CHAIN_BROKEN)
     try:

@@ -6,6 +6,7 @@ Intake and the planner are built elsewhere, so these tests write the rows direct
 from __future__ import annotations
 
 import base64
+import io
 import struct
 import zlib
 from dataclasses import dataclass
@@ -138,3 +139,20 @@ def tiny_png(width: int = 4, height: int = 2, shade: int = 0) -> bytes:
 
 def data_url(png: bytes | None = None) -> str:
     return "data:image/png;base64," + base64.b64encode(png or tiny_png()).decode()
+
+
+def photo_jpeg(width: int = 320, height: int = 240, shade: int = 90) -> bytes:
+    """A photo-like JPEG: a gradient, so that each shade gives other bytes."""
+    from PIL import Image  # only the photo tests need Pillow here
+
+    image = Image.new("RGB", (width, height))
+    image.putdata([((x * 255) // width, shade, (y * 255) // height)
+                   for y in range(height) for x in range(width)])
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=90)
+    return out.getvalue()
+
+
+def photo_url(data: bytes | None = None, mime: str = "image/jpeg") -> str:
+    """A photo as the tablet sends it: a data URL."""
+    return f"data:{mime};base64," + base64.b64encode(data or photo_jpeg()).decode()

@@ -48,5 +48,8 @@ class RuleCode(StrEnum):
     # §7 before work and after signing
     NO_ATTENDANT = "NO_ATTENDANT"
     OUT_OF_SCOPE_CAUSE = "OUT_OF_SCOPE_CAUSE"
+    # §7 photos attached to a report
+    REPORT_PHOTO_LIMIT = "REPORT_PHOTO_LIMIT"
+    REPORT_PHOTO_UNREADABLE = "REPORT_PHOTO_UNREADABLE"
     # §8 anti-social-forces termination
     SERVICE_TERMINATED = "SERVICE_TERMINATED"

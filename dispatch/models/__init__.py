@@ -15,6 +15,7 @@ from dispatch.models.technician import Subcontractor, Technician
 from dispatch.models.visit import Plan, Visit
 from dispatch.models.work_report import (
     NonConformity,
+    ReportPhoto,
     ReportSubmission,
     SigningKey,
     SigningLink,
@@ -23,7 +24,7 @@ from dispatch.models.work_report import (
 
 __all__ = [
     "ApiToken", "Application", "AuditEvent", "Customer", "Device", "Inquiry", "IslandArea",
-    "NonConformity", "Subcontractor",
+    "NonConformity", "ReportPhoto", "Subcontractor",
     "JobRun", "Notice", "ReportSubmission", "SigningLink", "PrivacyRequest", "RetentionFlag",
     "LoginAttempt", "Pack", "Plan", "PlanJob", "PrinterModel", "Relocation", "RepairCall",
     "ServiceBase", "OutboxMessage", "SigningKey", "Site", "Technician", "User", "Visit",

@@ -13,6 +13,7 @@ from dispatch.domain.report_status import ReportStatus
 from dispatch.extensions import Model
 from dispatch.models.types import EnumText, JsonType, UTCDateTime, one_of
 from dispatch.models.visit import Visit
+from reports.photos import PhotoKind
 
 REPORT_STATUSES = tuple(ReportStatus)
 
@@ -39,8 +40,35 @@ class WorkReport(Model):
     version: Mapped[int] = mapped_column(default=1)
 
     visit: Mapped[Visit] = relationship()
+    photos: Mapped[list[ReportPhoto]] = relationship(
+        back_populates="report", order_by="ReportPhoto.position",
+        cascade="all, delete-orphan")
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class ReportPhoto(Model):
+    """A photo of a work report (rules.md §7): the stored JPEG and the hash sealed with it.
+
+    The bytes are deferred: lists and the verify answer's siblings read the hash and size
+    without loading up to six images per report.
+    """
+
+    __tablename__ = "report_photos"
+    __table_args__ = (UniqueConstraint("report_id", "position"),
+                      one_of("kind", tuple(PhotoKind), "kind"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("work_reports.id"), index=True)
+    position: Mapped[int] = mapped_column()  # 1-based, the order they are sealed in
+    kind: Mapped[PhotoKind] = mapped_column(EnumText(PhotoKind, 12))
+    content_type: Mapped[str] = mapped_column(String(40))
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    byte_size: Mapped[int] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    report: Mapped[WorkReport] = relationship(back_populates="photos")
 
 
 class SigningKey(Model):

@@ -10,7 +10,9 @@ var PAGES = "dispatch-pages-v1";
 var STATIC = "dispatch-static-v1";
 
 function isPage(url) {
-  return url.pathname === "/tablet" || /^\/visits\/\d+\/report$/.test(url.pathname);
+  // A draft's photos too, so its form shows them with no network.
+  return url.pathname === "/tablet" || /^\/visits\/\d+\/report$/.test(url.pathname) ||
+    /^\/reports\/\d+\/photos\/\d+\.jpg$/.test(url.pathname);
 }
 
 function pageKey(url) { return url.origin + url.pathname; }

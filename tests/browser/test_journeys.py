@@ -12,9 +12,11 @@ made that way).
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import re
+import shutil
 import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
@@ -144,6 +146,116 @@ def test_technician_from_the_stop_list_through_signing_to_done(app, browser, liv
         assert (row.status, row.content["arrived_at"], row.content["departed_at"]) == (
             "signed", "2026-11-26T10:00:00+09:00", "2026-11-26T12:00:00+09:00")
     context.close()
+
+
+def _camera_photo(path: Path, size: tuple[int, int], colour: tuple[int, int, int]) -> Path:
+    """A test image as a camera saves it: large, JPEG, a pattern the eye can tell apart."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", size, colour)
+    draw = ImageDraw.Draw(image)
+    for x in range(0, size[0], 200):
+        draw.rectangle([x, 0, x + 90, size[1]], fill=(250, 250, 250))
+    draw.ellipse([size[0] // 3, size[1] // 3, size[0] // 2, size[1] // 2], fill=(20, 20, 20))
+    image.save(path, format="JPEG", quality=92)
+    return path
+
+
+def test_technician_reports_with_photos_signs_and_the_seal_covers_them(
+        app, browser, live_server, server_clock, make_user, tmp_path):
+    """rules.md §7: photos taken on the tablet are resized there, queued offline with the
+    report, sealed with it (their hashes in the sealed content) and printed in the PDF."""
+    visit_id = _planned_visit(app)
+    before = _camera_photo(tmp_path / "before.jpg", (3200, 2400), (40, 90, 160))
+    panel = _camera_photo(tmp_path / "panel.jpg", (2400, 3200), (200, 60, 40))
+    extra = _camera_photo(tmp_path / "extra.jpg", (800, 600), (60, 160, 60))
+    context = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo",
+                                  viewport={"width": 1280, "height": 800}, base_url=live_server)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.clock.set_fixed_time(TABLET_NOW)
+    _login(page, TECH)
+    page.wait_for_url("**/tablet")
+    page.locator("nav.bottom-actions button.arrived").click()
+    page.wait_for_selector(f"li[data-visit='{visit_id}'][data-status='arrived']")
+    page.locator(f"li[data-visit='{visit_id}'] a.report").click()
+    page.wait_for_url(f"**/visits/{visit_id}/report")
+    page.fill("#work_done", "エラー表示を確認し、定着器を交換しました。")
+    assert page.inner_text("#photo-count") == "0／6枚"
+    page.set_input_files("#photo-input", [str(before), str(panel), str(extra)])
+    page.locator("#photo-list .photo-item").nth(2).wait_for()  # resized one after the other
+    page.locator("#photo-list .photo-item").nth(2).locator(".remove-photo").click()
+    page.locator("#photo-list .photo-item").nth(1).locator(".photo-kind").select_option(
+        "error_panel")
+    assert page.inner_text("#photo-count") == "2／6枚"
+    kinds = page.locator("#photo-list .photo-kind").evaluate_all(
+        "els => els.map(e => e.selectedOptions[0].textContent.trim())")
+    assert kinds == ["作業前", "エラー表示"]
+    page.locator("#photos").scroll_into_view_if_needed()
+    _shot(page, "tablet-report-photos", full_page=False)
+
+    server_clock["at"] = SIGNING
+    context.set_offline(True)  # the photos wait on the tablet with the report
+    page.click("text=保存して署名へ")
+    # Resized on the device: the queued draft holds 1600 px JPEGs, upright as taken.
+    sizes = page.evaluate("""async () => {
+        const queue = JSON.parse(localStorage.getItem("dispatch.reportQueue.v1"));
+        return Promise.all(queue[0].body.photos.map(async (photo) => {
+            const img = new Image(); img.src = photo.image; await img.decode();
+            return [photo.kind, photo.image.slice(0, 23), img.naturalWidth, img.naturalHeight];
+        }));
+    }""")
+    assert sizes == [["before", "data:image/jpeg;base64,", 1600, 1200],
+                     ["error_panel", "data:image/jpeg;base64,", 1200, 1600]]
+    summary = page.locator("#summary")
+    assert summary.locator(".summary-photos figure").count() == 2
+    assert "1. 作業前" in summary.inner_text() and "2. エラー表示" in summary.inner_text()
+    _draw_signature(page)
+    page.locator("#summary .summary-photos").scroll_into_view_if_needed()
+    _shot(page, "tablet-signing-photos", full_page=False)
+    page.click("#pad-sign")
+    assert page.locator("#sync-list li").count() == 2
+    context.set_offline(False)
+    page.wait_for_url("**/done")
+    assert page.locator("#verify-state").inner_text() == "封印の検証: 正常"
+    with page.expect_download() as download:
+        page.click("#pdf-link")
+    pdf = Path(download.value.path()).read_bytes()
+    context.close()
+
+    # The outcome through the API: photo hashes in the sealed content, the seal valid.
+    with app.app_context():
+        _, token = make_user("coordinator", "desk@oxt.example.jp")
+    api = app.test_client()
+    auth = {"Authorization": f"Bearer {token}"}
+    with app.app_context():
+        row = db.session.scalar(select(ReportRow))
+        sealed_photos = row.content["photos"]
+    report = api.get(f"/api/v1/reports/{row.id}", headers=auth).get_json()
+    assert [(p["position"], p["kind"]) for p in report["photos"]] == [
+        (1, "before"), (2, "error_panel")]
+    assert sealed_photos == [{"kind": p["kind"], "sha256": p["sha256"]} for p in report["photos"]]
+    for photo in report["photos"]:
+        served = api.get(photo["url"], headers=auth).data
+        assert hashlib.sha256(served).hexdigest() == photo["sha256"]
+    assert api.get(f"/api/v1/reports/{row.id}/verify", headers=auth).get_json() == {
+        "valid": True, "problems": [], "erased": []}
+
+    # The PDF prints both photos beside the signature, with their kinds in Japanese.
+    reader = PdfReader(io.BytesIO(pdf))
+    assert sum(len(page.images) for page in reader.pages) == 3
+    text = "".join("".join(page.extract_text() for page in reader.pages).split())
+    assert "写真1撮影区分：作業前" in text and "写真2撮影区分：エラー表示" in text
+    (tmp_path / "report.pdf").write_bytes(pdf)
+    if shutil.which("pdfimages"):
+        listing = subprocess.run(["pdfimages", "-list", str(tmp_path / "report.pdf")],
+                                 capture_output=True, text=True, check=True).stdout
+        assert sum(" jpeg " in line for line in listing.splitlines()) == 2, listing
+    if os.environ.get("DISPATCH_SCREENSHOTS"):
+        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile",
+                        str(tmp_path / "report.pdf"),
+                        str(Path(os.environ["DISPATCH_SCREENSHOTS"]) / "pdf-photos")],
+                       check=True)
 
 
 def _draft_with_link(app) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from browser_steps import TECH, _draw_signature, _fill_report, _login, _setup
 from conftest import TEST_ACTOR
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from dispatch.extensions import db
@@ -130,9 +131,9 @@ def test_invalid_draft_shows_the_field_errors_on_the_form_in_japanese(app, page)
     page.fill("#attendee_name", "")
     page.click("text=保存して署名へ")
     # The draft goes through the offline queue to the server and back: allow for a busy CI.
-    page.wait_for_function(
-        "document.getElementById('form-error').textContent.includes('作業内容')",
-        timeout=30_000)
+    # A locator wait, not wait_for_function: a string predicate is evaluated with eval() once
+    # the first check fails, which the pages' CSP forbids (it failed so on PostgreSQL).
+    expect(error).to_contain_text("作業内容", timeout=30_000)
     text = error.inner_text()
     # The server's field errors, labelled and worded in Japanese (no raw keys or English).
     assert "作業内容: 入力してください。" in text
@@ -164,3 +165,58 @@ def test_absent_site_manager_signs_through_the_one_time_link(app, page, browser,
         row = db.session.scalar(select(ReportRow))
         assert row.status == "signed"
         assert verify_report(row)["valid"] is True
+
+
+def test_a_reopened_draft_keeps_its_photos_by_hash_and_the_technician_edits_them(app, page):
+    """rules.md §7: a draft's photos come back on the form; re-saving sends their hashes,
+    not the images again, and a kind changed or a photo removed on the tablet is saved."""
+    from reporting_rows import photo_jpeg, photo_url, report_payload
+
+    from dispatch.domain.roles import Role
+    from dispatch.models import ReportPhoto
+    from dispatch.services.reporting import reports
+    from dispatch.services.trust.audit import Actor
+
+    visit_id = _setup(app)
+    with app.app_context(), unit_of_work():  # stored for the server
+        reports.save_report(visit_id, report_payload(photos=[
+            {"kind": "before", "image": photo_url(photo_jpeg(shade=20))},
+            {"kind": "after", "image": photo_url(photo_jpeg(shade=220))}]),
+            Actor(label="desk", role=Role.COORDINATOR))
+        kept = db.session.scalars(select(ReportPhoto.sha256).order_by(ReportPhoto.position)).all()
+    _login(page, TECH)
+    page.goto(f"/visits/{visit_id}/report")
+    items = page.locator("#photo-list .photo-item")
+    assert items.count() == 2 and page.inner_text("#photo-count") == "2／6枚"
+    # The stored thumbnails load from the server.
+    assert items.nth(0).locator("img").evaluate("img => img.complete && img.naturalWidth") == 320
+    items.nth(0).locator(".remove-photo").click()
+    page.locator("#photo-list .photo-kind").select_option("error_panel")
+    with page.expect_response(lambda r: r.request.method == "PUT") as answer:
+        page.click("#save-draft")
+    sent = answer.value.request.post_data_json["photos"]
+    assert sent == [{"kind": "error_panel", "sha256": kept[1]}]
+    assert answer.value.status == 200
+    with app.app_context():
+        assert [(p.kind, p.sha256) for p in db.session.scalars(select(ReportPhoto))] == [
+            ("error_panel", kept[1])]
+
+
+def test_a_draft_too_large_for_the_tablets_storage_says_so_and_keeps_the_queue(app, page):
+    """The queue lives in localStorage (about 5.2 million characters in Chromium); a draft
+    with photos that does not fit is refused on the spot with a message, never lost quietly."""
+    visit_id = _setup(app)
+    _login(page, TECH)
+    _fill_report(page, visit_id)
+    page.context.set_offline(True)  # the draft would have to wait on the device
+    # Other data fills the device's storage up to a few hundred characters: less room than
+    # one draft needs (a draft with photos needs far more than one without).
+    page.evaluate("""() => { let lo = 0, hi = 6000000;
+        while (hi - lo > 50) { const mid = (lo + hi) >> 1;
+            try { localStorage.setItem("filler", "x".repeat(mid)); lo = mid; }
+            catch (e) { hi = mid; } }
+        localStorage.setItem("filler", "x".repeat(lo - 300)); }""")
+    page.click("#save-draft")
+    assert "端末の保存容量が足りないため" in page.inner_text("#form-error")
+    assert page.evaluate("() => localStorage.getItem('dispatch.reportQueue.v1')") in (None, "[]")
+    assert page.locator("#sync-list li").count() == 0

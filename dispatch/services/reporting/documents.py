@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from dispatch.models import WorkReport as ReportRow
+from dispatch.services.reporting.photos import photo_list, stored_photos
 from dispatch.services.reporting.values import payload_of, report_value, seal_of
 from reports.pdf import render_pdf
 
@@ -31,10 +32,11 @@ def report_json(row: ReportRow) -> dict[str, Any]:
         "signed_at": row.signed_at.isoformat() if row.signed_at else None,
         "refusal_reason": row.refusal_reason,
         "seal": row.seal,
+        "photos": photo_list(row),
     }
 
 
 def report_pdf(row: ReportRow, verify_url: str | None) -> bytes:
     """The Japanese PDF of a draft or signed report."""
     return render_pdf(report_value(row), seal_of(row), row.signature_png, verify_url,
-                      signer_name=row.signer_name)
+                      signer_name=row.signer_name, photos=stored_photos(row))

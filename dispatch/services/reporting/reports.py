@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -27,6 +28,7 @@ from dispatch.services import idempotency
 from dispatch.services.day.completion import complete_job
 from dispatch.services.notify import messages
 from dispatch.services.reporting import access, non_conformity, signing_keys
+from dispatch.services.reporting import photos as report_photos
 from dispatch.services.reporting.values import (
     commitments_json,
     report_value,
@@ -36,6 +38,7 @@ from dispatch.services.reporting.values import (
 from dispatch.services.trust.audit import Actor, record
 from dispatch.services.unit_of_work import end_reads, locked, start_over
 from reports.document import InvalidReport, WorkReport, report_from_payload
+from reports.photos import SealedPhoto
 from reports.sealing import GENESIS_HASH, seal_report
 from reports.signature_image import (
     MAX_SIGNATURE_BYTES,
@@ -93,12 +96,16 @@ def _refuse_if_signed(row: ReportRow) -> None:
 def save_report(visit_id: int, payload: dict[str, Any], actor: Actor,
                 idempotency_key: str | None = None) -> dict[str, Any]:
     """PUT /visits/{id}/report: create or replace the draft → {id, status: "draft"}."""
+    begin_write()
     print_ = _print("report", visit_id, payload)
     if (done := _replayed(idempotency_key, print_, actor)) is not None:
         return done
     visit = access.visit_for_writing(visit_id, actor)
     row = db.session.scalar(select(ReportRow).where(ReportRow.visit_id == visit.id))
     if row is not None:
+        # Parallel saves (a tablet resending while online again) queue here and each
+        # replaces the photos the one before left, never colliding on their positions.
+        lock_for_signing(row)
         _refuse_if_signed(row)
     now = clock.now()
     if row is None:
@@ -106,18 +113,39 @@ def save_report(visit_id: int, payload: dict[str, Any], actor: Actor,
                         updated_at=now)
         db.session.add(row)
         db.session.flush()
-    try:
-        value = report_from_payload(payload, **visit_context(visit, row.id))
-    except InvalidReport as exc:  # the unit of work drops the draft row added above
-        raise InvalidInput("the report is incomplete or invalid",
-                           errors={k: [v] for k, v in exc.errors.items()}) from None
+    value, new_photos = _validated(payload, visit, row)
     _refuse_times_off_the_visit_day(value, visit)
-    before = {"status": row.status}
+    before = {"status": row.status, "photos": len(row.photos)}
+    if new_photos is not None:
+        report_photos.replace_photos(row, new_photos, now)
     row.content, row.status, row.updated_at = stored_content(value), ReportStatus.DRAFT, now
     row.refusal_reason = None
-    record(actor, "report.saved", "work_report", row.id, before, {"status": ReportStatus.DRAFT})
+    record(actor, "report.saved", "work_report", row.id, before,
+           {"status": ReportStatus.DRAFT, "photos": len(value.photos)})
     return _remember(idempotency_key, "report", print_, actor,
                      {"id": row.id, "status": ReportStatus.DRAFT})
+
+
+def _validated(payload: dict[str, Any], visit: Visit, row: ReportRow
+               ) -> tuple[WorkReport, list[report_photos.NewPhoto] | None]:
+    """The report value and its new photos (None: keep the draft's); one 422 for both."""
+    errors: dict[str, list[str]] = {}
+    codes: list[str] = []
+    new_photos = None
+    if "photos" in payload:
+        try:
+            new_photos = report_photos.photos_from_payload(payload["photos"], row)
+        except InvalidInput as exc:
+            errors, codes = exc.errors, exc.codes
+    try:
+        value = report_from_payload(payload, **visit_context(visit, row.id))
+    except InvalidReport as exc:  # the unit of work drops a draft row added before
+        errors = {**{k: [v] for k, v in exc.errors.items()}, **errors}
+    if errors:
+        raise InvalidInput("the report is incomplete or invalid", codes=codes, errors=errors)
+    kept = [(p.kind, p.sha256) for p in row.photos] if new_photos is None else [
+        (p.kind, p.sealed.sha256) for p in new_photos]
+    return replace(value, photos=tuple(SealedPhoto(kind, sha) for kind, sha in kept)), new_photos
 
 
 def _refuse_times_off_the_visit_day(value: WorkReport, visit: Visit) -> None:

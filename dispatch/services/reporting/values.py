@@ -16,10 +16,12 @@ from dispatch.domain.report_status import ReportStatus
 from dispatch.models import Visit
 from dispatch.models import WorkReport as ReportRow
 from dispatch.services.catalog.records import company_of
+from dispatch.services.reporting.photos import stored_photos
 from reports.canonical import format_datetime
 from reports.content import SignedContent
 from reports.document import WorkReport, report_from_payload
 from reports.personal import Commitment
+from reports.photos import PhotoKind, SealedPhoto
 from reports.sealing import Seal
 
 PAYLOAD_FIELDS = (
@@ -71,6 +73,9 @@ def stored_content(value: WorkReport) -> dict[str, Any]:
         "exclusion_cause": value.exclusion_cause.value if value.exclusion_cause else None,
         "checklist": (None if value.checklist is None
                       else {item.value: value.checklist[item] for item in value.checklist}),
+        # What will be sealed of the photos (rules.md §7); the bytes are in report_photos.
+        **({"photos": [{"kind": p.kind.value, "sha256": p.sha256} for p in value.photos]}
+           if value.photos else {}),
     }
 
 
@@ -85,7 +90,8 @@ def report_value(row: ReportRow) -> WorkReport:
         payload.pop("counter_reading")
     # Stored JSON: technician_name is None once erased, which the value allows.
     context: dict[str, Any] = {k: content.get(k) for k in CONTEXT_FIELDS}
-    value = report_from_payload(payload, **context)
+    value = replace(report_from_payload(payload, **context), photos=tuple(
+        SealedPhoto(PhotoKind(p["kind"]), p["sha256"]) for p in content.get("photos") or []))
     return replace(value, attendee_name=None) if erased_attendee else value
 
 
@@ -110,7 +116,8 @@ def signed_content(row: ReportRow) -> SignedContent:
                          base64.b64decode(item["salt"]) if item.get("salt") else None)
         for name, item in (row.personal or {}).items()
     }
-    return SignedContent(report_value(row), row.signer_name, commitments)
+    return SignedContent(report_value(row), row.signer_name, commitments,
+                         photos=stored_photos(row))
 
 
 def seal_of(row: ReportRow) -> Seal | None:

@@ -41,11 +41,21 @@
     state.textContent = navigator.onLine ? (items.length ? "" : msg.msgNone) : msg.msgOffline;
   }
 
+  /* False when the device has no room left for it (photos are the large part). */
   function enqueue(kind, url, method, body) {
     var items = load();
+    // A newer draft replaces one still waiting right before it: a PUT replaces the whole
+    // draft anyway, and two copies of six photos would not fit in the device's storage.
+    var last = items[items.length - 1];
+    if (kind === "report" && last && last.kind === "report" && last.url === url) { items.pop(); }
     items.push({ key: uuid(), kind: kind, url: url, method: method, body: body,
                  at: Date.now() });
-    store(items);
+    try {
+      store(items);
+    } catch (e) {  // QuotaExceededError: the queue stays as it was
+      return false;
+    }
+    return true;
   }
 
   function showError(id, text) {
@@ -60,8 +70,9 @@
      (the API answers in English; rules.md §7). "parts.0.qty" is labelled by the parts box. */
   function fieldText(field, messages) {
     var id = field.split(".")[0];
-    var label = id === "parts" ? document.querySelector("#parts").closest("fieldset")
-      .querySelector("legend").textContent : labelOf(id);
+    var fieldset = (id === "parts" || id === "photos") && document.getElementById(id);
+    var label = fieldset ? fieldset.closest("fieldset").querySelector("legend").textContent
+      : labelOf(id);
     return label + ": " + messages.map(function (m) { return validation[m] || m; }).join(" ");
   }
 
@@ -162,6 +173,10 @@
       attendee_name: f.attendee_name.value, exclusion_cause: cause || null
     };
     if (counter !== "") { data.counter_reading = parseInt(counter, 10); }
+    if (window.DispatchPhotos) {
+      data.photos = window.DispatchPhotos.collect();
+      if (data.photos === null) { return null; }  // a photo is still being resized
+    }
     var checks = f.querySelectorAll("#checklist input[data-item]");
     if (checks.length) {
       data.checklist = {};
@@ -210,6 +225,27 @@
       var dd = document.createElement("dd"); dd.textContent = r[1]; dd.className = "pre";
       dl.appendChild(dt); dl.appendChild(dd);
     });
+    if (window.DispatchPhotos) { summarizePhotos(dl); }
+  }
+
+  /* The photos are sealed too: the signer sees each one with its kind. */
+  function summarizePhotos(dl) {
+    var photos = window.DispatchPhotos.describe();
+    var dt = document.createElement("dt");
+    dt.textContent = document.querySelector("#photos legend").textContent;
+    var dd = document.createElement("dd");
+    dd.className = "summary-photos";
+    if (!photos.length) { dd.textContent = "—"; }
+    photos.forEach(function (photo, i) {
+      var figure = document.createElement("figure");
+      var img = document.createElement("img");
+      img.src = photo[0]; img.alt = photo[1];
+      var caption = document.createElement("figcaption");
+      caption.textContent = (i + 1) + ". " + photo[1];
+      figure.appendChild(img); figure.appendChild(caption);
+      dd.appendChild(figure);
+    });
+    dl.appendChild(dt); dl.appendChild(dd);
   }
 
   function showStep(step) {
@@ -225,13 +261,17 @@
 
   function saveDraft(thenSign) {
     var data = payload();
+    if (data === null) { return; }  // photos.js says why
     document.getElementById("form-error").hidden = true;
     var errors = timeErrors(thenSign);
     if (Object.keys(errors).length) {
       showError("form-error", problemText({ errors: errors }));
       return;
     }
-    enqueue("report", msg.saveUrl, "PUT", data);
+    if (!enqueue("report", msg.saveUrl, "PUT", data)) {
+      showError("form-error", msg.msgStorageFull);
+      return;
+    }
     flush();
     if (thenSign) {
       summarize(data);

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, request
+from flask import Response, request, url_for
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
@@ -15,11 +15,14 @@ from dispatch.services.day.no_attendant import reschedule_without_attendant
 from dispatch.services.reporting import access, non_conformity, signing_links
 from dispatch.services.reporting import reports as reporting
 from dispatch.services.reporting.documents import report_json, report_pdf
+from dispatch.services.reporting.photos import photo_for_reading
 from dispatch.services.reporting.verify import verify_report
 from dispatch.services.unit_of_work import unit_of_work
 from dispatch.views.api.auth import api_actor, roles
 from dispatch.views.customer.verify import public_verify_url
+from dispatch.views.report_photos import REPORT_BODY_LIMIT, body_limit, photo_response
 from reports.document import ChecklistItem, Result
+from reports.photos import MAX_PHOTOS, PhotoKind
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1",
                 description="Work reports, signatures and seals")
@@ -43,6 +46,23 @@ class ReportIn(Schema):
     # Seed §13, optional: {attendant_present, environment_ok, backup_kept, software_licensed}.
     checklist = fields.Raw(allow_none=True, metadata={
         "type": "object", "properties": {i.value: {"type": "boolean"} for i in ChecklistItem}})
+    # rules.md §7, optional: replaces the draft's photos; absent, they are kept.
+    photos = fields.Raw(load_only=True, metadata={
+        "type": "array", "maxItems": MAX_PHOTOS, "items": {
+            "type": "object", "properties": {
+                "kind": {"enum": [k.value for k in PhotoKind]},
+                "image": {"type": "string",
+                          "description": "data:image/jpeg;base64,… (or png, webp), ≤ 4 MB"},
+                "sha256": {"type": "string",
+                           "description": "keeps the draft's photo with this hash"}}}})
+
+
+class PhotoOut(Schema):
+    position = fields.Integer()
+    kind = fields.String(metadata={"enum": [k.value for k in PhotoKind]})
+    sha256 = fields.String()
+    byte_size = fields.Integer()
+    url = fields.String()
 
 
 class ReportOut(ReportIn):
@@ -63,6 +83,8 @@ class ReportOut(ReportIn):
     signed_at = fields.String(allow_none=True, metadata=DT)
     refusal_reason = fields.String(allow_none=True)
     seal = fields.Dict(allow_none=True)
+    # Same name as the input field, another shape: the stored photos with their URLs.
+    photos = fields.List(fields.Nested(PhotoOut), dump_only=True)  # type: ignore[assignment]
 
 
 class StatusOut(Schema):
@@ -131,6 +153,7 @@ def _key() -> str | None:
 
 @blp.put("/visits/<int:visit_id>/report")
 @roles(*STAFF, Role.TECHNICIAN)
+@body_limit(REPORT_BODY_LIMIT)
 @blp.arguments(ReportIn)
 @blp.response(200, StatusOut)
 def put_report(data: dict[str, Any], visit_id: int) -> dict[str, Any]:
@@ -170,7 +193,18 @@ def get_non_conformities(report_id: int) -> list[dict[str, Any]]:
 @roles(*ALL_ROLES)
 @blp.response(200, ReportOut)
 def get_report(report_id: int) -> dict[str, Any]:
-    return report_json(access.report_for_reading(report_id, api_actor()))
+    body = report_json(access.report_for_reading(report_id, api_actor()))
+    for photo in body["photos"]:
+        photo["url"] = url_for("reports.get_report_photo", report_id=report_id,
+                               position=photo["position"])
+    return body
+
+
+@blp.get("/reports/<int:report_id>/photos/<int:position>")
+@roles(*ALL_ROLES)
+def get_report_photo(report_id: int, position: int) -> Response:
+    """A report's photo as stored (JPEG), for whoever may read the report."""
+    return photo_response(photo_for_reading(report_id, position, api_actor()))
 
 
 @blp.post("/reports/<int:report_id>/signature")

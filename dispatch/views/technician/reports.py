@@ -36,14 +36,17 @@ from dispatch.services.day.no_attendant import reschedule_without_attendant
 from dispatch.services.reporting import access, signing_links
 from dispatch.services.reporting import reports as reporting
 from dispatch.services.reporting.documents import report_pdf
+from dispatch.services.reporting.photos import photo_for_reading, photo_list, photo_of_report
 from dispatch.services.reporting.values import payload_of
 from dispatch.services.reporting.verify import verify_report
 from dispatch.services.unit_of_work import unit_of_work
 from dispatch.views.access import current_actor, role_required
 from dispatch.views.api.problems import from_dispatch_error
 from dispatch.views.customer.verify import public_verify_url
+from dispatch.views.report_photos import REPORT_BODY_LIMIT, body_limit, photo_response
 from dispatch.views.technician.reports_i18n import validation_messages
 from reports.document import EXCLUSION_CAUSE_LABELS, ChecklistItem
+from reports.photos import MAX_PHOTOS, PhotoKind
 from reports.qr import qr_svg
 
 bp = Blueprint("report_pages", __name__)
@@ -74,6 +77,8 @@ def report_form(visit_id: int) -> str:
     payload = payload_of(row) if row is not None else {}
     site = visit.call.device.site if visit.call.device else None
     return render_template("reports/form.html", visit=visit, row=row, payload=payload,
+                           photos=photo_list(row) if row is not None else [],
+                           max_photos=MAX_PHOTOS, PhotoKind=PhotoKind,
                            site=site, causes=EXCLUSION_CAUSE_LABELS, ChecklistItem=ChecklistItem,
                            arrived_default=_local_minute(visit.start_at)
                            if visit.status in STARTED else "",
@@ -105,6 +110,7 @@ def no_attendant(visit_id: int) -> Any:
 
 @bp.put("/tablet/visits/<int:visit_id>/report")
 @role_required(*WRITERS)
+@body_limit(REPORT_BODY_LIMIT)
 def save_json(visit_id: int) -> Response:
     with unit_of_work():
         saved = reporting.save_report(visit_id, _json_body(), current_actor(), _key())
@@ -157,6 +163,12 @@ def pdf(report_id: int) -> Response:
         "Content-Disposition": f'attachment; filename="report-{row.id}.pdf"'})
 
 
+@bp.get("/reports/<int:report_id>/photos/<int:position>.jpg")
+@role_required(*READERS)
+def photo(report_id: int, position: int) -> Response:
+    return photo_response(photo_for_reading(report_id, position, current_actor()))
+
+
 @bp.post("/reports/<int:report_id>/signing-link")
 @role_required(*WRITERS)
 def create_link(report_id: int) -> str:
@@ -185,7 +197,14 @@ def remote_sign(token: str) -> Any:
         status = 404 if unusable.state is signing_links.LinkState.UNKNOWN else 410
         return render_template("reports/link_state.html", state=unusable.state), status
     return render_template("reports/remote_sign.html", row=row, payload=payload_of(row),
-                           token=token, causes=EXCLUSION_CAUSE_LABELS)
+                           token=token, causes=EXCLUSION_CAUSE_LABELS, photos=photo_list(row))
+
+
+@bp.get("/sign/<token>/photos/<int:position>.jpg")
+def remote_photo(token: str, position: int) -> Response:
+    """A photo of the report a live link points to: the signer sees what is sealed."""
+    # A used, expired or unknown link answers 404 (LinkUnusable): the photos go with it.
+    return photo_response(photo_of_report(signing_links.report_for_token(token), position))
 
 
 @bp.post("/sign/<token>/signature")

@@ -21,6 +21,25 @@ VALIDATION_MESSAGES: dict[str, tuple[str, str]] = {
     "must be on the visit's day": ("訪問日の日時にしてください。", "must be on the visit's day."),
     "must not be after the signature": ("署名の時刻より後にはできません。",
                                         "cannot be after the signature."),
+    # Photos (reports/photos.py, dispatch/services/reporting/photos.py)
+    "must list at most 6 photos": ("写真は6枚までです。", "at most 6 photos."),
+    "the photo is empty or larger than 4 MB": ("写真が空か、4MBを超えています。",
+                                               "the photo is empty or over 4 MB."),
+    "the photo is more than 4096 pixels a side": ("写真の一辺が4096ピクセルを超えています。",
+                                                  "the photo is over 4096 pixels a side."),
+    "the photo is not a readable JPEG, PNG or WebP image": (
+        "写真を読み取れません（JPEG・PNG・WebPのみ）。",
+        "the photo cannot be read (JPEG, PNG or WebP only)."),
+    "must be data:image/jpeg;base64,… (or png, webp)": (
+        "写真を読み取れません（JPEG・PNG・WebPのみ）。",
+        "the photo cannot be read (JPEG, PNG or WebP only)."),
+    "is not valid base64": ("写真のデータが壊れています。", "the photo's data is damaged."),
+    "must be one of: before, after, error_panel": ("撮影区分を選んでください。",
+                                                   "choose what the photo shows."),
+    "is not a photo of this report": ("この報告票の写真ではありません。"
+                                      "画面を再読み込みしてください。",
+                                      "is not a photo of this report; reload the page."),
+    "must give either image or sha256": ("形式が正しくありません。", "has the wrong form."),
 }
 
 
@@ -71,6 +90,27 @@ add_messages({
     "reports.condition.recycled": ("リサイクル品", "Recycled"),
     "reports.removed_returned": ("取外し部品回収済み", "Removed part returned"),
     "reports.add_part": ("部品を追加", "Add a part"),
+    "reports.photos": ("写真", "Photos"),
+    "reports.photos_hint": ("作業前・作業後・エラー表示の写真を6枚まで添付できます。"
+                            "報告票とともに封印されます。",
+                            "Attach up to 6 photos (before, after, error panel); they are "
+                            "sealed with the report."),
+    "reports.photos_take": ("写真を撮る／選ぶ", "Take or pick photos"),
+    "reports.photos_count": ("{n}／{max}枚", "{n} of {max} photos"),
+    "reports.photos_full": ("写真は6枚までです。超えた分は追加していません。",
+                            "At most 6 photos: the extra ones were not added."),
+    "reports.photos_busy": ("写真を縮小しています。少し待ってから保存してください。",
+                            "Photos are still being resized; save again in a moment."),
+    "reports.photos_unreadable": ("読み取れない画像がありました。別の写真を選んでください。",
+                                  "An image could not be read; choose another photo."),
+    "reports.photo_kind": ("撮影区分", "Shows"),
+    "reports.photo_kind.before": ("作業前", "Before the work"),
+    "reports.photo_kind.after": ("作業後", "After the work"),
+    "reports.photo_kind.error_panel": ("エラー表示", "Error panel"),
+    "reports.remove_photo": ("写真を削除", "Remove photo"),
+    "reports.storage_full": ("端末の保存容量が足りないため、保存できませんでした。"
+                             "写真の枚数を減らしてください。",
+                             "The tablet has no room to keep this report; remove some photos."),
     "reports.remove_part": ("削除", "Remove"),
     "reports.no_parts": ("交換部品はありません。", "No parts replaced."),
     "reports.technical_changes": ("技術変更（1行に1件）", "Technical changes (one per line)"),

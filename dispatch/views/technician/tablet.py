@@ -26,7 +26,7 @@ bp = Blueprint("tablet", __name__, url_prefix="/tablet")
 
 # What the report forms need besides the pages, kept on the device for an offline start.
 OFFLINE_FILES = ("app.css", "tablet.css", "css/reports.css", "js/offline.js", "js/signpad.js",
-                 "js/reports.js", "vendor/signature_pad/signature_pad.umd.min.js",
+                 "js/photos.js", "js/reports.js", "vendor/signature_pad/signature_pad.umd.min.js",
                  "manifest.webmanifest")
 
 add_messages({

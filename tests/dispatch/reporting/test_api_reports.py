@@ -159,7 +159,7 @@ def test_report_json_shape(tech, signed):
         "attendee_name", "exclusion_cause", "chargeable", "device_serial", "device_model",
         "site_name", "site_address", "customer_name", "support_pack_id", "technician_name",
         "company_name", "checklist",
-        "signer_name", "signed_at", "refusal_reason", "seal"}
+        "signer_name", "signed_at", "refusal_reason", "seal", "photos"}
     assert report["seal"]["algorithm"] == "ed25519+sha256/v1"
     assert report["signer_name"] == "佐藤 花子"
 
