@@ -47,6 +47,7 @@ STYLES: dict[str, ParagraphStyle] = {
     "body": _style("body", 9),
     "label": _style("label", 8, textColor=colors.HexColor("#33415c")),
     "small": _style("small", 8),
+    "caption": _style("caption", 8, alignment=TA_CENTER),
     "muted": _style("muted", 9, textColor=MUTED),
     "issuer": _style("issuer", 9, alignment=TA_RIGHT),
     "placeholder": _style("placeholder", 10, alignment=TA_CENTER, textColor=MUTED),

@@ -40,7 +40,7 @@ def photo_section(report: WorkReport, photos: Sequence[StoredPhoto],
     cells: list[list[Flowable]] = []
     for position, sealed in enumerate(report.photos, start=1):
         cells.append([_picture(data.get(position), cell_width - 4 * mm),
-                      para(f"写真{position}　撮影区分：{sealed.kind.label}", "small")])
+                      para(f"写真{position}　撮影区分：{sealed.kind.label}", "caption")])
     rows = [cells[i:i + COLUMNS] for i in range(0, len(cells), COLUMNS)]
     rows[-1] += [[]] * (COLUMNS - len(rows[-1]))
     table = Table(rows, colWidths=[cell_width] * COLUMNS, style=[
