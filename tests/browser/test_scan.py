@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import os
 import subprocess
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -48,6 +49,15 @@ DECODE = """async ([png, from, to]) => {
 }"""
 
 
+def _wait_for_scan_script(page: Page) -> None:
+    # Polled from Python: wait_for_function with a string predicate falls back to eval(),
+    # which the pages' CSP forbids, once its first check is false.
+    deadline = time.monotonic() + 10
+    while not page.evaluate("() => window.DispatchScan !== undefined"):
+        assert time.monotonic() < deadline, "scan.js never loaded"
+        page.wait_for_timeout(100)
+
+
 def test_sticker_qr_code_fills_serial_and_pack_id_on_the_call_screen(app, page, tmp_path):
     with app.app_context(), unit_of_work():  # stored for the server
         users.add_user("scan@oxt.example.jp", "coordinator", PASSWORD, TEST_ACTOR)
@@ -58,7 +68,7 @@ def test_sticker_qr_code_fills_serial_and_pack_id_on_the_call_screen(app, page, 
     png = base64.b64encode((tmp_path / "notice.png").read_bytes()).decode()
     _login(page, "scan@oxt.example.jp")
     page.goto("/intake/")
-    page.wait_for_function("window.DispatchScan !== undefined")
+    _wait_for_scan_script(page)
     # The printed page decoded by the vendored decoder, as camera frames would be: the
     # notice's table (upper half) and the sticker (bottom) each carry both numbers.
     text = page.evaluate(DECODE, [png, 0.65, 1.0])
@@ -76,7 +86,7 @@ def test_signing_link_qr_code_decodes_to_the_link(app, page):
     svg = base64.b64encode(qr_svg(url, size_px=300).encode()).decode()
     _login(page, "scan@oxt.example.jp")
     page.goto("/intake/")
-    page.wait_for_function("window.DispatchScan !== undefined")
+    _wait_for_scan_script(page)
     decoded = page.evaluate("""async (svg) => {
       const img = new Image();
       img.src = "data:image/svg+xml;base64," + svg;
