@@ -209,9 +209,12 @@ def qualified(
 
 def nearest(problem: RoutingProblem, techs: list[Technician], visit: Visit) -> list[Technician]:
     """Technicians by driving time from their start, dropping those who can never arrive."""
-    matrix = problem.travel.matrix([visit.location, *(t.start for t in techs)])
+    # Technicians share bases: ask only for the distinct starts (20 bases, not 200 rows).
+    starts = list(dict.fromkeys(t.start for t in techs))
+    matrix = problem.travel.matrix([visit.location, *starts])
+    to_visit = {start: matrix.durations[i + 1][0] for i, start in enumerate(starts)}
     latest = max(w.end for w in visit.windows)
-    timed = [(matrix.durations[i + 1][0], i, t) for i, t in enumerate(techs)]
+    timed = [(to_visit[t.start], i, t) for i, t in enumerate(techs)]
     return [t for d, _, t in sorted(timed) if t.shift_start + d <= latest]
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from dispatch.clock import TOKYO
@@ -52,12 +52,18 @@ def _clock_seconds(t: time) -> int:
     return t.hour * 3600 + t.minute * 60
 
 
-def pack_hours(call: RepairCall, packs: Mapping[int, Pack] | None = None) -> SupportHours:
-    """The support hours of the call's pack (the standard certificate when unknown)."""
+def pack_hours(call: RepairCall,
+               packs: Mapping[int, Mapping[str, Any]] | None = None) -> SupportHours:
+    """The support hours of the call's pack (the standard certificate when unknown);
+    `packs` maps pack ids to their support_hours payloads, read beforehand."""
     if call.pack_id is None:
         return STANDARD
-    pack = packs.get(call.pack_id) if packs is not None else db.session.get(Pack, call.pack_id)
-    return SupportHours.from_payload(pack.support_hours) if pack else STANDARD
+    if packs is not None:
+        payload = packs.get(call.pack_id)
+    else:
+        pack = db.session.get(Pack, call.pack_id)
+        payload = pack.support_hours if pack else None
+    return SupportHours.from_payload(payload) if payload else STANDARD
 
 
 @dataclass
@@ -72,12 +78,16 @@ class DayRows:
     no_location: list[str]
 
 
-def load_day(service_date: date) -> DayRows:
-    """Every onsite visit of the date that is not cancelled, and the active technicians."""
+def load_day(service_date: date, routed_and: int | None = None) -> DayRows:
+    """Every onsite visit of the date that is not cancelled, and the active technicians;
+    with `routed_and`, only the visits on a technician's route and that one visit."""
+    which = [Visit.service_date == service_date, Visit.status != VisitStatus.CANCELLED,
+             RepairCall.decision.in_(ONSITE), RepairCall.status != CallStatus.CANCELLED]
+    if routed_and is not None:
+        which.append(or_(Visit.technician_id.is_not(None), Visit.id == routed_and))
     visits = db.session.scalars(
         select(Visit).join(RepairCall, Visit.call_id == RepairCall.id)
-        .where(Visit.service_date == service_date, Visit.status != VisitStatus.CANCELLED,
-               RepairCall.decision.in_(ONSITE), RepairCall.status != CallStatus.CANCELLED)
+        .where(*which)
         .options(selectinload(Visit.call).selectinload(RepairCall.device)
                  .options(selectinload(Device.site), selectinload(Device.model)))
         .order_by(Visit.id)
@@ -88,7 +98,9 @@ def load_day(service_date: date) -> DayRows:
     ).all()
     rows = DayRows(service_date, {}, {str(t.id): t for t in techs}, {}, [], [])
     pack_ids = {v.call.pack_id for v in visits if v.call.pack_id}
-    packs = {p.id: p for p in db.session.scalars(select(Pack).where(Pack.id.in_(pack_ids)))}
+    # Only the hours: a pack row's other JSON columns would be parsed for nothing.
+    packs: dict[int, Mapping[str, Any]] = dict(db.session.execute(  # type: ignore[arg-type]
+        select(Pack.id, Pack.support_hours).where(Pack.id.in_(pack_ids))).all())
     for visit in visits:
         key = str(visit.id)
         rows.visits[key] = visit

@@ -104,7 +104,7 @@ def test_insertion_with_visits_changing_on_every_attempt_answers_409(day, monkey
     def always_stale(*args, **kwargs):
         raise StaleDataError("visits changed")
 
-    monkeypatch.setattr(replanning, "_write_insertion", always_stale)
+    monkeypatch.setattr(replanning, "_write", always_stale)
     with pytest.raises(Conflict):
         replanning.insert_call(new.id, SYSTEM)
 
