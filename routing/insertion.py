@@ -185,18 +185,26 @@ def _best_in_route(
         [tech.start, tech.end, *(leg.visit.location for leg in legs), visit.location]
     )
     old_cost = travel_seconds(range(len(legs)), matrix.durations)
-    best: tuple[int, Route] | None = None
+    best: tuple[int, int] | None = None
     for position in range(first_movable_position(route, pins), len(legs) + 1):
         order = [*range(position), len(legs), *range(position, len(legs))]
         trial = [*legs[:position], Leg(visit, None), *legs[position:]]
         durations = reorder(matrix.durations, order)
-        new_route = schedule(tech, trial, durations, reorder(matrix.distances, order))
-        if new_route is None:
+        # Feasibility and cost need durations only; distances for the winner below.
+        if schedule(tech, trial, durations, durations) is None:
             continue
         added = travel_seconds(range(len(trial)), durations) - old_cost
         if best is None or added < best[0]:
-            best = (added, new_route)
-    return best, _alone_ok(tech, visit, matrix)
+            best = (added, position)
+    if best is None:
+        return None, _alone_ok(tech, visit, matrix)
+    added, position = best
+    order = [*range(position), len(legs), *range(position, len(legs))]
+    trial = [*legs[:position], Leg(visit, None), *legs[position:]]
+    new_route = schedule(tech, trial, reorder(matrix.durations, order),
+                         reorder(matrix.distances, order))
+    assert new_route is not None  # the same schedule as above
+    return (added, new_route), _alone_ok(tech, visit, matrix)
 
 
 def qualified(

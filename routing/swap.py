@@ -138,17 +138,22 @@ def _swaps_in_route(
         if leaving.id in pins or not gives_way(visit.priority, leaving.priority):
             continue
         kept = [i for i in range(len(legs)) if i != out]
-        best: tuple[int, str, Route] | None = None
+        best: tuple[int, list[int]] | None = None
         for position in range(first, len(kept) + 1):
             order = [*kept[:position], new_index, *kept[position:]]
             trial = [new_leg if i == new_index else legs[i] for i in order]
             durations = reorder(matrix.durations, order)
-            new_route = schedule(tech, trial, durations, reorder(matrix.distances, order))
-            if new_route is None:
+            # Feasibility and cost need durations only; distances for the winner below.
+            if schedule(tech, trial, durations, durations) is None:
                 continue
             added = travel_seconds(range(len(trial)), durations) - old_cost
             if best is None or added < best[0]:
-                best = (added, leaving.id, new_route)
+                best = (added, order)
         if best is not None:
-            found.append(best)
+            added, order = best
+            trial = [new_leg if i == new_index else legs[i] for i in order]
+            route = schedule(tech, trial, reorder(matrix.durations, order),
+                             reorder(matrix.distances, order))
+            assert route is not None  # the same schedule as above
+            found.append((added, leaving.id, route))
     return found

@@ -46,9 +46,9 @@ from dispatch.services.day.moves import move_visit, unassign, write_route
 from dispatch.services.day.planning import PLAN_ATTEMPTS, lock_day, store_plan
 from dispatch.services.day.problem import (
     DayRows,
-    bounded_problem,
+    build_problem,
     changed_since_load,
-    load_day,
+    load_routes,
     to_seconds,
 )
 from dispatch.services.day.result import plan_result
@@ -131,13 +131,12 @@ def _insert_call_once(visit_id: int, actor: Actor) -> dict[str, Any]:
     config = current_app.config
     # The routes as told and the new visit: the day's other unassigned visits are the plan
     # job's to place (loading them would only slow the answer down).
-    rows = load_day(day, routed_and=visit_id)
+    rows = load_routes(day, also=visit_id)
     travel = travel_from_config(config)
     key = str(visit_id)
-    # What technicians were told (bounded by their day already) and the new visit stay;
-    # the day's other unplanned visits, however many, only fill what capacity is left.
-    told = tuple(k for k, v in rows.visits.items() if v.technician_id is not None)
-    problem = bounded_problem(rows, travel, config, keep=(*told, key)).problem
+    # What technicians were told (bounded by their day already) and the new visit: nothing
+    # for a capacity cut to leave out.
+    problem = build_problem(rows, travel, config)
     distances = {r["technician_id"]: r["distance_m"] for r in previous.solution["routes"]}
     current = routes_from_rows(rows, problem, distances, key)
     answer, outcome = _place(problem, current, key)

@@ -193,7 +193,7 @@ def test_status_must_follow_the_visit_lifecycle(day, coordinator):
     assert response.status_code == 409
 
 
-def test_same_day_call_that_fits_nowhere_displaces_a_next_day_visit_by_warm_re_solve(day):
+def test_same_day_call_that_fits_nowhere_displaces_a_next_day_visit_by_a_swap(day):
     from datetime import time
 
     base = day.base()
