@@ -152,8 +152,8 @@ def _swaps_in_route(
         if best is not None:
             added, order = best
             trial = [new_leg if i == new_index else legs[i] for i in order]
-            route = schedule(tech, trial, reorder(matrix.durations, order),
-                             reorder(matrix.distances, order))
-            assert route is not None  # the same schedule as above
-            found.append((added, leaving.id, route))
+            swapped = schedule(tech, trial, reorder(matrix.durations, order),
+                               reorder(matrix.distances, order))
+            assert swapped is not None  # the same schedule as above
+            found.append((added, leaving.id, swapped))
     return found
