@@ -101,7 +101,8 @@ class DayRows:
             self.closed.append(key)
 
 
-def _onsite(service_date: date) -> list[Any]:
+def onsite(service_date: date) -> list[Any]:
+    """Conditions on Visit joined with RepairCall: the date's onsite visits, not cancelled."""
     return [Visit.service_date == service_date, Visit.status != VisitStatus.CANCELLED,
             RepairCall.decision.in_(ONSITE), RepairCall.status != CallStatus.CANCELLED]
 
@@ -118,7 +119,7 @@ def load_day(service_date: date) -> DayRows:
     """Every onsite visit of the date that is not cancelled, and the active technicians."""
     visits = db.session.scalars(
         select(Visit).join(RepairCall, Visit.call_id == RepairCall.id)
-        .where(*_onsite(service_date))
+        .where(*onsite(service_date))
         .options(selectinload(Visit.call).selectinload(RepairCall.device)
                  .options(selectinload(Device.site), selectinload(Device.model)))
         .order_by(Visit.id)
@@ -148,7 +149,7 @@ def load_routes(service_date: date, also: int) -> DayRows:
     """The visits of the date on a technician's route, and visit `also`: each with the
     facts of its call, device, site and model read in the same query (no objects for
     them), for an insertion that must answer at once."""
-    which = [*_onsite(service_date), or_(Visit.technician_id.is_not(None), Visit.id == also)]
+    which = [*onsite(service_date), or_(Visit.technician_id.is_not(None), Visit.id == also)]
     found = db.session.execute(
         select(Visit, RepairCall.version, RepairCall.decision, RepairCall.received_at,
                RepairCall.symptom, Site.lat, Site.lon, PrinterModel.series,

@@ -39,7 +39,7 @@ from dispatch.domain.codes import RuleCode
 from dispatch.domain.visit_status import STARTED, VisitStatus
 from dispatch.errors import Conflict, NotFound
 from dispatch.extensions import db
-from dispatch.models import Plan, Technician, Visit
+from dispatch.models import Plan, RepairCall, Technician, Visit
 from dispatch.services.day import plan_jobs
 from dispatch.services.day.gc_pause import cycle_collection_paused
 from dispatch.services.day.moves import move_visit, unassign, write_route
@@ -49,6 +49,7 @@ from dispatch.services.day.problem import (
     build_problem,
     changed_since_load,
     load_routes,
+    onsite,
     to_seconds,
 )
 from dispatch.services.day.result import plan_result
@@ -192,12 +193,21 @@ def _changed_routes(before: RoutePlan, after: RoutePlan) -> set[str]:
 
 def _check_no_overlap(rows: DayRows, changed: set[str], written: set[str]) -> None:
     """A visit changed meanwhile that now sits on a route about to be written would overlap
-    it (a double booking): start over on fresh rows instead."""
+    it (a double booking): start over on fresh rows instead. That includes a visit assigned
+    to one of those technicians by hand before we locked them, which we never loaded."""
     for key in changed:
         visit = rows.visits[key]
         db.session.refresh(visit)
         if visit.status != VisitStatus.CANCELLED and str(visit.technician_id) in written:
             raise StaleDataError(f"visit {key} joined a route being written")
+    if not written:
+        return
+    now_on = db.session.scalars(
+        select(Visit.id).join(RepairCall, Visit.call_id == RepairCall.id)
+        .where(*onsite(rows.service_date), Visit.technician_id.in_([int(t) for t in written]))
+    ).all()
+    if any(str(v) not in rows.visits for v in now_on):
+        raise StaleDataError("a visit was assigned by hand to a route being written")
 
 
 def _write(rows: DayRows, answer: RoutePlan, plan: Plan, key: str, written: set[str],

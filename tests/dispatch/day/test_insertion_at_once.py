@@ -144,3 +144,52 @@ def test_a_plan_that_sees_an_insertion_land_during_its_solve_plans_again_on_fres
     assert [s["visit_id"] for s in stops].count(late.id) == 1
     assert db.session.scalar(db.select(Plan.solution).where(Plan.is_current.is_(True)))[
         "method"] == "solve"
+
+
+def test_insertion_into_a_day_not_planned_yet_asks_for_its_plan_job_instead_of_solving(day):
+    day.tech(day.base())
+    call = day.call(35.69, 139.70)
+    answer = _insert(call.id)
+    assert answer["insertion"]["method"] == "plan_job"
+    assert answer["insertion"]["plan_job"]["new"] is True
+    assert (answer["plan_id"], db.session.get(Visit, call.id).status) == (None, "unassigned")
+    assert _jobs() == [(JobStatus.QUEUED, DAY)]
+
+
+def test_api_insert_answers_with_the_insertion_and_an_unknown_visit_is_a_404_problem(
+        day, coordinator):
+    tech = day.tech(day.base())
+    day.call(35.69, 139.70)
+    planning.plan_day(DAY, SYSTEM, time_limit_s=1)
+    new = day.call(35.70, 139.71)
+    answer = coordinator.post("/plans/2026-11-26/insert", json={"visit_id": new.id})
+    assert answer.status_code == 200
+    assert answer.get_json()["insertion"] == {
+        "visit_id": new.id, "method": "insert", "technician_id": tech.id, "displaced": None,
+        "plan_job": None}
+    missing = coordinator.post("/plans/2026-11-26/insert", json={"visit_id": 999_999})
+    assert (missing.status_code, missing.content_type) == (404, "application/problem+json")
+
+
+def test_a_visit_assigned_by_hand_to_the_receiving_route_meanwhile_makes_it_start_over(
+        day, monkeypatch):
+    tech = day.tech(day.base())
+    day.call(35.69, 139.70)
+    planning.plan_day(DAY, SYSTEM, time_limit_s=1)
+    by_hand, new = day.call(35.69, 139.72), day.call(35.70, 139.71)
+    real, inserts = replanning.insert_visit, []
+
+    def assigning_meanwhile(*args, **kwargs):
+        inserts.append(1)
+        answer = real(*args, **kwargs)
+        if len(inserts) == 1:  # a coordinator puts by_hand on the same route meanwhile
+            db.session.execute(db.update(Visit).where(Visit.id == by_hand.id).values(
+                technician_id=tech.id, status="planned", version=Visit.version + 1),
+                execution_options={"synchronize_session": False})
+        return answer
+
+    monkeypatch.setattr(replanning, "insert_visit", assigning_meanwhile)
+    replanning.insert_call(new.id, SYSTEM)
+    # The first answer never saw by_hand on that route: thrown away, computed again.
+    assert len(inserts) == 2
+    assert db.session.get(Visit, new.id).technician_id == tech.id
