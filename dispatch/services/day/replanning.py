@@ -150,7 +150,8 @@ def _insert_call_once(visit_id: int, actor: Actor) -> dict[str, Any]:
                        .order_by(Technician.id).with_for_update())
     changed = changed_since_load(rows)
     _check_no_overlap(rows, changed, written)
-    options = dict(previous.solution.get("options") or {})
+    # The day's solve options, kept with the problem so the stored plan can be replayed.
+    options = dict(previous.solution.get("options") or {"time_limit_s": 5.0})
     plan = store_plan(day, problem, travel, options, answer, str(outcome.method))
     moved = list(previous.solution.get("moved", []))
     if key not in changed:  # else fixed by hand (or settled) meanwhile: theirs stands
