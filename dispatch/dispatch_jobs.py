@@ -8,7 +8,8 @@
   whenever today has onsite visits — business days, and also Saturdays for packs whose
   support hours include them (§2: the pack's hours, not OXT's calendar, decide).
 - re-plan poll: every DISPATCH_REPLAN_POLL_MINUTES (default 5) minutes, new unassigned
-  visits of an already planned today are inserted (dispatch.services.day.replanning).
+  visits of an already planned today are inserted (dispatch.services.day.replanning); a call
+  with no room at once waits for the plan job the insertion queued.
   Intake may also call `replanning.replan_after_new_call(call_id, actor)` in a unit of work
   right after the one that took the call, for an immediate insertion; the poll then finds
   nothing left to do.
@@ -30,7 +31,7 @@ from dispatch.models import Visit
 from dispatch.services.day import plan_jobs, replanning
 from dispatch.services.trust.audit import Actor
 from dispatch.services.unit_of_work import unit_of_work
-from dispatch.tasks.plans import enqueue_plan_job
+from dispatch.tasks.plans import enqueue_follow_up, enqueue_plan_job
 
 log = logging.getLogger(__name__)
 JOB_ACTOR = Actor(label="scheduler")
@@ -59,7 +60,8 @@ def replan_new_calls(app: Flask) -> int:
         ids = replanning.unplanned_visits(clock.today_tokyo())
         for visit_id in ids:  # one unit of work each, as a coordinator's insertion is
             with unit_of_work():
-                replanning.insert_call(visit_id, JOB_ACTOR)
+                answer = replanning.insert_call(visit_id, JOB_ACTOR)
+            enqueue_follow_up(answer)  # a call with no room at once: its day's plan job
         return len(ids)
 
 

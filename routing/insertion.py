@@ -118,10 +118,10 @@ def insert_visit(
     started = time.monotonic()
     visits = {v.id: v for v in problem.visits} | {visit.id: visit}
     pins = {p.visit_id: p for p in problem.pins}
-    techs = _qualified(problem.technicians, visit, pins.get(visit.id))
+    techs = qualified(problem.technicians, visit, pins.get(visit.id))
     if not techs:
         return _dropped(plan, visit, DropReason.NO_SKILLED_TECHNICIAN, started)
-    techs = _nearest(problem, techs, visit)[:candidates]
+    techs = nearest(problem, techs, visit)[:candidates]
     best: tuple[int, Route] | None = None
     reachable = False
     routes = {r.technician_id: r for r in plan.routes}
@@ -180,26 +180,34 @@ def _best_in_route(
     pins: Mapping[str, Pin],
 ) -> tuple[tuple[int, Route] | None, bool]:
     """Cheapest (added seconds, new route) for this technician, and whether alone is ok."""
-    legs = [Leg(visits[s.visit_id], _fixed_start(pins.get(s.visit_id), s)) for s in route.stops]
+    legs = [Leg(visits[s.visit_id], fixed_start(pins.get(s.visit_id), s)) for s in route.stops]
     matrix = problem.travel.matrix(
         [tech.start, tech.end, *(leg.visit.location for leg in legs), visit.location]
     )
-    old_cost = _travel_seconds(range(len(legs)), matrix.durations)
-    best: tuple[int, Route] | None = None
-    for position in range(_first_movable_position(route, pins), len(legs) + 1):
+    old_cost = travel_seconds(range(len(legs)), matrix.durations)
+    best: tuple[int, int] | None = None
+    for position in range(first_movable_position(route, pins), len(legs) + 1):
         order = [*range(position), len(legs), *range(position, len(legs))]
         trial = [*legs[:position], Leg(visit, None), *legs[position:]]
-        durations = _reorder(matrix.durations, order)
-        new_route = schedule(tech, trial, durations, _reorder(matrix.distances, order))
-        if new_route is None:
+        durations = reorder(matrix.durations, order)
+        # Feasibility and cost need durations only; distances for the winner below.
+        if schedule(tech, trial, durations, durations) is None:
             continue
-        added = _travel_seconds(range(len(trial)), durations) - old_cost
+        added = travel_seconds(range(len(trial)), durations) - old_cost
         if best is None or added < best[0]:
-            best = (added, new_route)
-    return best, _alone_ok(tech, visit, matrix)
+            best = (added, position)
+    if best is None:
+        return None, _alone_ok(tech, visit, matrix)
+    added, position = best
+    order = [*range(position), len(legs), *range(position, len(legs))]
+    trial = [*legs[:position], Leg(visit, None), *legs[position:]]
+    new_route = schedule(tech, trial, reorder(matrix.durations, order),
+                         reorder(matrix.distances, order))
+    assert new_route is not None  # the same schedule as above
+    return (added, new_route), _alone_ok(tech, visit, matrix)
 
 
-def _qualified(
+def qualified(
     technicians: Sequence[Technician], visit: Visit, pin: Pin | None
 ) -> list[Technician]:
     if pin is not None:
@@ -207,39 +215,42 @@ def _qualified(
     return [t for t in technicians if visit.skill is None or visit.skill in t.skills]
 
 
-def _nearest(problem: RoutingProblem, techs: list[Technician], visit: Visit) -> list[Technician]:
+def nearest(problem: RoutingProblem, techs: list[Technician], visit: Visit) -> list[Technician]:
     """Technicians by driving time from their start, dropping those who can never arrive."""
-    matrix = problem.travel.matrix([visit.location, *(t.start for t in techs)])
+    # Technicians share bases: ask only for the distinct starts (20 bases, not 200 rows).
+    starts = list(dict.fromkeys(t.start for t in techs))
+    matrix = problem.travel.matrix([visit.location, *starts])
+    to_visit = {start: matrix.durations[i + 1][0] for i, start in enumerate(starts)}
     latest = max(w.end for w in visit.windows)
-    timed = [(matrix.durations[i + 1][0], i, t) for i, t in enumerate(techs)]
+    timed = [(to_visit[t.start], i, t) for i, t in enumerate(techs)]
     return [t for d, _, t in sorted(timed) if t.shift_start + d <= latest]
 
 
-def _fixed_start(pin: Pin | None, stop: Stop) -> int | None:
+def fixed_start(pin: Pin | None, stop: Stop) -> int | None:
     return pin.start_time if pin is not None and pin.start_time is not None else None
 
 
-def _first_movable_position(route: Route, pins: Mapping[str, Pin]) -> int:
+def first_movable_position(route: Route, pins: Mapping[str, Pin]) -> int:
     """The new visit goes after any stop pinned to a position or a start time."""
     fixed = [i for i, s in enumerate(route.stops)
              if (pin := pins.get(s.visit_id)) and (pin.position is not None or pin.start_time)]
     return max(fixed) + 1 if fixed else 0
 
 
-def _reorder(matrix: Matrix, order: list[int]) -> list[list[int]]:
+def reorder(matrix: Matrix, order: list[int]) -> list[list[int]]:
     """Re-index a matrix [start, end, legs...] so that leg j is original leg order[j]."""
     index = [0, 1, *(2 + o for o in order)]
     return [[matrix[a][b] for b in index] for a in index]
 
 
-def _travel_seconds(legs: range, durations: Matrix) -> int:
+def travel_seconds(legs: range, durations: Matrix) -> int:
     path = [0, *(2 + i for i in legs), 1]
     return sum(durations[a][b] for a, b in zip(path, path[1:], strict=False))
 
 
 def _alone_ok(tech: Technician, visit: Visit, matrix: TravelMatrix) -> bool:
     last = len(matrix.durations) - 3
-    durations = _reorder(matrix.durations, [last])
+    durations = reorder(matrix.durations, [last])
     return schedule(tech, [Leg(visit, None)], durations, durations) is not None
 
 

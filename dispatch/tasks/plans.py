@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy.exc import OperationalError
 
@@ -61,6 +63,14 @@ def run_plan_job(job_id: int) -> str:
 def enqueue_plan_job(job_id: int) -> None:
     """Queue the job's task; call after the unit of work that stored the job committed."""
     run_plan_job(job_id)
+
+
+def enqueue_follow_up(answer: Mapping[str, Any]) -> None:
+    """Queue the plan job an insertion asked for (replanning.insert_call's answer), if that
+    request created it; call after the insertion's unit of work committed."""
+    job = (answer.get("insertion") or {}).get("plan_job")
+    if job and job["new"]:
+        enqueue_plan_job(job["id"])
 
 
 def warm_kernels() -> None:

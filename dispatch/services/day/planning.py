@@ -40,6 +40,8 @@ from routing import DroppedVisit, DropReason, RoutePlan, RoutingProblem, SolveOp
 from routing.regions import merge, repair, split_by_base
 
 PLAN_ATTEMPTS = 2
+# Each attempt to lock a day's current plan waits for one writer of that day.
+LOCK_ATTEMPTS = 5
 # Below this many visits one search over all technicians beats splitting by base.
 REGION_THRESHOLD = 300
 # The default solve budget never exceeds this, however large the day (a web worker waits).
@@ -66,6 +68,7 @@ def _plan_day_once(service_date: date, actor: Actor, time_limit_s: float | None,
     config = current_app.config
     # A solution limit makes a run reproducible whatever the machine load (tests, replay).
     solution_limit = solution_limit or _int_or_none(config.get("DISPATCH_SOLUTION_LIMIT"))
+    seen = current_plan_id(service_date)
     rows = load_day(service_date)
     travel = travel_from_config(config)
     cut = bounded_problem(rows, travel, config)
@@ -73,6 +76,10 @@ def _plan_day_once(service_date: date, actor: Actor, time_limit_s: float | None,
     limit = float(time_limit_s or plan_budget(len(problem.visits), config))
     options = {"time_limit_s": limit, "solution_limit": solution_limit}
     answer = with_excess(solve_problem(problem, options), cut.excess)
+    if lock_day(service_date) != seen:
+        # An insertion placed a call while this plan was solved: its routes would overlap
+        # this answer's (a double booking), so plan again on the rows as they are now.
+        raise StaleDataError(f"the plan of {service_date} changed while it was solved")
     changed = changed_since_load(rows)
     plan = store_plan(service_date, problem, travel, options, answer, "solve")
     moved = apply_plan(rows, answer, plan, actor, changed)
@@ -174,6 +181,33 @@ def solution_json(answer: RoutePlan, method: str) -> dict[str, Any]:
         "objective": answer.objective, "status": answer.status,
         "wall_seconds": round(answer.wall_seconds, 3),
     }
+
+
+def current_plan_id(service_date: date) -> int | None:
+    """The id of the date's current plan, if any (read without a lock)."""
+    return db.session.scalar(select(Plan.id).where(Plan.service_date == service_date,
+                                                   Plan.is_current.is_(True)))
+
+
+def lock_day(service_date: date) -> int | None:
+    """The id of the date's current plan, its row locked until the unit ends; None if the
+    date has no plan yet.
+
+    Writers of a day's routes (an insertion, a plan's write-back) take this lock first, so
+    they wait for each other and each sees the routes the one before it wrote (PostgreSQL;
+    SQLite's unit of work holds the database's write lock anyway).
+    """
+    for _ in range(LOCK_ATTEMPTS):
+        locked_id = db.session.scalar(
+            select(Plan.id).where(Plan.service_date == service_date,
+                                  Plan.is_current.is_(True)).with_for_update())
+        if locked_id is not None:
+            return locked_id
+        # None also when the plan we waited for stopped being current as its writer
+        # committed: its successor was not visible to that statement; look again.
+        if current_plan_id(service_date) is None:
+            return None
+    raise Conflict(f"the plan of {service_date.isoformat()} keeps changing; try again")
 
 
 def current_plan(service_date: date) -> Plan:

@@ -12,11 +12,11 @@ Decisions where the rules are silent:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from dispatch.clock import TOKYO
@@ -25,7 +25,7 @@ from dispatch.domain.call_status import CallStatus
 from dispatch.domain.support_hours import STANDARD, SupportHours, hours_on
 from dispatch.domain.visit_status import STARTED, VisitStatus
 from dispatch.extensions import db
-from dispatch.models import Device, Pack, RepairCall, Technician, Visit
+from dispatch.models import Device, Pack, PrinterModel, RepairCall, Site, Technician, Visit
 from dispatch.services.day.travel import RecordedTravel
 from routing import Break, Pin, Priority, RoutingProblem, TimeWindow
 from routing import Technician as RTech
@@ -52,12 +52,32 @@ def _clock_seconds(t: time) -> int:
     return t.hour * 3600 + t.minute * 60
 
 
-def pack_hours(call: RepairCall, packs: Mapping[int, Pack] | None = None) -> SupportHours:
-    """The support hours of the call's pack (the standard certificate when unknown)."""
+def pack_hours(call: RepairCall,
+               packs: Mapping[int, Mapping[str, Any]] | None = None) -> SupportHours:
+    """The support hours of the call's pack (the standard certificate when unknown);
+    `packs` maps pack ids to their support_hours payloads, read beforehand."""
     if call.pack_id is None:
         return STANDARD
-    pack = packs.get(call.pack_id) if packs is not None else db.session.get(Pack, call.pack_id)
-    return SupportHours.from_payload(pack.support_hours) if pack else STANDARD
+    if packs is not None:
+        payload = packs.get(call.pack_id)
+    else:
+        pack = db.session.get(Pack, call.pack_id)
+        payload = pack.support_hours if pack else None
+    return SupportHours.from_payload(payload) if payload else STANDARD
+
+
+@dataclass(frozen=True)
+class VisitFacts:
+    """What the problem needs of a visit's call, device, site and model."""
+
+    call_version: int
+    decision: str
+    received_at: datetime
+    symptom: str | None
+    location: tuple[float, float] | None  # None: no device, or a site without coordinates
+    series: str | None
+    model_minutes: int | None
+    after_hours_consent: bool = False  # the customer agreed to work past the hours (§7(1))
 
 
 @dataclass
@@ -70,34 +90,86 @@ class DayRows:
     hours: dict[str, SupportHours]
     closed: list[str]  # visits whose pack has no support on that day
     no_location: list[str]
+    facts: dict[str, VisitFacts] = field(default_factory=dict)
+
+    def add(self, visit: Visit, facts: VisitFacts, hours: SupportHours) -> None:
+        """Take in one visit, noting whether it can be routed that day at all."""
+        key = str(visit.id)
+        self.visits[key], self.facts[key], self.hours[key] = visit, facts, hours
+        if facts.location is None:
+            self.no_location.append(key)
+        elif hours_on(hours, self.service_date) is None and visit.status not in STARTED:
+            self.closed.append(key)
+
+
+def onsite(service_date: date) -> list[Any]:
+    """Conditions on Visit joined with RepairCall: the date's onsite visits, not cancelled."""
+    return [Visit.service_date == service_date, Visit.status != VisitStatus.CANCELLED,
+            RepairCall.decision.in_(ONSITE), RepairCall.status != CallStatus.CANCELLED]
+
+
+def _technicians() -> dict[str, Technician]:
+    techs = db.session.scalars(
+        select(Technician).where(Technician.is_active.is_(True))
+        .options(joinedload(Technician.base)).order_by(Technician.id)
+    ).all()
+    return {str(t.id): t for t in techs}
 
 
 def load_day(service_date: date) -> DayRows:
     """Every onsite visit of the date that is not cancelled, and the active technicians."""
     visits = db.session.scalars(
         select(Visit).join(RepairCall, Visit.call_id == RepairCall.id)
-        .where(Visit.service_date == service_date, Visit.status != VisitStatus.CANCELLED,
-               RepairCall.decision.in_(ONSITE), RepairCall.status != CallStatus.CANCELLED)
+        .where(*onsite(service_date))
         .options(selectinload(Visit.call).selectinload(RepairCall.device)
                  .options(selectinload(Device.site), selectinload(Device.model)))
         .order_by(Visit.id)
     ).unique().all()
-    techs = db.session.scalars(
-        select(Technician).where(Technician.is_active.is_(True))
-        .options(joinedload(Technician.base)).order_by(Technician.id)
-    ).all()
-    rows = DayRows(service_date, {}, {str(t.id): t for t in techs}, {}, [], [])
+    rows = DayRows(service_date, {}, _technicians(), {}, [], [])
     pack_ids = {v.call.pack_id for v in visits if v.call.pack_id}
-    packs = {p.id: p for p in db.session.scalars(select(Pack).where(Pack.id.in_(pack_ids)))}
+    # Only the hours: a pack row's other JSON columns would be parsed for nothing.
+    packs: dict[int, Mapping[str, Any]] = dict(db.session.execute(  # type: ignore[arg-type]
+        select(Pack.id, Pack.support_hours).where(Pack.id.in_(pack_ids))).all())
     for visit in visits:
-        key = str(visit.id)
-        rows.visits[key] = visit
-        rows.hours[key] = pack_hours(visit.call, packs)
-        site = visit.call.device.site if visit.call.device else None
-        if site is None or site.lat is None or site.lon is None:
-            rows.no_location.append(key)
-        elif hours_on(rows.hours[key], service_date) is None and visit.status not in STARTED:
-            rows.closed.append(key)
+        call, device = visit.call, visit.call.device
+        site = device.site if device else None
+        facts = VisitFacts(
+            call.version, call.decision, call.received_at, call.symptom,
+            _location(site.lat, site.lon) if site else None,
+            device.model.series if device else None,
+            device.model.service_minutes if device else None, call.after_hours_consent)
+        rows.add(visit, facts, pack_hours(call, packs))
+    return rows
+
+
+def _location(lat: float | None, lon: float | None) -> tuple[float, float] | None:
+    return (lat, lon) if lat is not None and lon is not None else None
+
+
+def load_routes(service_date: date, also: int) -> DayRows:
+    """The visits of the date on a technician's route, and visit `also`: each with the
+    facts of its call, device, site and model read in the same query (no objects for
+    them), for an insertion that must answer at once."""
+    which = [*onsite(service_date), or_(Visit.technician_id.is_not(None), Visit.id == also)]
+    found = db.session.execute(
+        select(Visit, RepairCall.version, RepairCall.decision, RepairCall.received_at,
+               RepairCall.symptom, Site.lat, Site.lon, PrinterModel.series,
+               PrinterModel.service_minutes, RepairCall.pack_id, Pack.support_hours,
+               RepairCall.after_hours_consent)
+        .join(RepairCall, Visit.call_id == RepairCall.id)
+        .outerjoin(Device, RepairCall.device_id == Device.id)
+        .outerjoin(Site, Device.site_id == Site.id)
+        .outerjoin(PrinterModel, Device.model_id == PrinterModel.id)
+        .outerjoin(Pack, RepairCall.pack_id == Pack.id)
+        .where(*which).order_by(Visit.id)
+    ).all()
+    rows = DayRows(service_date, {}, _technicians(), {}, [], [])
+    for (visit, version, decision, received_at, symptom, lat, lon, series, minutes,
+         pack_id, payload, after_hours) in found:
+        facts = VisitFacts(version, decision, received_at, symptom, _location(lat, lon),
+                           series, minutes, bool(after_hours))
+        hours = SupportHours.from_payload(payload) if pack_id and payload else STANDARD
+        rows.add(visit, facts, hours)
     return rows
 
 
@@ -108,7 +180,7 @@ def changed_since_load(rows: DayRows) -> set[str]:
     and each in id order, the order every writer flushes them in; so the visits found
     unchanged here can be written without a version conflict, whatever else goes on.
     """
-    loaded_calls = {v.call_id: v.call.version for v in rows.visits.values()}
+    loaded_calls = {v.call_id: rows.facts[k].call_version for k, v in rows.visits.items()}
     calls = dict(db.session.execute(  # type: ignore[arg-type]
         select(RepairCall.id, RepairCall.version).where(RepairCall.id.in_(loaded_calls))
         .order_by(RepairCall.id).with_for_update()).all())
@@ -144,7 +216,7 @@ def bounded_problem(rows: DayRows, travel: RecordedTravel, config: Mapping[str, 
     Same-day promises first, then the oldest calls; the excess never reaches the travel
     matrix or the solver, so building and solving stay bounded however large the day grew.
     """
-    received = {key: visit.call.received_at for key, visit in rows.visits.items()}
+    received = {key: facts.received_at for key, facts in rows.facts.items()}
     return select_within_capacity(build_problem(rows, travel, config), received, keep)
 
 
@@ -166,21 +238,24 @@ def _keywords(raw: Any) -> dict[str, int]:
 
 def service_minutes(visit: Visit, keywords: Mapping[str, int]) -> int:
     """Minutes on site: a symptom keyword's duration, else the model's."""
-    for word, minutes in keywords.items():
-        if word and word in (visit.call.symptom or ""):
-            return minutes
-    return _device(visit).model.service_minutes
-
-
-def _device(visit: Visit) -> Device:
     device = visit.call.device
-    assert device is not None  # visits without a device were set aside as no_location
-    return device
+    assert device is not None  # visits without a device are never routed
+    return minutes_on_site(visit.call.symptom, device.model.service_minutes, keywords)
+
+
+def minutes_on_site(symptom: str | None, model_minutes: int,
+                    keywords: Mapping[str, int]) -> int:
+    """A symptom keyword's duration, else the model's minutes."""
+    for word, minutes in keywords.items():
+        if word and word in (symptom or ""):
+            return minutes
+    return model_minutes
 
 
 def _visit(rows: DayRows, key: str, visit: Visit, keywords: Mapping[str, int]) -> RVisit:
-    site = _device(visit).site
-    assert site.lat is not None and site.lon is not None  # else set aside as no_location
+    facts = rows.facts[key]
+    # Visits without a device or coordinates were set aside as no_location.
+    assert facts.location is not None and facts.model_minutes is not None
     window = hours_on(rows.hours[key], rows.service_date)
     if window is None:  # a started visit on a closed day keeps its actual time
         assert visit.start_at is not None
@@ -188,16 +263,15 @@ def _visit(rows: DayRows, key: str, visit: Visit, keywords: Mapping[str, int]) -
         bounds = TimeWindow(start, start)
     else:
         end = window[1]
-        if visit.call.after_hours_consent:
+        if facts.after_hours_consent:
             # The customer agreed to work past the hours (seed §7(1)): the technician's
             # shift is then the only limit on when the work may start.
             end = midnight(rows.service_date) + timedelta(days=1, seconds=-1)
         bounds = TimeWindow(to_seconds(rows.service_date, window[0]),
                             to_seconds(rows.service_date, end))
-    priority = Priority.SAME_DAY if visit.call.decision == Decision.SAME_DAY else Priority.NEXT_DAY
-    return RVisit(key, (site.lat, site.lon), (bounds,),
-                  service_minutes(visit, keywords) * 60,
-                  _device(visit).model.series, priority)
+    priority = Priority.SAME_DAY if facts.decision == Decision.SAME_DAY else Priority.NEXT_DAY
+    minutes = minutes_on_site(facts.symptom, facts.model_minutes, keywords)
+    return RVisit(key, facts.location, (bounds,), minutes * 60, facts.series, priority)
 
 
 def _pin(rows: DayRows, visit: Visit) -> Pin | None:

@@ -1,21 +1,32 @@
 """Re-planning during the day (rules.md §6): insert a new same-day call without moving visits
 already started or done, and change as little of what technicians were told as possible.
 
-insert_call first tries cheapest insertion into the current routes (other routes keep their
-times); only if no route can take the call does it re-solve warm-started from the current
-routes, with started and done visits pinned to their technician, order and start time.
-A technician's current position needs no extra input: their started stops stay pinned at
-the head of the route, so the new visit is scheduled from the last of them (an "arrived"
-visit is the site they are at).
+insert_call answers at once from the current routes (well under a second on a national day):
+the cheapest feasible insertion; if no route has room, the cheapest swap in which a next-day
+visit gives way to a same-day call (routing.swap; the visit that gave way goes to another
+route with room, else to its next support day); if neither exists but the call fits some
+technician's day on its own, the call waits, unassigned with NO_CAPACITY, for a plan job of
+its day (dispatch.services.day.plan_jobs, joining any job already queued), which re-plans the
+day in a worker. A call no technician could serve even alone moves to its next support day
+at once (NO_SKILLED_TECHNICIAN, CANNOT_ARRIVE_IN_HOURS), as a plan would move it.
+Visits started or done are pinned at the head of their technician's route, so the new visit
+is scheduled from the last of them (an "arrived" visit is the site they are at).
 
-Intake should call `replan_after_new_call(call_id)` in a unit of work of its own after the
-unit that took a same-day call (or leave it to the polling job in dispatch/dispatch_jobs.py).
+Writers of a day's routes take the day's lock first (planning.lock_day), then the
+technicians of the routes they write, then the visits: two insertions into one day, or an
+insertion and a plan's write-back, never write overlapping routes.
+
+The answer names the plan job it asked for; the caller enqueues it once its unit of work
+has committed (dispatch.tasks.plans.enqueue_follow_up). Intake may call
+`replan_after_new_call(call_id)` in a unit of work of its own after the unit that took a
+same-day call (or leave it to the polling job in dispatch/dispatch_jobs.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from flask import current_app
@@ -23,17 +34,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import defer
 from sqlalchemy.orm.exc import StaleDataError
 
-from dispatch.domain.visit_status import VisitStatus
+from dispatch import clock
+from dispatch.domain.codes import RuleCode
+from dispatch.domain.visit_status import STARTED, VisitStatus
 from dispatch.errors import Conflict, NotFound
 from dispatch.extensions import db
-from dispatch.models import Plan, Visit
-from dispatch.services.day.moves import apply_plan, move_visit, write_route
-from dispatch.services.day.planning import PLAN_ATTEMPTS, plan_day, solve_problem, store_plan
+from dispatch.models import Plan, RepairCall, Technician, Visit
+from dispatch.services.day import plan_jobs
+from dispatch.services.day.gc_pause import cycle_collection_paused
+from dispatch.services.day.moves import move_visit, unassign, write_route
+from dispatch.services.day.planning import PLAN_ATTEMPTS, lock_day, store_plan
 from dispatch.services.day.problem import (
     DayRows,
-    bounded_problem,
+    build_problem,
     changed_since_load,
-    load_day,
+    load_routes,
+    onsite,
     to_seconds,
 )
 from dispatch.services.day.result import plan_result
@@ -41,13 +57,25 @@ from dispatch.services.day.travel import travel_from_config
 from dispatch.services.trust.audit import Actor, record
 from dispatch.services.unit_of_work import start_over
 from routing import DropReason, Route, RoutePlan, RoutingProblem, Stop, insert_visit
-from routing.regions import split_by_base
+from routing.swap import swap_visit
 
 
-def _current(day: date) -> Plan | None:
-    # The stored problem (megabytes for a national day) is not needed here.
-    return db.session.scalar(select(Plan).options(defer(Plan.problem)).where(
-        Plan.service_date == day, Plan.is_current.is_(True)))
+class Method(StrEnum):
+    """How insert_call placed the call (the `insertion.method` of its answer)."""
+
+    INSERT = "insert"  # cheapest insertion into one route; nobody else moves
+    SWAP = "swap"  # a next-day visit gave way (to another route, or to a later day)
+    PLAN_JOB = "plan_job"  # no room at once: unassigned NO_CAPACITY until its day's plan job
+    MOVED = "moved"  # nobody could serve it even alone: moved to its next support day
+    UNCHANGED = "unchanged"  # already under way, done or cancelled: left as it is
+
+
+@dataclass
+class _Outcome:
+    method: Method
+    technician_id: str | None = None
+    displaced: str | None = None
+    job: tuple[int, bool] | None = None  # plan job id, and whether this request created it
 
 
 def routes_from_rows(rows: DayRows, problem: RoutingProblem, distances: dict[str, int],
@@ -68,17 +96,20 @@ def routes_from_rows(rows: DayRows, problem: RoutingProblem, distances: dict[str
 
 
 def insert_call(visit_id: int, actor: Actor) -> dict[str, Any]:
-    """Insert one visit into its day's current plan (or plan the day if none yet).
+    """Place one visit into its day's current plan at once (a plan job if none yet).
 
-    As in plan_day, visits changed by others while the insertion was computed keep their
-    change (locked on PostgreSQL); where SQLite lets a change slip in before the writes,
-    the insertion runs once more on fresh rows, then answers 409.
+    Returns the §9.1 plan payload plus `insertion`: {visit_id, method, technician_id,
+    displaced, plan_job: {id, new} or None}. Visits changed by others while the insertion
+    was computed keep their change; if one of them now sits on a route this insertion
+    writes, or SQLite lets a change slip in before the writes, the insertion runs once more
+    on fresh rows, then answers 409.
     """
-    for _ in range(PLAN_ATTEMPTS):
-        try:
-            return _insert_call_once(visit_id, actor)
-        except StaleDataError:
-            start_over()  # insert_call is the only writer in its unit of work
+    with cycle_collection_paused():  # a sub-second use case: see gc_pause
+        for _ in range(PLAN_ATTEMPTS):
+            try:
+                return _insert_call_once(visit_id, actor)
+            except StaleDataError:
+                start_over()  # insert_call is the only writer in its unit of work
     raise Conflict("visits of this day changed while the call was being inserted; try again")
 
 
@@ -87,86 +118,144 @@ def _insert_call_once(visit_id: int, actor: Actor) -> dict[str, Any]:
     if visit is None:
         raise NotFound(f"no visit {visit_id}")
     day = visit.service_date
-    previous = _current(day)
-    if previous is None:
-        return plan_day(day, actor)
+    plan_id = lock_day(day)
+    if plan_id is None:  # not planned yet: the day's plan job places it with the rest
+        job, new = plan_jobs.request_plan(day, actor, clock.now())
+        return _answer(day, visit_id, _Outcome(Method.PLAN_JOB, job=(job.id, new)))
+    db.session.refresh(visit)  # as the writer we may have waited for left it
+    if visit.status in STARTED or visit.status == VisitStatus.CANCELLED:
+        return _answer(day, visit_id, _Outcome(Method.UNCHANGED))
+    # The stored problem (megabytes for a national day) is not needed here.
+    previous = db.session.scalar(select(Plan).options(defer(Plan.problem))
+                                 .where(Plan.id == plan_id))
+    assert previous is not None  # locked above
     config = current_app.config
-    rows = load_day(day)
+    # The routes as told and the new visit: the day's other unassigned visits are the plan
+    # job's to place (loading them would only slow the answer down).
+    rows = load_routes(day, also=visit_id)
     travel = travel_from_config(config)
     key = str(visit_id)
-    # What technicians were told (bounded by their day already) and the new visit stay;
-    # the day's other unplanned visits, however many, only fill what capacity is left.
-    told = tuple(k for k, v in rows.visits.items() if v.technician_id is not None)
-    problem = bounded_problem(rows, travel, config, keep=(*told, key)).problem
+    # What technicians were told (bounded by their day already) and the new visit: nothing
+    # for a capacity cut to leave out.
+    problem = build_problem(rows, travel, config)
     distances = {r["technician_id"]: r["distance_m"] for r in previous.solution["routes"]}
     current = routes_from_rows(rows, problem, distances, key)
-    target = next((v for v in problem.visits if v.id == key), None)
-    options = dict(previous.solution.get("options") or {"time_limit_s": 5.0})
-    moved = list(previous.solution.get("moved", []))
-    if target is None:  # closed that day or no location: nothing to insert
-        answer, method = current, "insert"
-    else:
-        answer, method = insert_visit(problem, current, target), "insert"
-    if target is not None and any(d.visit_id == key for d in answer.dropped):
-        answer, method = resolve_region(problem, current, key, options), "resolve"
+    answer, outcome = _place(problem, current, key)
+    if outcome.method == Method.PLAN_JOB:
+        job, new = plan_jobs.request_plan(day, actor, clock.now())
+        outcome.job = (job.id, new)
+    written = _changed_routes(current, answer)
+    # The technicians before the visits, in id order, as assign() takes them.
+    db.session.execute(select(Technician.id).where(Technician.id.in_([int(t) for t in written]))
+                       .order_by(Technician.id).with_for_update())
     changed = changed_since_load(rows)
-    plan = store_plan(day, problem, travel, options, answer, method)
-    if method == "resolve":
-        moved += apply_plan(rows, answer, plan, actor, changed)
-    else:
-        moved += _write_insertion(rows, answer, plan, key, actor, changed)
+    _check_no_overlap(rows, changed, written)
+    # The day's solve options, kept with the problem so the stored plan can be replayed.
+    options = dict(previous.solution.get("options") or {"time_limit_s": 5.0})
+    plan = store_plan(day, problem, travel, options, answer, str(outcome.method))
+    moved = list(previous.solution.get("moved", []))
+    if key not in changed:  # else fixed by hand (or settled) meanwhile: theirs stands
+        moved += _write(rows, answer, plan, key, written, changed, outcome, actor)
     plan.solution = {**plan.solution, "moved": moved}
-    record(actor, "plan.insert", "visit", visit_id, after={"method": method, "plan": plan.id})
+    record(actor, "plan.insert", "visit", visit_id,
+           after={"method": str(outcome.method), "plan": plan.id,
+                  "displaced": outcome.displaced})
     db.session.flush()
-    return plan_result(day)
+    return _answer(day, visit_id, outcome)
 
 
-def _write_insertion(rows: DayRows, answer: RoutePlan, plan: Plan, key: str,
-                     actor: Actor, changed: set[str]) -> list[dict[str, Any]]:
-    """Only the route that took the visit changes; the others keep what they were told
-    (and their plan_id: the plan that last placed them). Stops `changed` by others
-    meanwhile keep that change."""
-    if key in changed:  # fixed on the phone (or otherwise settled) while being inserted
-        return []
+def _place(problem: RoutingProblem, current: RoutePlan, key: str) -> tuple[RoutePlan, _Outcome]:
+    """The answer from the current routes alone: insertion, else swap, else why not."""
+    target = next((v for v in problem.visits if v.id == key), None)
+    if target is None:  # closed that day or no location: nothing to insert
+        return current, _Outcome(Method.MOVED)
+    inserted = insert_visit(problem, current, target)
+    drop = next((d for d in inserted.dropped if d.visit_id == key), None)
+    if drop is None:
+        return inserted, _Outcome(Method.INSERT, _technician_of(inserted, key))
+    if drop.reason != DropReason.NO_CAPACITY:  # nobody could serve it even alone
+        return inserted, _Outcome(Method.MOVED)
+    swap = swap_visit(problem, current, target)
+    if swap is None:  # fits a day on its own, not among the others: a re-plan decides
+        return current, _Outcome(Method.PLAN_JOB)
+    return swap.plan, _Outcome(Method.SWAP, swap.technician_id, swap.displaced)
+
+
+def _technician_of(plan: RoutePlan, key: str) -> str | None:
+    return next((r.technician_id for r in plan.routes
+                 if any(s.visit_id == key for s in r.stops)), None)
+
+
+def _changed_routes(before: RoutePlan, after: RoutePlan) -> set[str]:
+    """Technicians whose stops or times the answer changes."""
+    old = {r.technician_id: r.stops for r in before.routes}
+    return {r.technician_id for r in after.routes if old.get(r.technician_id) != r.stops}
+
+
+def _check_no_overlap(rows: DayRows, changed: set[str], written: set[str]) -> None:
+    """A visit changed meanwhile that now sits on a route about to be written would overlap
+    it (a double booking): start over on fresh rows instead. That includes a visit assigned
+    to one of those technicians by hand before we locked them, which we never loaded."""
+    for key in changed:
+        visit = rows.visits[key]
+        db.session.refresh(visit)
+        if visit.status != VisitStatus.CANCELLED and str(visit.technician_id) in written:
+            raise StaleDataError(f"visit {key} joined a route being written")
+    if not written:
+        return
+    now_on = db.session.scalars(
+        select(Visit.id).join(RepairCall, Visit.call_id == RepairCall.id)
+        .where(*onsite(rows.service_date), Visit.technician_id.in_([int(t) for t in written]))
+    ).all()
+    if any(str(v) not in rows.visits for v in now_on):
+        raise StaleDataError("a visit was assigned by hand to a route being written")
+
+
+def _write(rows: DayRows, answer: RoutePlan, plan: Plan, key: str, written: set[str],
+           changed: set[str], outcome: _Outcome, actor: Actor) -> list[dict[str, Any]]:
+    """Only the routes the answer changed are written; the others keep what they were told
+    (and their plan_id: the plan that last placed them). Returns the visits moved away."""
+    day = rows.service_date
     for route in answer.routes:
-        if key not in [s.visit_id for s in route.stops]:
+        if route.technician_id not in written:
             continue
         for sequence, stop in enumerate(route.stops, start=1):
-            if stop.visit_id in changed:
-                continue
-            write_route(rows.service_date, rows.visits[stop.visit_id],
-                        int(route.technician_id), sequence,
-                        (stop.arrival, stop.service_start, stop.service_end), plan)
-    if key in rows.closed or key in rows.no_location:
-        reason = DropReason.CANNOT_ARRIVE_IN_HOURS
-        return [move_visit(rows.visits[key], rows.hours[key], reason, rows.service_date,
-                           actor)]
-    return []
+            if stop.visit_id not in changed:
+                write_route(day, rows.visits[stop.visit_id], int(route.technician_id),
+                            sequence, (stop.arrival, stop.service_start, stop.service_end),
+                            plan)
+    visit = rows.visits[key]
+    if outcome.method == Method.PLAN_JOB:
+        unassign(visit, [RuleCode.NO_CAPACITY.value])
+        return []
+    moved = []
+    if outcome.method == Method.MOVED:
+        reason = next((d.reason for d in answer.dropped if d.visit_id == key),
+                      DropReason.CANNOT_ARRIVE_IN_HOURS)  # closed that day, or no location
+        moved.append(move_visit(visit, rows.hours[key], reason, day, actor))
+    gave_way = outcome.displaced
+    if gave_way is not None and gave_way not in changed and _technician_of(
+            answer, gave_way) is None:
+        moved.append(move_visit(rows.visits[gave_way], rows.hours[gave_way],
+                                DropReason.NO_CAPACITY, day, actor))
+    return moved
 
 
-def resolve_region(problem: RoutingProblem, current: RoutePlan, key: str,
-                   options: dict[str, Any]) -> RoutePlan:
-    """Warm re-solve of the new visit's base only: its technicians, their current stops and
-    the new visit (other bases keep their routes untouched; a national re-solve would
-    take minutes)."""
-    region = next(r for r in split_by_base(problem) if any(v.id == key for v in r.visits))
-    techs = {t.id for t in region.technicians}
-    keep = {s.visit_id for r in current.routes if r.technician_id in techs for s in r.stops}
-    keep.add(key)
-    sub = replace(problem, technicians=region.technicians,
-                  visits=tuple(v for v in problem.visits if v.id in keep),
-                  pins=tuple(p for p in problem.pins if p.technician_id in techs))
-    limit = min(float(options.get("time_limit_s") or 5.0), 5.0)
-    answer = solve_problem(sub, {"time_limit_s": limit,
-                                 "solution_limit": options.get("solution_limit")},
-                           previous=current)
-    routes = {r.technician_id: r for r in answer.routes}
-    return RoutePlan(tuple(routes.get(r.technician_id, r) for r in current.routes),
-                     answer.dropped, answer.objective, answer.status, answer.wall_seconds)
+def _answer(day: date, visit_id: int, outcome: _Outcome) -> dict[str, Any]:
+    job = None if outcome.job is None else {"id": outcome.job[0], "new": outcome.job[1]}
+    return {**plan_result(day), "insertion": {
+        "visit_id": visit_id, "method": str(outcome.method),
+        "technician_id": int(outcome.technician_id) if outcome.technician_id else None,
+        "displaced": int(outcome.displaced) if outcome.displaced else None,
+        "plan_job": job}}
 
 
 def replan_after_new_call(call_id: int, actor: Actor) -> list[dict[str, Any]]:
-    """Insert the call's unplanned visits into their day's plan, if that day is planned."""
+    """Insert the call's unplanned visits into their day's plan, if that day is planned.
+
+    The caller enqueues each answer's plan job after its unit of work
+    (dispatch.tasks.plans.enqueue_follow_up).
+    """
     # One unit of work for all of them: a call has one unplanned visit. Should a second
     # insertion start over after a conflict, the first visit is left to the polling job.
     visits = db.session.scalars(select(Visit).where(
@@ -178,10 +267,17 @@ def replan_after_new_call(call_id: int, actor: Actor) -> list[dict[str, Any]]:
     return results
 
 
+def _current(day: date) -> int | None:
+    return db.session.scalar(select(Plan.id).where(Plan.service_date == day,
+                                                   Plan.is_current.is_(True)))
+
+
 def unplanned_visits(day: date) -> list[int]:
-    """Unassigned visits of a planned day that no plan has looked at yet."""
+    """Unassigned visits of a planned day that no plan has placed yet: new ones, and those
+    still waiting for a plan job (NO_CAPACITY; room may have opened, or the job failed)."""
     if _current(day) is None:
         return []
     visits = db.session.scalars(select(Visit).where(
         Visit.service_date == day, Visit.status == VisitStatus.UNASSIGNED)).all()
-    return [v.id for v in visits if not v.drop_codes]
+    return [v.id for v in visits
+            if not v.drop_codes or v.drop_codes == [RuleCode.NO_CAPACITY.value]]

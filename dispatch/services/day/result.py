@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 
 from dispatch.clock import to_tokyo
 from dispatch.domain.visit_status import VisitStatus
@@ -21,11 +21,13 @@ def iso(value: datetime | None) -> str | None:
 
 def plan_result(service_date: date) -> dict[str, Any]:
     """{date, routes: [{technician_id, base_code, distance_km, stops}], unassigned}."""
-    plan = db.session.scalar(select(Plan).where(Plan.service_date == service_date,
-                                                Plan.is_current.is_(True)))
+    # The stored problem (megabytes on a national day) is not read: the solution's routes
+    # are in the problem's technician order already.
+    plan = db.session.scalar(select(Plan).options(defer(Plan.problem)).where(
+        Plan.service_date == service_date, Plan.is_current.is_(True)))
     solution = plan.solution if plan else {}
     distance = {r["technician_id"]: r["distance_m"] for r in solution.get("routes", [])}
-    order = [t["id"] for t in plan.problem["technicians"]] if plan else []
+    order = [r["technician_id"] for r in solution.get("routes", [])]
     techs = {str(t.id): t for t in db.session.scalars(
         select(Technician).options(joinedload(Technician.base)))}
     visits = db.session.scalars(

@@ -22,7 +22,7 @@ from dispatch.services.day import plan_jobs, planning, replanning
 from dispatch.services.day import visits as visit_control
 from dispatch.services.day.result import iso
 from dispatch.services.unit_of_work import unit_of_work
-from dispatch.tasks.plans import enqueue_plan_job
+from dispatch.tasks.plans import enqueue_follow_up, enqueue_plan_job
 from dispatch.views.api.auth import api_actor, api_user, roles
 from dispatch.views.api.schemas import TimeHHMM
 from dispatch.views.api.validators import SYSTEM_DATE
@@ -158,7 +158,9 @@ def replay(day: str) -> dict[str, Any]:
 def insert(data: dict[str, Any], day: str) -> dict[str, Any]:
     _date(day)
     with unit_of_work():
-        return replanning.insert_call(data["visit_id"], api_actor())
+        answer = replanning.insert_call(data["visit_id"], api_actor())
+    enqueue_follow_up(answer)  # committed: a worker may now run the day's plan job
+    return answer
 
 
 @blp.post("/visits/<int:visit_id>/status")

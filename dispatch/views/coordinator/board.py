@@ -20,7 +20,7 @@ from dispatch.services.day import plan_jobs, replanning
 from dispatch.services.day import visits as visit_control
 from dispatch.services.day.board import board_data, board_version, last_change, visit_detail
 from dispatch.services.unit_of_work import unit_of_work
-from dispatch.tasks.plans import enqueue_plan_job
+from dispatch.tasks.plans import enqueue_follow_up, enqueue_plan_job
 from dispatch.views.access import current_actor, role_required
 
 bp = Blueprint("board", __name__, url_prefix="/board")
@@ -276,5 +276,6 @@ def plan_job(job_id: int) -> Any:
 @role_required(Role.COORDINATOR, Role.ADMIN)
 def insert(visit_id: int) -> Any:
     with unit_of_work():
-        replanning.insert_call(visit_id, current_actor())
-    return jsonify(_board(_day()))
+        answer = replanning.insert_call(visit_id, current_actor())
+    enqueue_follow_up(answer)  # committed: a worker may now run the day's plan job
+    return jsonify({**_board(_day()), "insertion": answer["insertion"]})

@@ -104,7 +104,7 @@ def test_insertion_with_visits_changing_on_every_attempt_answers_409(day, monkey
     def always_stale(*args, **kwargs):
         raise StaleDataError("visits changed")
 
-    monkeypatch.setattr(replanning, "_write_insertion", always_stale)
+    monkeypatch.setattr(replanning, "_write", always_stale)
     with pytest.raises(Conflict):
         replanning.insert_call(new.id, SYSTEM)
 
@@ -193,7 +193,7 @@ def test_status_must_follow_the_visit_lifecycle(day, coordinator):
     assert response.status_code == 409
 
 
-def test_same_day_call_that_fits_nowhere_displaces_a_next_day_visit_by_warm_re_solve(day):
+def test_same_day_call_that_fits_nowhere_displaces_a_next_day_visit_by_a_swap(day):
     from datetime import time
 
     base = day.base()
