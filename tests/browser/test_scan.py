@@ -195,7 +195,7 @@ def test_the_sticker_read_by_the_camera_confirms_the_visits_device(
                  _qr_frame(scan_payload("AK10000001", "SPAK10000001")))
     state, text, engine = _scan_with_camera(browser, chromium_path, live_server, video,
                                             visit_on_tablet, "tablet-device-check-confirmed")
-    assert (state, text) == ("match", "機器確認済み（シリアル番号 AK10000001）")
+    assert (state, text) == ("match", "製品確認済み（シリアル番号 AK10000001）")
     # Debian's chromium on Linux has no BarcodeDetector, so this pins the vendored jsQR
     # path; a chromium that gains it fails here, and the jsQR path then needs its own test.
     assert engine == "jsqr"
@@ -227,11 +227,11 @@ def test_another_devices_sticker_is_a_warning_naming_both_serials(
 
 @pytest.mark.parametrize(("text", "state", "message"), [
     # the sticker of this device, serial as printed
-    ("OKISP:SN=AK10000001;SP=SPAK10000001", "match", "機器確認済み（シリアル番号 AK10000001）"),
+    ("OKISP:SN=AK10000001;SP=SPAK10000001", "match", "製品確認済み（シリアル番号 AK10000001）"),
     # full-width letters, a hyphen and lower case compare as the server compares serials
-    ("OKISP:SN=ａｋ-10000001;SP=SPAK10000001", "match", "機器確認済み（シリアル番号 AK10000001）"),
+    ("OKISP:SN=ａｋ-10000001;SP=SPAK10000001", "match", "製品確認済み（シリアル番号 AK10000001）"),
     # the right device with another pack's sticker: confirmed, with a word on the pack
-    ("OKISP:SN=AK10000001;SP=SPZZ", "match", "機器確認済み（シリアル番号 AK10000001） "
+    ("OKISP:SN=AK10000001;SP=SPZZ", "match", "製品確認済み（シリアル番号 AK10000001） "
      "ステッカーのサポートパックID（SPZZ）は受付時のID（SPAK10000001）と異なります。"),
     # a plain barcode of another serial (the rating plate): a mismatch naming both
     ("AK99", "mismatch", "別の製品です。ステッカーのシリアル番号は AK99、この訪問の製品は "

@@ -165,14 +165,14 @@ add_messages({
     "reports.error": ("入力内容を確認してください。", "Please check the entries."),
     "reports.back_to_stops": ("本日の訪問一覧へ戻る", "Back to today's visits"),
     # Issue 17: the device on site checked against the visit's by the sticker's QR code.
-    "reports.device_check": ("機器の確認", "Device check"),
+    "reports.device_check": ("製品の確認", "Device check"),
     "reports.device_check_hint": (
         "製品に貼られたステッカーのQRコードをカメラで読み取り、この訪問の製品（シリアル番号 "
         "{serial}）であることを確認します。",
         "Read the QR code on the device's sticker with the camera to confirm it is this "
         "visit's device (serial {serial})."),
     "reports.scan_sticker": ("ステッカーを読み取る", "Scan the sticker"),
-    "reports.device_confirmed": ("機器確認済み（シリアル番号 {serial}）",
+    "reports.device_confirmed": ("製品確認済み（シリアル番号 {serial}）",
                                  "Device confirmed (serial {serial})"),
     "reports.device_mismatch": (
         "別の製品です。ステッカーのシリアル番号は {scanned}、この訪問の製品は {expected} です。"
