@@ -67,6 +67,15 @@ def prepare(url: str, devices: int) -> str:
             return users.create_token("bench@oxt.example.jp", actor)
 
 
+def pack_id(n: int) -> str:
+    """Device n's support pack ID: a valid one (check character included), so calls are
+    decided, not refused 422 as a typo (rules.md §5)."""
+    from dispatch.domain.support_pack_id import ALPHABET, PREFIX, check_character
+
+    body = "".join(ALPHABET[(n >> (5 * i)) & 31] for i in range(6, -1, -1))
+    return PREFIX + body + check_character(body)
+
+
 def _seed(count: int, actor) -> None:
     from dispatch import clock
     from dispatch.domain.periods import period_last_day
@@ -99,7 +108,7 @@ def _seed(count: int, actor) -> None:
         db.session.flush()
         db.session.add(Pack(device_id=device.id, product="std3", purchased_on=purchase,
                             support_hours=STANDARD.to_payload(), status="registered",
-                            support_pack_id=f"SP-BN{n:08d}", nominal_start=purchase,
+                            support_pack_id=pack_id(n), nominal_start=purchase,
                             uncapped_end=end, coverage_start=purchase + timedelta(days=10),
                             coverage_end=end, created_at=clock.now()))
     db.session.commit()
@@ -155,7 +164,7 @@ def run_load(port: int, token: str, clients: int, total: int, seconds: float,
                 if next(issued, None) is None:
                     return
             n = rng.randrange(devices)
-            body = json.dumps({"serial": f"BN{n:08d}", "support_pack_id": f"SP-BN{n:08d}",
+            body = json.dumps({"serial": f"BN{n:08d}", "support_pack_id": pack_id(n),
                                "received_at": datetime.now(UTC).isoformat(),
                                "symptom": "紙詰まり", "print_count": rng.randrange(1000, 90_000)})
             headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json",
