@@ -24,7 +24,7 @@ from datetime import UTC, datetime, time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from intake_load import PASSWORD, _app, prepare, start_server  # noqa: E402
+from intake_load import PASSWORD, _app, pack_id, prepare, start_server  # noqa: E402
 
 TOKEN_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -128,7 +128,7 @@ def main() -> None:
         offset = int(datetime.now(UTC).timestamp()) % (users * 3)  # other devices each run
         results["POST /calls"] = burst(args.port, users, api_sender(
             token, "POST", lambda n: "/api/v1/calls",
-            lambda n: {"serial": f"BN{offset + n:08d}", "support_pack_id": f"SP-BN{offset + n:08d}",
+            lambda n: {"serial": f"BN{offset + n:08d}", "support_pack_id": pack_id(offset + n),
                        "received_at": datetime.now(UTC).isoformat(), "symptom": "紙詰まり"}))
         visits = seed_people(args.database_url, users)
         results["logins (right password)"] = burst(args.port, users, login_sender(

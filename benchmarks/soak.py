@@ -190,7 +190,7 @@ class Soak:
             next_at += self.args.interval
             n = rng.randrange(DEVICES)
             ok, answer = self.call("call", "POST", "/calls", {
-                "serial": f"BN{n:08d}", "support_pack_id": f"SP-BN{n:08d}",
+                "serial": f"BN{n:08d}", "support_pack_id": intake_load.pack_id(n),
                 "received_at": datetime.now(UTC).isoformat(), "symptom": "紙詰まり"},
                 key=uuid.uuid4().hex)
             if not ok or answer.get("decision") not in ONSITE:

@@ -11,6 +11,7 @@ from functools import cache
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import ColumnElement, func, select, text, update
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
@@ -162,8 +163,10 @@ def hash_token(plain: str) -> str:
 
 def live_token(plain: str) -> ApiToken | None:
     """The token if it is known, unrevoked, unexpired and its user enabled; reads only."""
+    # The user comes in the same round trip: every API request asks this first.
     token = db.session.scalar(
         select(ApiToken).where(ApiToken.token_hash == hash_token(plain))
+        .options(joinedload(ApiToken.user))
     )
     if token is None or token.revoked_at is not None or not token.user.is_enabled:
         return None

@@ -133,6 +133,11 @@ def find_device(serial: str, *options: Any) -> Device | None:
     device = db.session.scalar(select(Device).where(Device.serial == key).options(*options))
     if device is not None or not key:
         return device
+    return find_device_as_typed(key, *options)
+
+
+def find_device_as_typed(key: str, *options: Any) -> Device | None:
+    """The device stored with its serial as typed whose folded form is `key` (normalised)."""
     folded = func.upper(func.replace(func.replace(Device.serial, "-", ""), " ", ""))
     return db.session.scalar(select(Device).where(folded == key).options(*options).limit(1))
 

@@ -4,13 +4,15 @@ figures and alerts, and the same-day cutoff (read-only)."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ARRAY, Row, String, Text, any_, bindparam, cast, func, select
 from sqlalchemy.orm import joinedload
 
 from dispatch import clock
+from dispatch.clock import to_tokyo
 from dispatch.domain.cutoff import cutoff_on
 from dispatch.domain.day_kpis import VisitRow, alerts, at_risk, day_kpis
 from dispatch.domain.support_hours import STANDARD, SupportHours, hours_on
@@ -41,43 +43,72 @@ def with_site() -> Any:
         joinedload(Device.site).joinedload(Site.customer), joinedload(Device.model))
 
 
-def _packs_of(visits: list[Visit]) -> dict[int, Pack]:
-    # One query for every visit's pack (their support hours draw the bands).
-    ids = {v.call.pack_id for v in visits if v.call.pack_id is not None}
-    if not ids:
-        return {}
-    return {p.id: p for p in db.session.scalars(select(Pack).where(Pack.id.in_(ids)))}
-
-
-def _hours_end(pack: Pack | None, day: date) -> tuple[datetime, datetime] | None:
-    if pack is None:
+def _hours_end(support_hours: dict[str, Any] | None, day: date
+               ) -> tuple[datetime, datetime] | None:
+    if support_hours is None:
         return None
     try:
-        return hours_on(SupportHours.from_payload(pack.support_hours), day)
+        return hours_on(SupportHours.from_payload(support_hours), day)
     except (ValueError, KeyError, TypeError):
         return None  # a pack whose stored hours cannot be read draws no band
 
 
-def _site(visit: Visit, hours: tuple[datetime, datetime] | None) -> dict[str, Any]:
-    device = visit.call.device
-    assert device is not None  # only calls with an identified device get visits
-    site = device.site
-    return {"visit_id": visit.id, "call_id": visit.call_id, "lat": site.lat, "lon": site.lon,
-            "site": site.name, "address": site.address, "symptom": visit.call.symptom,
-            "serial": visit.call.serial, "status": visit.status, "eta": iso(visit.eta),
-            "start": iso(visit.start_at), "end": iso(visit.end_at), "pinned": visit.pinned,
-            "codes": visit.drop_codes, "decision": visit.call.decision,
+def _band(hours_json: str | None, day: date
+          ) -> tuple[tuple[datetime, datetime] | None, list[str] | None]:
+    # Packs share a handful of support-hour terms: each is read once per answer, not once
+    # per visit (the same stored terms give the same hours on the day).
+    hours = _hours_end(json.loads(hours_json) if hours_json is not None else None, day)
+    if hours is None:
+        return None, None
+    return hours, [to_tokyo(hours[0]).isoformat(), to_tokyo(hours[1]).isoformat()]
+
+
+def _visit_rows(day: date) -> list[Row[Any]]:
+    """The day's visits as plain rows with what the board shows of their call, site and
+    pack, in one statement: at 2,000 visits, ORM objects for each visit, call, device,
+    site, customer and model cost the board seconds (issue 18). The JSON columns come as
+    text, decoded once per distinct value by the caller (a few code lists and hours terms
+    are shared by thousands of visits)."""
+    return list(db.session.execute(
+        select(Visit.id, Visit.call_id, Visit.status, Visit.eta, Visit.start_at, Visit.end_at,
+               Visit.pinned, cast(Visit.drop_codes, Text).label("codes_json"),
+               Visit.version, Visit.technician_id,
+               RepairCall.symptom, RepairCall.serial, RepairCall.decision,
+               RepairCall.override_reason, RepairCall.after_hours_consent, Site.lat, Site.lon,
+               Site.name.label("site"),
+               Site.address, cast(Pack.support_hours, Text).label("hours_json"))
+        .join(RepairCall, RepairCall.id == Visit.call_id)
+        # Only calls with an identified device get visits.
+        .join(Device, Device.id == RepairCall.device_id)
+        .join(Site, Site.id == Device.site_id)
+        .outerjoin(Pack, Pack.id == RepairCall.pack_id)
+        .where(Visit.service_date == day, Visit.status != VisitStatus.CANCELLED)
+        .order_by(Visit.technician_id, Visit.sequence, Visit.id)))
+
+
+def _site(visit: Row[Any], codes: list[str], hours: list[str] | None) -> dict[str, Any]:
+    return {"visit_id": visit.id, "call_id": visit.call_id, "lat": visit.lat,
+            "lon": visit.lon, "site": visit.site, "address": visit.address,
+            "symptom": visit.symptom, "serial": visit.serial, "status": visit.status,
+            "eta": iso(visit.eta), "start": iso(visit.start_at), "end": iso(visit.end_at),
+            "pinned": visit.pinned, "codes": codes, "decision": visit.decision,
             "version": visit.version, "technician_id": visit.technician_id,
-            "hours": [iso(hours[0]), iso(hours[1])] if hours else None}
+            "hours": list(hours) if hours else None,
+            "after_hours_consent": visit.after_hours_consent}
 
 
 def _times_moved(call_ids: list[int]) -> dict[int, int]:
     if not call_ids:
         return {}
+    ids = sorted({str(c) for c in call_ids})
+    # PostgreSQL: the ids as one array parameter. An IN list of 2,000 parameters cost the
+    # national day's board about 100 ms of rendering and parsing the statement each time.
+    among = (AuditEvent.entity_id == any_(bindparam("ids", ids, type_=ARRAY(String)))
+             if db.session.get_bind().dialect.name == "postgresql"
+             else AuditEvent.entity_id.in_(ids))
     rows = db.session.execute(
         select(AuditEvent.entity_id, func.count()).where(
-            AuditEvent.action == MOVED, AuditEvent.entity_type == "repair_call",
-            AuditEvent.entity_id.in_([str(c) for c in call_ids]))
+            AuditEvent.action == MOVED, AuditEvent.entity_type == "repair_call", among)
         .group_by(AuditEvent.entity_id)).all()
     return {int(entity): n for entity, n in rows}
 
@@ -104,13 +135,11 @@ def board_data(day: date, lunch_minutes: int = 45) -> dict[str, Any]:
                                .options(joinedload(Technician.base),
                                         joinedload(Technician.subcontractor))
                                .order_by(Technician.id)).all()
-    visits = list(db.session.scalars(select(Visit).where(
-        Visit.service_date == day, Visit.status != VisitStatus.CANCELLED)
-        .options(with_site())
-        .order_by(Visit.technician_id, Visit.sequence, Visit.id)).unique())
-    packs = _packs_of(visits)
-    current = db.session.scalar(select(Plan).where(
-        Plan.service_date == day, Plan.is_current.is_(True)))
+    visits = _visit_rows(day)
+    # The plan's id and solution only: its stored problem (megabytes of JSON at 2,000
+    # visits, kept for replay) is not drawn.
+    current = db.session.execute(select(Plan.id, Plan.solution).where(
+        Plan.service_date == day, Plan.is_current.is_(True))).first()
     solution = current.solution if current else {}
     moved = solution.get("moved", [])
     metres = {str(r["technician_id"]): r.get("distance_m", 0)
@@ -120,17 +149,24 @@ def board_data(day: date, lunch_minutes: int = 45) -> dict[str, Any]:
         route["distance_km"] = round(metres.get(str(t_id), 0) / 1000, 1)
     times_moved = _times_moved([v.call_id for v in visits] + [m["call_id"] for m in moved])
     unassigned, rows = [], []
+    # Packs share a handful of support-hour terms: each is read once per answer, not once
+    # per visit (the same stored terms give the same hours on the day).
+    bands: dict[str | None, tuple[tuple[datetime, datetime] | None, list[str] | None]] = {}
+    codes_of: dict[str | None, list[str]] = {}
     for visit in visits:
-        pack_id = visit.call.pack_id
-        hours = _hours_end(packs.get(pack_id) if pack_id is not None else None, day)
-        item = _site(visit, hours)
-        item["after_hours_consent"] = visit.call.after_hours_consent
+        if visit.hours_json not in bands:
+            bands[visit.hours_json] = _band(visit.hours_json, day)
+        hours, hours_iso = bands[visit.hours_json]
+        if visit.codes_json not in codes_of:
+            codes_of[visit.codes_json] = json.loads(visit.codes_json or "[]") or []
+        codes = list(codes_of[visit.codes_json])
+        item = _site(visit, codes, hours_iso)
         # Work past the hours the customer agreed to is neither at risk nor a broken promise.
-        hours_end = hours[1] if hours and not visit.call.after_hours_consent else None
-        row = VisitRow(visit.id, visit.call_id, visit.call.decision, visit.status,
+        hours_end = hours[1] if hours and not visit.after_hours_consent else None
+        row = VisitRow(visit.id, visit.call_id, visit.decision, visit.status,
                        visit.technician_id in routes, visit.eta, visit.end_at,
-                       hours_end, bool(visit.call.override_reason),
-                       tuple(visit.drop_codes or ()), times_moved.get(visit.call_id, 0))
+                       hours_end, bool(visit.override_reason),
+                       tuple(codes), times_moved.get(visit.call_id, 0))
         rows.append(row)
         item["at_risk"] = at_risk(row)
         if visit.technician_id in routes:

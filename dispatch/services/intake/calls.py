@@ -58,6 +58,8 @@ _AREAS = {
     RuleCode.OUTSIDE_SERVICE_AREA: Area.OUTSIDE_SERVICE_AREA,
     RuleCode.OUTSIDE_SAME_DAY_AREA: Area.OUTSIDE_SAME_DAY_AREA,
 }
+# What deciding a call reads with a device, in the same statement.
+_DEVICE_LOADS = (joinedload(Device.model), joinedload(Device.site).joinedload(Site.customer))
 # Concurrent calls on one device may both update its print-count reading; the loser of
 # the optimistic version check simply retakes the call.
 _ATTEMPTS = 3
@@ -92,16 +94,15 @@ def take_repair_call(data: dict[str, Any], idempotency_key: str | None, actor: A
     data = normalised_call(data)
     print_ = fingerprint(data)
     for attempt in range(_ATTEMPTS):
-        existing = _replay(idempotency_key, print_)
-        if existing is not None:
-            return existing
         # Both answers below start the unit of work over: taking a call is the only writer
         # in its unit (the intake views and the API open one around it alone).
         try:
             return _store_call(data, idempotency_key, print_, actor)
         except IntegrityError:
             start_over()
-            # Another request with the same key won the race: answer with its call.
+            # The key's unique index answers whether it was used: by an earlier send of
+            # this request (a retry) or by one that won the race. Its call is the answer.
+            # Retries are rare, so no call pays a look-up of its key first.
             existing = _replay(idempotency_key, print_)
             if existing is None:
                 raise
@@ -172,12 +173,9 @@ def _refused(code: RuleCode, device: Device | None = None, pack: Pack | None = N
 
 
 def _decide(data: dict[str, Any], received_at: datetime) -> _Facts:
-    # One round trip for the device, its model, site and customer: intake is on the phone.
-    device = records.find_device(
-        data["serial"], joinedload(Device.model), joinedload(Device.site).joinedload(Site.customer))
+    device, packs = _device_with_packs(data["serial"])
     if device is None:
         return _refused(RuleCode.UNKNOWN_SERIAL)
-    packs = packs_of(device)
     pack = _pack_quoted(packs, data["support_pack_id"])
     if pack is None:
         # The printer's serial with an installed option's ID: the caller reads the serial off
@@ -202,6 +200,20 @@ def _decide(data: dict[str, Any], received_at: datetime) -> _Facts:
     return _Facts(device, covering if status.covered and covering else pack, decision)
 
 
+def _device_with_packs(serial: str) -> tuple[Device | None, list[Pack]]:
+    """The device with its model, site, customer and packs (oldest first) in one round trip:
+    intake is on the phone. `serial` is normalised already."""
+    rows = db.session.execute(
+        select(Device, Pack).outerjoin(Pack, Pack.device_id == Device.id)
+        .where(Device.serial == serial).options(*_DEVICE_LOADS).order_by(Pack.id)
+    ).all()
+    if rows:
+        return rows[0][0], [pack for _, pack in rows if pack is not None]
+    # A row stored before serials were normalised (records.find_device, rules.md §5).
+    device = records.find_device_as_typed(serial, *_DEVICE_LOADS) if serial else None
+    return device, packs_of(device) if device is not None else []
+
+
 def _pack_quoted(packs: list[Pack], quoted: str) -> Pack | None:
     # Stored IDs are issued canonical, but older rows may have been typed: normalise both.
     return next((p for p in packs
@@ -212,7 +224,7 @@ def _installed_option_quoted(
         printer: Device, quoted: str) -> tuple[Device | None, list[Pack], Pack | None]:
     options = db.session.scalars(
         select(Device).where(Device.parent_device_id == printer.id).order_by(Device.id)
-        .options(joinedload(Device.model), joinedload(Device.site).joinedload(Site.customer)))
+        .options(*_DEVICE_LOADS))
     for option in options:
         packs = packs_of(option)
         pack = _pack_quoted(packs, quoted)

@@ -52,16 +52,15 @@ def record(
     after: dict[str, Any] | None = None,
 ) -> None:
     """Append one audit event to the current session (committed by the caller's unit of work)."""
-    db.session.add(
-        AuditEvent(
-            at=clock.now(),
-            actor_user_id=actor.user_id,
-            actor_label=actor.label,
-            action=action,
-            entity_type=entity_type,
-            entity_id=str(entity_id),
-            before=jsonable(before),
-            after=jsonable(after),
-        )
+    row = AuditEvent(
+        at=clock.now(),
+        actor_user_id=actor.user_id,
+        actor_label=actor.label,
+        action=action,
+        entity_type=entity_type,
+        entity_id=str(entity_id),
+        before=jsonable(before),
+        after=jsonable(after),
     )
-    mark_pending(db.session())  # chained when the unit of work commits
+    db.session.add(row)
+    mark_pending(db.session(), row)  # chained when the unit of work commits

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import event, select, text
+from sqlalchemy import event, inspect, select, text
 from sqlalchemy.orm import Session
 
 from dispatch.models import AuditEvent
@@ -50,28 +50,51 @@ def link_hash(index: int, payload: str, prev: str) -> str:
     return sha256_hex(canonical_json({"index": index, "payload_hash": payload, "prev": prev}))
 
 
-def mark_pending(session: Session) -> None:
-    """Called by `record`: this unit added audit rows that must be chained at commit."""
-    session.info[PENDING] = True
+def mark_pending(session: Session, row: AuditEvent) -> None:
+    """Called by `record`: the unit added this row, to be chained when it commits."""
+    session.info.setdefault(PENDING, []).append(row)
 
 
 @event.listens_for(Session, "before_commit")
 def _chain_at_commit(session: Session) -> None:
-    # A flag left by a rolled-back unit only costs the next commit one empty look-up.
-    if session.info.pop(PENDING, False):
-        chain_pending(session)
+    rows = session.info.pop(PENDING, None)
+    if rows:
+        _chain_own(session, rows)
+
+
+def _chain_own(session: Session, rows: list[AuditEvent]) -> None:
+    # The unit's own rows are known, so no query looks for unchained rows while the lock is
+    # held (every row is written by `record`; the checkpoint's chain_pending sweeps anyway).
+    session.flush()
+    # A row of a rolled-back unit is transient again: it was never stored.
+    own = sorted((r for r in rows if inspect(r).persistent and r.chain_index is None),
+                 key=lambda r: r.id)
+    if own:
+        _lock(session)
+        _link(session, own)
 
 
 def chain_pending(session: Session) -> int:
     """Chain every unchained row, oldest id first; returns how many were chained."""
     session.flush()
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
-    head = session.scalar(select(AuditEvent).where(AuditEvent.chain_index.is_not(None))
-                          .order_by(AuditEvent.chain_index.desc()).limit(1))
-    index, prev = (head.chain_index or 0, head.chain_hash or GENESIS) if head else (0, GENESIS)
+    _lock(session)
     rows = session.scalars(select(AuditEvent).where(AuditEvent.chain_index.is_(None))
                            .order_by(AuditEvent.id)).all()
+    return _link(session, list(rows))
+
+
+def _lock(session: Session) -> None:
+    # Held until the transaction ends: the head read below stays the head until commit.
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
+
+
+def _link(session: Session, rows: list[AuditEvent]) -> int:
+    # Two columns, not the row: this runs under the lock, on every audited commit.
+    head = session.execute(select(AuditEvent.chain_index, AuditEvent.chain_hash)
+                           .where(AuditEvent.chain_index.is_not(None))
+                           .order_by(AuditEvent.chain_index.desc()).limit(1)).first()
+    index, prev = (head.chain_index or 0, head.chain_hash or GENESIS) if head else (0, GENESIS)
     for row in rows:
         index += 1
         row.payload_hash = payload_hash(row)

@@ -94,7 +94,10 @@ def take_call(data: dict[str, Any]) -> dict[str, Any]:
     key = request.headers.get("Idempotency-Key") or None
     with unit_of_work():
         call = intake.take_repair_call(data, key, api_actor())
-    return call_out(call)
+        # Read before the commit expires it: the flushed row is what commits, and reading
+        # after would cost a second transaction (checkout, BEGIN, SELECT, ROLLBACK).
+        answer = call_out(call)
+    return answer
 
 
 @blp.get("/calls/<int:call_id>")

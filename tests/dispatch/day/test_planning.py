@@ -214,6 +214,11 @@ def test_after_hours_consent_lets_the_work_start_after_the_support_hours(day, co
         assert (row.status, row.service_date) == ("planned", DAY)
         stop = result["routes"][0]["stops"][0]
         assert "2026-11-26T09:30:00+09:00" < stop["start"] < "2026-11-26T19:00:00+09:00"
+        # Past the hours, but agreed: the board neither flags it nor counts it at risk.
+        from dispatch.services.day.board import board_data
+
+        card = board_data(DAY)["routes"][0]["stops"][0]
+        assert (card["after_hours_consent"], card["at_risk"]) == (True, False)
     else:  # moved to the pack's next support day, the Thursday after
         assert row.service_date == date(2026, 12, 3)
         assert row.call.codes == ["CANNOT_ARRIVE_IN_HOURS"]

@@ -231,3 +231,20 @@ def test_privacy_page_shows_labels_not_raw_keys_or_enum_values(admin) -> None:
     assert "<th>商品</th>" in page and "<th>product</th>" not in page
     assert ">5年パック<" in page and ">std5<" not in page
     assert ">登録済<" in page and ">registered<" not in page
+
+
+def test_an_edit_of_any_island_area_reaches_the_cached_registry(admin) -> None:
+    # The cache's key once held the highest version only: editing an area other than the
+    # newest left the registry of this process as it was (found with issue 18).
+    admin.post("/admin/islands/import")
+    first, second = db.session.scalars(
+        select(IslandArea).where(IslandArea.is_active.is_(True)).order_by(IslandArea.id)
+        .limit(2)).all()
+    sea = (35.0, 141.9)  # open Pacific east of Chiba: no island of the packaged registry
+    circle = {"shapes": [{"type": "circle", "lat": sea[0], "lon": sea[1], "radius_km": 5}],
+              "group": "試験"}
+    admin.post(f"/admin/islands/{first.id}", data={"geometry": json.dumps(first.geometry)})
+    assert first.version == 2 and areas.island_registry().find_island(*sea) is None
+    admin.post(f"/admin/islands/{second.id}", data={"geometry": json.dumps(circle)})
+    assert second.version == 2  # the highest version is still 2
+    assert areas.island_registry().find_island(*sea).id == second.code

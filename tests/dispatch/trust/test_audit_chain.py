@@ -42,6 +42,22 @@ def test_rows_are_chained_in_commit_order_without_gaps(app):
     assert check.intact and check.rows == len(rows) and check.head_hash == rows[-1].chain_hash
 
 
+def test_a_rolled_back_unit_leaves_no_row_and_no_gap_in_the_chain(app):
+    # The commit links the unit's own rows (issue 18): rows of a failed unit were flushed,
+    # then rolled back; the next unit must neither chain them nor skip an index.
+    with pytest.raises(RuntimeError), unit_of_work():
+        record(TEST_ACTOR, "test.failed", "thing", 1)
+        db.session.flush()
+        raise RuntimeError("half-way")
+    with unit_of_work():
+        record(TEST_ACTOR, "test.kept", "thing", 2)
+        record(TEST_ACTOR, "test.kept", "thing", 3)
+    rows = list(db.session.scalars(select(AuditEvent).order_by(AuditEvent.chain_index)))
+    assert [(r.action, r.entity_id, r.chain_index) for r in rows] == [
+        ("test.kept", "2", 1), ("test.kept", "3", 2)]
+    assert _check().intact
+
+
 def test_an_altered_row_is_named(app):
     rows = _record_three()
     middle = rows[-2]
