@@ -100,8 +100,11 @@ def _search(
 def _kernels_loaded() -> bool:
     # Not imported yet means not loaded either; importing numba here would cost seconds of
     # the budget under load.
+    # A module another thread is still importing (the worker's warm-up) has no
+    # kernels_loaded yet: not loaded either.
     module = sys.modules.get("routing.ruin_recreate")
-    return module is not None and bool(module.kernels_loaded())
+    loaded = getattr(module, "kernels_loaded", None)
+    return loaded is not None and bool(loaded())
 
 
 def _improvable(model: NodeModel, options: SolveOptions) -> bool:

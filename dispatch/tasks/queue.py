@@ -195,6 +195,11 @@ def start_embedded_consumer(workers: int = 1) -> Consumer:
             return _embedded["consumer"]
         consumer = build_consumer(workers=workers, worker_type="thread",
                                   check_worker_health=False)
+        # Tasks run in threads of this process: their solves go to a pool of solver
+        # processes, so regions of a national day still use every core (the GIL).
+        from dispatch.services.day import solver_pool
+
+        solver_pool.solve_in_threads(True)
         consumer.scheduler.start()
         for _, thread in consumer.worker_threads:
             thread.start()
@@ -209,3 +214,6 @@ def stop_embedded_consumer() -> None:
         consumer = _embedded.pop("consumer", None)
     if consumer is not None:
         consumer.stop(graceful=True)
+        from dispatch.services.day import solver_pool
+
+        solver_pool.solve_in_threads(False)

@@ -11,7 +11,7 @@ Decisions where the rules are silent:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -101,22 +101,40 @@ def load_day(service_date: date) -> DayRows:
     return rows
 
 
+def versions_of(rows: DayRows) -> dict[str, list[int]]:
+    """Each loaded visit's [version, call version]: what changed_since compares against."""
+    return {key: [v.version, v.call.version] for key, v in rows.visits.items()}
+
+
 def changed_since_load(rows: DayRows) -> set[str]:
-    """Keys of the visits that another transaction changed (visit or call) since load_day.
+    """Keys of the visits that another transaction changed (visit or call) since load_day."""
+    return changed_since(rows, versions_of(rows))
+
+
+def changed_since(rows: DayRows, loaded: Mapping[str, Sequence[int]]) -> set[str]:
+    """Keys of `rows`' visits whose visit or call version is no longer the `loaded` one.
+
+    `loaded` may come from an earlier transaction (a fanned-out plan loads in one and
+    writes in another): a visit absent from it, or loaded then and gone from `rows` now
+    (cancelled meanwhile), counts as changed too.
 
     On PostgreSQL the rows are locked (FOR UPDATE) until the commit, calls before visits
     and each in id order, the order every writer flushes them in; so the visits found
     unchanged here can be written without a version conflict, whatever else goes on.
     """
-    loaded_calls = {v.call_id: v.call.version for v in rows.visits.values()}
+    call_ids = {v.call_id for v in rows.visits.values()}
     calls = dict(db.session.execute(  # type: ignore[arg-type]
-        select(RepairCall.id, RepairCall.version).where(RepairCall.id.in_(loaded_calls))
+        select(RepairCall.id, RepairCall.version).where(RepairCall.id.in_(call_ids))
         .order_by(RepairCall.id).with_for_update()).all())
     visits = dict(db.session.execute(  # type: ignore[arg-type]
         select(Visit.id, Visit.version).where(Visit.id.in_([v.id for v in rows.visits.values()]))
         .order_by(Visit.id).with_for_update()).all())
-    return {key for key, v in rows.visits.items()
-            if visits.get(v.id) != v.version or calls.get(v.call_id) != loaded_calls[v.call_id]}
+    changed = {key for key in loaded if key not in rows.visits}
+    for key, v in rows.visits.items():
+        before = loaded.get(key)
+        if before is None or [visits.get(v.id), calls.get(v.call_id)] != list(before):
+            changed.add(key)
+    return changed
 
 
 def build_problem(rows: DayRows, travel: RecordedTravel,
