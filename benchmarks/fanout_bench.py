@@ -115,7 +115,7 @@ def main() -> None:
     parser.add_argument("--workers", default="1,2,4")
     parser.add_argument("--days", default="national,large")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--warmup", type=float, default=20.0,
+    parser.add_argument("--warmup", type=float, default=30.0,
                         help="seconds the workers get to load their solver kernels")
     parser.add_argument("--region-seconds", default="",
                         help="DISPATCH_REGION_SECONDS for the workers (default: the formula)")
@@ -156,8 +156,11 @@ def main() -> None:
                     wall, job_id = plan_through_queue()
                     job = db.session.get(PlanJob, job_id)
                     plan = planning.current_plan(day_bench.DAY)
-                    print(f"{day}: {k} worker(s): {wall:.1f} s wall, {job.regions_total} "
-                          f"regions; {describe(plan)} | {uptime()}", flush=True)
+                    work = job.work or {}
+                    print(f"{day}: {k} worker(s): {wall:.1f} s wall (split "
+                          f"{work.get('split_seconds')} s, merge {work.get('merge_seconds')} s), "
+                          f"{job.regions_total} regions; {describe(plan)} | {uptime()}",
+                          flush=True)
             finally:
                 for worker in workers:
                     worker.terminate()

@@ -49,6 +49,7 @@ from routing import DroppedVisit, DropReason, Route, RoutePlan, RoutingProblem, 
 def split(job_id: int) -> list[int]:
     """Store a national day's regions for its running job; their numbers ([] when the day
     is planned in one piece, by plan_jobs.run)."""
+    began = time.monotonic()
     job = db.session.get(PlanJob, job_id)
     if job is None or job.status != JobStatus.RUNNING:
         return []
@@ -73,7 +74,9 @@ def split(job_id: int) -> list[int]:
     # The day's problem without its travel pairs: the merge takes the regions' pairs and
     # asks the travel source for the few a repair needs across regions.
     job.work = {"problem": problem_json(problem, RecordedTravel(travel.inner), options),
-                "excess": list(cut.excess), "versions": versions_of(rows)}
+                "excess": list(cut.excess), "versions": versions_of(rows),
+                # Where a day's wall time goes (benchmarks/fanout_bench.py prints it).
+                "split_seconds": round(time.monotonic() - began, 2)}
     job.regions_total = len(regions)
     job.regions_done = 0
     db.session.flush()
@@ -118,6 +121,7 @@ def record_region(job_id: int, region_no: int, answer: RoutePlan, now: datetime)
 
 def finish(job_id: int, actor: Actor, now: datetime) -> dict[str, Any]:
     """Merge the job's solved regions, write the plan and mark the job done."""
+    began = time.monotonic()
     job = db.session.get(PlanJob, job_id)
     assert job is not None and job.work is not None and job.started_at is not None
     regions = db.session.scalars(select(PlanJobRegion).where(PlanJobRegion.job_id == job_id)
@@ -138,6 +142,7 @@ def finish(job_id: int, actor: Actor, now: datetime) -> dict[str, Any]:
     rows = load_day(job.service_date)
     changed = changed_since(rows, work["versions"])
     result = planning.write_plan(rows, problem, travel, options, answer, changed, actor)
+    job.work = {**work, "merge_seconds": round(time.monotonic() - began, 2)}
     return result
 
 

@@ -165,7 +165,10 @@ def _finish(job: PlanJob, status: JobStatus, now: datetime, *, error: str | None
     job.error_status = error_status
     job.error_codes = list(codes) if codes else None
     if job.regions_total:
-        fanout.drop_regions(job.id)  # scratch: the plan keeps the problem and the answer
+        # Scratch: the plan keeps the problem and the answer; the timings stay.
+        fanout.drop_regions(job.id)
+        job.work = {key: value for key, value in (job.work or {}).items()
+                    if key.endswith("_seconds")}
     db.session.flush()
 
 

@@ -109,6 +109,7 @@ def test_only_the_region_completing_the_count_merges_and_a_repeat_counts_once(na
     assert (job.status, plan_jobs.progress(job, NOW)) == (JobStatus.DONE, 1.0)
     assert job.plan_id == planning.current_plan(job.service_date).id
     assert db.session.scalar(select(func.count(PlanJobRegion.id))) == 0  # scratch deleted
+    assert sorted(job.work or {}) == ["merge_seconds", "split_seconds"]  # timings stay
     statuses = {v.status for v in db.session.scalars(select(Visit))}
     assert statuses == {"planned"}
 
