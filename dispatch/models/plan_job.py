@@ -73,8 +73,9 @@ class PlanJobRegion(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     job_id: Mapped[int] = mapped_column(ForeignKey("plan_jobs.id", ondelete="CASCADE"))
     region_no: Mapped[int]
-    # planning.problem_json of the region (its travel pairs included): plain JSON, so a
-    # worker never unpickles what the database holds.
+    # planning.problem_json of the region without travel pairs (the region task asks the
+    # travel source); plain JSON, so a worker never unpickles what the database holds.
     problem: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    # {"plan": fanout.plan_json, "travel": the pairs the solve recorded}
     answer: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
     solved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -63,9 +63,9 @@ def solve_region(job_id: int, region_no: int) -> str:
         if found is None:
             return "gone"  # the job failed (or this region was solved by an earlier run)
         # No transaction stays open during the solve: it takes seconds.
-        answer = solver_pool.solve_here(*found)
+        answer, travel = solver_pool.solve_here(*found)
         with unit_of_work():
-            last = fanout.record_region(job_id, region_no, answer, clock.now())
+            last = fanout.record_region(job_id, region_no, answer, travel, clock.now())
     except Exception as exc:  # noqa: BLE001 - the job fails with a reason, never hangs
         return _fail(job_id, exc)
     if not last:

@@ -43,7 +43,16 @@ from dispatch.services.day.problem import (
 )
 from dispatch.services.day.travel import RecordedTravel, source_from_json, travel_from_config
 from dispatch.services.trust.audit import Actor
-from routing import DroppedVisit, DropReason, Route, RoutePlan, RoutingProblem, SolveOptions, Stop
+from routing import (
+    DroppedVisit,
+    DropReason,
+    Route,
+    RoutePlan,
+    RoutingProblem,
+    SolveOptions,
+    Stop,
+    TravelTimeSource,
+)
 
 
 def split(job_id: int) -> list[int]:
@@ -61,7 +70,9 @@ def split(job_id: int) -> list[int]:
     if not planning.is_national(problem):
         return []
     options = planning.plan_options(len(problem.visits), config)
-    regions = planning.regions_of(problem)
+    # Without travel pairs: each region task asks the travel source for its own (in
+    # parallel, on its worker) and sends back what it recorded with its answer.
+    regions = planning.regions_of(problem, pairs=False)
     region_opts = planning.region_options(
         SolveOptions(time_limit_s=options["time_limit_s"],
                      solution_limit=options["solution_limit"]), len(regions), config)
@@ -89,7 +100,7 @@ def region_problem(job_id: int, region_no: int) -> tuple[RoutingProblem, SolveOp
     if row is None or row.solved_at is not None:
         return None
     options = row.problem["options"]
-    return problem_from_json(row.problem), SolveOptions(
+    return problem_from_json(row.problem, strict=False), SolveOptions(
         time_limit_s=float(options["time_limit_s"]), solution_limit=options.get("solution_limit"),
         parallel=False)
 
@@ -101,13 +112,16 @@ def _running_region(job_id: int, region_no: int) -> PlanJobRegion | None:
                PlanJob.status == JobStatus.RUNNING))
 
 
-def record_region(job_id: int, region_no: int, answer: RoutePlan, now: datetime) -> bool:
-    """Store a region's answer and count it; True for the one call that completes the job."""
+def record_region(job_id: int, region_no: int, answer: RoutePlan, travel: TravelTimeSource,
+                  now: datetime) -> bool:
+    """Store a region's answer and the travel pairs its solve recorded, and count it; True
+    for the one call that completes the job."""
+    assert isinstance(travel, RecordedTravel)
     stored = db.session.execute(
         update(PlanJobRegion)
         .where(PlanJobRegion.job_id == job_id, PlanJobRegion.region_no == region_no,
                PlanJobRegion.solved_at.is_(None))
-        .values(answer=plan_json(answer), solved_at=now)
+        .values(answer={"plan": plan_json(answer), "travel": travel.to_json()}, solved_at=now)
         .execution_options(synchronize_session=False))
     if stored.rowcount != 1:  # type: ignore[attr-defined]
         return False  # counted before (a task run twice), or the job finished and its rows went
@@ -129,10 +143,11 @@ def finish(job_id: int, actor: Actor, now: datetime) -> dict[str, Any]:
     work = job.work
     problem = problem_from_json(work["problem"])
     travel = RecordedTravel(source_from_json(work["problem"]["travel"]["source"]))
-    for region in regions:
-        travel.pairs.update(RecordedTravel.from_json(region.problem["travel"]).pairs)
+    answers = [region.answer or {} for region in regions]
+    for answer_json in answers:
+        travel.pairs.update(RecordedTravel.from_json(answer_json["travel"]).pairs)
     problem = replace(problem, travel=travel)
-    plans = [plan_from_json(region.answer or {}) for region in regions]
+    plans = [plan_from_json(answer_json["plan"]) for answer_json in answers]
     options = work["problem"]["options"]
     # The day's wall time counts from the job's start, in whichever process that was.
     started = time.monotonic() - max(0.0, (now - job.started_at).total_seconds())

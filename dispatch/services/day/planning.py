@@ -143,10 +143,14 @@ def is_national(problem: RoutingProblem) -> bool:
     return len(bases) > 1 and len(problem.visits) >= threshold
 
 
-def regions_of(problem: RoutingProblem) -> list[RoutingProblem]:
-    """One sub-problem per base, each with only its own travel pairs (routing.regions)."""
+def regions_of(problem: RoutingProblem, *, pairs: bool = True) -> list[RoutingProblem]:
+    """One sub-problem per base, each with only its own travel pairs (routing.regions), or
+    with none (`pairs=False`: whoever solves it asks the travel source)."""
     travel = problem.travel
     assert isinstance(travel, RecordedTravel)
+    if not pairs:
+        return [replace(region, travel=RecordedTravel(travel.inner))
+                for region in split_by_base(problem)]
     regions = []
     for region in split_by_base(problem):
         locations = [loc for t in region.technicians for loc in (t.start, t.end)]

@@ -253,8 +253,9 @@ def problem_json(problem: RoutingProblem, travel: RecordedTravel,
     }
 
 
-def problem_from_json(data: Mapping[str, Any]) -> RoutingProblem:
-    """Inverse of problem_json; travel answers only from the recorded matrix."""
+def problem_from_json(data: Mapping[str, Any], *, strict: bool = True) -> RoutingProblem:
+    """Inverse of problem_json; travel answers only from the recorded matrix (strict), or
+    asks its source for pairs not recorded (a region task computes its own)."""
     techs = tuple(
         RTech(t["id"], tuple(t["start"]), tuple(t["end"]), t["shift_start"], t["shift_end"],
               frozenset(t["skills"]), Break(*t["lunch"]) if t["lunch"] else None,
@@ -267,4 +268,5 @@ def problem_from_json(data: Mapping[str, Any]) -> RoutingProblem:
         for v in data["visits"]
     )
     pins = tuple(Pin(*p) for p in data["pins"])
-    return RoutingProblem(techs, visits, RecordedTravel.from_json(data["travel"]), pins)
+    return RoutingProblem(techs, visits, RecordedTravel.from_json(data["travel"], strict=strict),
+                          pins)

@@ -18,7 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 
-from routing import RoutePlan, RoutingProblem, SolveOptions, solve
+from routing import RoutePlan, RoutingProblem, SolveOptions, TravelTimeSource, solve
 
 _lock = threading.Lock()
 _state: dict[str, object] = {"in_threads": False}
@@ -35,12 +35,20 @@ def runs_in_threads() -> bool:
     return bool(_state["in_threads"])
 
 
-def solve_here(problem: RoutingProblem, options: SolveOptions) -> RoutePlan:
-    """One region's solve for a task: in place, or in the pool when tasks run in threads."""
+def solve_here(problem: RoutingProblem,
+               options: SolveOptions) -> tuple[RoutePlan, TravelTimeSource]:
+    """One region's solve for a task, in place or in the pool when tasks run in threads; with
+    the problem's travel source as the solve left it (a recording source holds the pairs it
+    was asked for, which a pool process would otherwise keep to itself)."""
     if not runs_in_threads():
-        return solve(problem, options)
+        return _solve_with_travel(problem, options)
     with _renewed_when_broken():
-        return _pool().submit(solve, problem, options).result()
+        return _pool().submit(_solve_with_travel, problem, options).result()
+
+
+def _solve_with_travel(problem: RoutingProblem,
+                       options: SolveOptions) -> tuple[RoutePlan, TravelTimeSource]:
+    return solve(problem, options), problem.travel
 
 
 def solve_all(problems: Sequence[RoutingProblem], options: SolveOptions) -> list[RoutePlan]:

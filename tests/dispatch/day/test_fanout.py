@@ -12,11 +12,12 @@ from sqlalchemy import func, select, update
 from dispatch.domain.job_status import JobStatus
 from dispatch.extensions import db
 from dispatch.models import Plan, PlanJobRegion, Visit
-from dispatch.services.day import fanout, plan_jobs, planning
+from dispatch.services.day import fanout, plan_jobs, planning, solver_pool
 from dispatch.services.day.plan_jobs import Start
+from dispatch.services.day.travel import RecordedTravel
 from dispatch.services.trust.audit import Actor
 from dispatch.services.unit_of_work import unit_of_work
-from routing import RoutePlan, SolveOptions, solve
+from routing import RoutePlan, SolveOptions
 
 NOW = datetime(2026, 11, 26, 1, 0, tzinfo=UTC)
 ASKER = Actor(label="desk@example.jp")
@@ -55,16 +56,21 @@ def _split(job_id: int) -> list[int]:
         return plan_jobs.split(job_id)
 
 
-def _solve(job_id: int, region_no: int) -> RoutePlan:
+Solved = tuple[RoutePlan, RecordedTravel]
+
+
+def _solve(job_id: int, region_no: int) -> Solved:
     with unit_of_work():
         found = fanout.region_problem(job_id, region_no)
     assert found is not None
-    return solve(*found)
+    answer, travel = solver_pool.solve_here(*found)  # in place: this test runs no threads
+    assert isinstance(travel, RecordedTravel)
+    return answer, travel
 
 
-def _record(job_id: int, region_no: int, answer: RoutePlan) -> bool:
+def _record(job_id: int, region_no: int, solved: Solved) -> bool:
     with unit_of_work():
-        return fanout.record_region(job_id, region_no, answer, NOW)
+        return fanout.record_region(job_id, region_no, *solved, NOW)
 
 
 def _complete(job_id: int) -> None:
@@ -83,7 +89,8 @@ def test_a_national_job_stores_one_region_per_base_and_plans_nothing_yet(nationa
     # Each region holds its own base's technicians and visits, and only their travel pairs.
     assert [len(r.problem["technicians"]) for r in regions] == [2, 2]
     assert [len(r.problem["visits"]) for r in regions] == [3, 3]
-    assert all(len(r.problem["travel"]["locations"]) == 4 for r in regions)  # base + 3 sites
+    # No travel pairs yet: each region task asks the travel source for its own.
+    assert all(r.problem["travel"]["pairs"] == [] for r in regions)
 
 
 def test_a_small_day_is_not_split_and_plans_in_one_piece(day):
@@ -124,13 +131,15 @@ def test_the_merged_plan_is_the_merge_of_the_regions_as_planning_makes_it(nation
     plan = planning.current_plan(plan_jobs.get(job_id).service_date)
     routes = {r["technician_id"]: [s[0] for s in r["stops"]] for r in plan.solution["routes"]}
     expected = {r.technician_id: [s.visit_id for s in r.stops]
-                for answer in answers for r in answer.routes}
+                for answer, _ in answers for r in answer.routes}
     # Nothing was dropped, so the repair moved nothing: the routes are the regions' own.
     assert routes == expected
     assert sorted(v for stops in routes.values() for v in stops) == sorted(
         str(v) for v in national)
     # The plan keeps every pair the regions were solved with (for replay): 2 × 4 × 3.
     assert len(plan.problem["travel"]["pairs"]) == 24
+    replayed = planning.replay(plan.id)
+    assert replayed["identical"] is True
 
 
 def test_a_failed_region_fails_the_job_with_a_reason_and_later_answers_are_ignored(national):
@@ -164,8 +173,8 @@ def test_a_job_whose_region_worker_died_fails_after_the_stale_limit_with_no_new_
     assert _record(job_id, 1, _solve_none()) is False
 
 
-def _solve_none() -> RoutePlan:
-    return RoutePlan((), (), 0, "NO_VISITS", 0.0)
+def _solve_none() -> Solved:
+    return RoutePlan((), (), 0, "NO_VISITS", 0.0), RecordedTravel(None)
 
 
 def test_visits_changed_while_the_regions_were_solved_keep_their_change(national):
@@ -210,7 +219,7 @@ def test_a_follow_up_request_during_a_fanned_out_job_runs_after_the_merge(nation
 def test_plan_json_gives_the_routing_answer_back_equal(national):
     job_id = _running_job()
     _split(job_id)
-    answer = _solve(job_id, 0)
+    answer, _ = _solve(job_id, 0)
     assert any(r.lunch_start is not None for r in answer.routes)  # every field travels
     assert fanout.plan_from_json(fanout.plan_json(answer)) == answer
 

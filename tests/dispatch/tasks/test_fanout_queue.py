@@ -23,6 +23,7 @@ from dispatch.domain.job_status import JobStatus
 from dispatch.extensions import db
 from dispatch.models import PlanJob
 from dispatch.services.day import fanout, plan_jobs, planning
+from dispatch.services.day.travel import RecordedTravel
 from dispatch.services.trust.audit import Actor
 from dispatch.services.unit_of_work import unit_of_work
 from dispatch.tasks import queue
@@ -121,7 +122,8 @@ def test_regions_recorded_at_once_are_each_counted_and_exactly_one_merges(app, n
             barrier.wait()
             try:
                 with unit_of_work():
-                    lasts.append(fanout.record_region(job_id, region_no, empty, NOW))
+                    lasts.append(fanout.record_region(job_id, region_no, empty,
+                                                      RecordedTravel(None), NOW))
             finally:
                 db.session.remove()
 
