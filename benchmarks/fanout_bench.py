@@ -112,7 +112,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("database_url")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/3")
-    parser.add_argument("--workers", default="1,2,4")
+    parser.add_argument("--workers", default="1,2,4", help="worker counts; empty: none")
     parser.add_argument("--days", default="national,large")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--warmup", type=float, default=30.0,
@@ -140,7 +140,7 @@ def main() -> None:
                 plan = planning.current_plan(day_bench.DAY)
                 print(f"{day}: synchronous plan_day (one process + solver pool): "
                       f"{wall:.1f} s; {describe(plan)} | {uptime()}", flush=True)
-        for k in [int(x) for x in args.workers.split(",")]:
+        for k in [int(x) for x in args.workers.split(",") if x]:
             name = f"fanout-bench-{uuid.uuid4().hex[:6]}"
             app = create_app({"SQLALCHEMY_DATABASE_URI": args.database_url,
                               "DISPATCH_ENV": "test", "DISPATCH_QUEUE_URL": args.redis,
