@@ -278,6 +278,10 @@ def worker_command(workers: int, worker_type: str) -> None:
                "Ctrl-C to stop")
     # Each worker warms the solver's kernels in a background thread when it starts
     # (dispatch.tasks.plans); solves before that run OR-Tools alone, within their budget.
+    if worker_type == "thread":
+        from dispatch.services.day import solver_pool
+
+        solver_pool.solve_in_threads(True)  # threads share the GIL: solve in processes
     build_consumer(workers=workers, worker_type=worker_type).run()
 # --- end task queue worker ----------------------------------------------------------------------
 

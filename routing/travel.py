@@ -12,6 +12,7 @@ import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from geopy.distance import EARTH_RADIUS as EARTH_RADIUS_KM
 from geopy.distance import geodesic, great_circle
 
 from routing.problem import Location, TravelMatrix
@@ -54,6 +55,41 @@ class GeodesicTravel:
         metres = straight.meters * self.detour_factor
         seconds = metres / (self.speed_kmh / 3.6)
         return math.ceil(seconds), math.ceil(metres)
+
+    def many(self, pairs: Sequence[tuple[Location, Location]]) -> list[tuple[int, int]]:
+        """seconds_and_metres of each pair, the very same integers, faster when spherical.
+
+        geopy builds two Point objects and a Distance per call (~40 µs); a national day
+        asks for hundreds of thousands of pairs. Spherical pairs are computed here with
+        geopy's own great-circle formula, operation for operation, from each location's
+        sines and cosines computed once.
+        """
+        if not self.spherical:
+            return [self.seconds_and_metres(a, b) for a, b in pairs]
+        trig: dict[Location, tuple[float, float, float]] = {}
+        for pair in pairs:
+            for lat, lon in pair:
+                if (lat, lon) not in trig:
+                    lat_r = math.radians(float(lat))
+                    trig[(lat, lon)] = (math.radians(float(lon)), math.sin(lat_r),
+                                        math.cos(lat_r))
+        speed = self.speed_kmh / 3.6
+        answers = []
+        for a, b in pairs:
+            if a == b:
+                answers.append((0, 0))
+                continue
+            lng1, sin_lat1, cos_lat1 = trig[a]
+            lng2, sin_lat2, cos_lat2 = trig[b]
+            delta_lng = lng2 - lng1
+            cos_delta_lng, sin_delta_lng = math.cos(delta_lng), math.sin(delta_lng)
+            d = math.atan2(math.sqrt((cos_lat2 * sin_delta_lng) ** 2
+                                     + (cos_lat1 * sin_lat2
+                                        - sin_lat1 * cos_lat2 * cos_delta_lng) ** 2),
+                           sin_lat1 * sin_lat2 + cos_lat1 * cos_lat2 * cos_delta_lng)
+            metres = (EARTH_RADIUS_KM * d) * 1000 * self.detour_factor
+            answers.append((math.ceil(metres / speed), math.ceil(metres)))
+        return answers
 
     def matrix(self, locations: Sequence[Location]) -> TravelMatrix:
         """All-pairs matrix; symmetric, so each pair is computed once."""

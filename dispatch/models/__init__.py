@@ -8,7 +8,7 @@ from dispatch.models.device import Device, Relocation
 from dispatch.models.island import IslandArea
 from dispatch.models.outbox import OutboxMessage
 from dispatch.models.pack import Application, Inquiry, JobRun, Notice, Pack
-from dispatch.models.plan_job import PlanJob
+from dispatch.models.plan_job import PlanJob, PlanJobRegion
 from dispatch.models.privacy import PrivacyRequest, RetentionFlag
 from dispatch.models.repair_call import RepairCall
 from dispatch.models.technician import Subcontractor, Technician
@@ -26,7 +26,8 @@ __all__ = [
     "ApiToken", "Application", "AuditEvent", "Customer", "Device", "Inquiry", "IslandArea",
     "NonConformity", "ReportPhoto", "Subcontractor",
     "JobRun", "Notice", "ReportSubmission", "SigningLink", "PrivacyRequest", "RetentionFlag",
-    "LoginAttempt", "Pack", "Plan", "PlanJob", "PrinterModel", "Relocation", "RepairCall",
+    "LoginAttempt", "Pack", "Plan", "PlanJob", "PlanJobRegion", "PrinterModel", "Relocation",
+    "RepairCall",
     "ServiceBase", "OutboxMessage", "SigningKey", "Site", "Technician", "User", "Visit",
     "WorkReport",
 ]

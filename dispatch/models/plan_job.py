@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, text
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dispatch.domain.job_status import JobStatus
@@ -49,3 +50,32 @@ class PlanJob(Model):
     error: Mapped[str | None] = mapped_column(Text)
     error_status: Mapped[int | None]
     error_codes: Mapped[list[str] | None] = mapped_column(JsonType)
+    # A national day fanned out to region tasks (dispatch.services.day.fanout): how many
+    # regions, how many are solved (an atomic counter: the task that brings it to the total
+    # merges), and what the merge needs besides the regions' answers (order, excess, the
+    # rows' versions when loaded, options). None/0/None for a day solved in one piece.
+    regions_total: Mapped[int | None]
+    regions_done: Mapped[int] = mapped_column(default=0, server_default="0")
+    work: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
+
+
+class PlanJobRegion(Model):
+    """One region of a fanned-out plan job: its sub-problem and, once solved, its answer.
+
+    Scratch rows: they are deleted when the job finishes (the Plan row keeps the problem
+    and the merged answer).
+    """
+
+    __tablename__ = "plan_job_regions"
+    __table_args__ = (UniqueConstraint("job_id", "region_no",
+                                       name="uq_plan_job_regions_job_region"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("plan_jobs.id", ondelete="CASCADE"))
+    region_no: Mapped[int]
+    # planning.problem_json of the region without travel pairs (the region task asks the
+    # travel source); plain JSON, so a worker never unpickles what the database holds.
+    problem: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    # {"plan": fanout.plan_json, "travel": the pairs the solve recorded}
+    answer: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
+    solved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

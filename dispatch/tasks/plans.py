@@ -1,20 +1,24 @@
-"""The plan job task: a worker plans a service date for a PlanJob (rules.md §9)."""
+"""Plan job tasks (rules.md §9): a worker plans a service date for a PlanJob; a national
+day fans out to one task per region (dispatch.services.day.fanout)."""
 
 from __future__ import annotations
 
 import logging
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from contextlib import nullcontext
 from typing import Any
 
+from flask import has_app_context
+from huey import crontab
 from sqlalchemy.exc import OperationalError
 
 from dispatch import clock
 from dispatch.errors import Conflict, DispatchError
-from dispatch.services.day import plan_jobs
+from dispatch.services.day import fanout, plan_jobs, solver_pool
 from dispatch.services.unit_of_work import unit_of_work
-from dispatch.tasks.queue import huey, task
+from dispatch.tasks.queue import huey, task, task_app
 
 log = logging.getLogger(__name__)
 PLAN_ATTEMPTS = 2
@@ -24,7 +28,8 @@ BLOCKED_RETRY_SECONDS = 1
 
 @task(unit=False)
 def run_plan_job(job_id: int) -> str:
-    """Start, run and finish one plan job; each step its own unit of work."""
+    """Start a plan job; plan its day in one piece, or fan a national day out to region
+    tasks and return at once (no task waits for another: dispatch.services.day.fanout)."""
     with unit_of_work():
         outcome = plan_jobs.start(job_id, clock.now())
     if outcome == plan_jobs.Start.BLOCKED:
@@ -32,11 +37,54 @@ def run_plan_job(job_id: int) -> str:
         return str(outcome)
     if outcome == plan_jobs.Start.GONE:
         return str(outcome)
+    try:
+        with unit_of_work():
+            regions = plan_jobs.split(job_id)
+    except Exception as exc:  # noqa: BLE001 - every failure is told to the client
+        return _fail(job_id, exc)
+    if regions:
+        # After the commit: the region tasks (other workers) must see the rows.
+        for region_no in regions:
+            solve_region(job_id, region_no)
+        return f"regions: {len(regions)}"
+
+    def plan_in_one_piece() -> None:
+        job = plan_jobs.get(job_id)
+        plan_jobs.run(job_id, plan_jobs.actor_of(job), clock.now)
+
+    return _in_attempts(job_id, plan_in_one_piece)
+
+
+@task(unit=False)
+def solve_region(job_id: int, region_no: int) -> str:
+    """Solve one region of a fanned-out job; the task completing the count merges."""
+    try:
+        with unit_of_work():
+            found = fanout.region_problem(job_id, region_no)
+        if found is None:
+            return "gone"  # the job failed (or this region was solved by an earlier run)
+        # No transaction stays open during the solve: it takes seconds.
+        answer, travel = solver_pool.solve_here(*found)
+        with unit_of_work():
+            last = fanout.record_region(job_id, region_no, answer, travel, clock.now())
+    except Exception as exc:  # noqa: BLE001 - the job fails with a reason, never hangs
+        return _fail(job_id, exc)
+    if not last:
+        return "solved"
+
+    def merge() -> None:
+        job = plan_jobs.get(job_id)
+        plan_jobs.complete(job_id, plan_jobs.actor_of(job), clock.now)
+
+    return _in_attempts(job_id, merge)
+
+
+def _in_attempts(job_id: int, write: Callable[[], None]) -> str:
+    """Run `write` in a unit of work, again once if SQLite was locked, else fail the job."""
     for attempt in range(PLAN_ATTEMPTS):
         try:
             with unit_of_work():
-                job = plan_jobs.get(job_id)
-                plan_jobs.run(job_id, plan_jobs.actor_of(job), clock.now)
+                write()
             return "done"
         except OperationalError as exc:
             # SQLite (WAL): a write committed by another connection during the solve (a
@@ -44,20 +92,30 @@ def run_plan_job(job_id: int) -> str:
             # with "database is locked" at once, whatever the busy timeout. Plan again on
             # fresh rows, then tell as a conflict.
             if "locked" not in str(exc):
-                failure: Exception = exc
-                break
-            failure = Conflict("other changes were being saved while this day was planned; "
-                               "plan again")
+                return _fail(job_id, exc)
             if attempt + 1 < PLAN_ATTEMPTS:
                 continue
+            return _fail(job_id, Conflict("other changes were being saved while this day "
+                                          "was planned; plan again"))
         except Exception as exc:  # noqa: BLE001 - every failure is told to the client
-            failure = exc
-            break
+            return _fail(job_id, exc)
+    return "failed"  # pragma: no cover - the loop always returns
+
+
+def _fail(job_id: int, failure: Exception) -> str:
     if not isinstance(failure, DispatchError):
         log.exception("plan job %s failed", job_id, exc_info=failure)
     with unit_of_work():
         plan_jobs.fail(job_id, failure, clock.now())
     return "failed"
+
+
+@huey.periodic_task(crontab(minute="*"), name="dispatch.tasks.plans.fail_lost_jobs")
+def fail_lost_jobs() -> int:
+    """Every minute: fail jobs whose worker died (rules.md §9, plan_jobs.STALE_AFTER)."""
+    context = nullcontext() if has_app_context() else task_app().app_context()
+    with context, unit_of_work():
+        return plan_jobs.fail_lost(clock.now())
 
 
 def enqueue_plan_job(job_id: int) -> None:

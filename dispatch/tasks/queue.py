@@ -193,8 +193,15 @@ def start_embedded_consumer(workers: int = 1) -> Consumer:
     with _embedded_lock:
         if "consumer" in _embedded:
             return _embedded["consumer"]
+        # SQLite storage is polled, backing off while idle (Huey's default: up to 10 s); a
+        # second worker thread must notice a national day's region tasks within a second.
         consumer = build_consumer(workers=workers, worker_type="thread",
-                                  check_worker_health=False)
+                                  check_worker_health=False, max_delay=1.0)
+        # Tasks run in threads of this process: their solves go to a pool of solver
+        # processes, so regions of a national day still use every core (the GIL).
+        from dispatch.services.day import solver_pool
+
+        solver_pool.solve_in_threads(True)
         consumer.scheduler.start()
         for _, thread in consumer.worker_threads:
             thread.start()
@@ -209,3 +216,6 @@ def stop_embedded_consumer() -> None:
         consumer = _embedded.pop("consumer", None)
     if consumer is not None:
         consumer.stop(graceful=True)
+        from dispatch.services.day import solver_pool
+
+        solver_pool.solve_in_threads(False)

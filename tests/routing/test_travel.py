@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import random
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
@@ -99,3 +100,14 @@ def test_spherical_estimate_stays_within_half_a_percent_of_the_geodesic_one():
     exact, _ = GeodesicTravel().seconds_and_metres(TOKYO, OSAKA)
     sphere, _ = GeodesicTravel(spherical=True).seconds_and_metres(TOKYO, OSAKA)
     assert abs(sphere - exact) / exact < 0.005
+
+
+@pytest.mark.parametrize("spherical", [True, False])
+def test_many_pairs_give_the_very_integers_of_one_pair_at_a_time(spherical):
+    # Sites across Japan, both directions of each pair, a repeated location, a zero pair.
+    rng = random.Random(7)
+    points = [(round(rng.uniform(24.0, 45.5), 5), round(rng.uniform(123.0, 146.0), 5))
+              for _ in range(40)] + [(35.6812, 139.7671), (35.6812, 139.7671)]
+    pairs = [(a, b) for a in points for b in points]
+    travel = GeodesicTravel(1.3, 30.0, spherical=spherical)
+    assert travel.many(pairs) == [travel.seconds_and_metres(a, b) for a, b in pairs]

@@ -67,8 +67,10 @@ def apply_plan(rows: DayRows, answer: RoutePlan, plan: Plan, actor: Actor,
     reasons = {d.visit_id: d.reason for d in answer.dropped}
     reasons |= {key: DropReason.CANNOT_ARRIVE_IN_HOURS for key in rows.closed}
     for key, reason in reasons.items():
+        if key in changed:  # (a visit cancelled meanwhile is no longer in rows at all)
+            continue
         visit = rows.visits[key]
-        if visit.status in STARTED or key in changed:
+        if visit.status in STARTED:
             continue
         moved.append(move_visit(visit, rows.hours[key], reason, day, actor))
     for key in rows.no_location:

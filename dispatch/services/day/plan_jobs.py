@@ -23,7 +23,7 @@ from dispatch.domain.job_status import FINISHED, JobStatus
 from dispatch.errors import DispatchError, NotFound
 from dispatch.extensions import db
 from dispatch.models import PlanJob, Visit
-from dispatch.services.day import planning
+from dispatch.services.day import fanout, planning
 from dispatch.services.trust.audit import Actor, record
 from dispatch.services.unit_of_work import end_reads
 
@@ -86,12 +86,25 @@ def start(job_id: int, now: datetime) -> Start:
     return Start.STARTED
 
 
-def _fail_stale(service_date: date, now: datetime) -> None:
-    stale = db.session.scalars(select(PlanJob).where(
-        PlanJob.service_date == service_date, PlanJob.status == JobStatus.RUNNING,
-        PlanJob.started_at < now - STALE_AFTER))
+def _fail_stale(service_date: date | None, now: datetime) -> int:
+    query = select(PlanJob).where(PlanJob.status == JobStatus.RUNNING,
+                                  PlanJob.started_at < now - STALE_AFTER)
+    if service_date is not None:
+        query = query.where(PlanJob.service_date == service_date)
+    stale = db.session.scalars(query).all()
     for job in stale:
         _finish(job, JobStatus.FAILED, now, error=WORKER_LOST, error_status=503)
+    return len(stale)
+
+
+def fail_lost(now: datetime) -> int:
+    """Fail every job running for longer than STALE_AFTER, whatever its date; how many.
+
+    A worker that died (killed, machine gone) leaves its job, or a fanned-out job's region,
+    unfinished for good: the task queue runs this every minute, so such a job fails with
+    WORKER_LOST even when nobody asks to plan its date again.
+    """
+    return _fail_stale(None, now)
 
 
 def budget_for(service_date: date) -> float:
@@ -111,9 +124,29 @@ def run(job_id: int, actor: Actor, now: Callable[[], datetime]) -> PlanJob:
     return job
 
 
-def fail(job_id: int, exc: BaseException, now: datetime) -> PlanJob:
-    """Mark the job failed with what the caller of a synchronous plan would have been told."""
+def split(job_id: int) -> list[int]:
+    """A national day: store the running job's regions, return their numbers (the caller
+    enqueues one region task each, after the commit); [] to plan in one piece with run."""
+    return fanout.split(job_id)
+
+
+def complete(job_id: int, actor: Actor, now: Callable[[], datetime]) -> PlanJob:
+    """Merge a fanned-out job's regions into the plan and mark it done (one unit of work)."""
+    fanout.finish(job_id, actor, now())
     job = _get(job_id)
+    job.plan_id = planning.current_plan(job.service_date).id
+    _finish(job, JobStatus.DONE, now())
+    return job
+
+
+def fail(job_id: int, exc: BaseException, now: datetime) -> PlanJob:
+    """Mark the job failed with what the caller of a synchronous plan would have been told.
+
+    A job already finished stays as it is (a second region of a failed job failing too).
+    """
+    job = _get(job_id)
+    if job.status in FINISHED:
+        return job
     if isinstance(exc, DispatchError):
         _finish(job, JobStatus.FAILED, now, error=exc.detail, error_status=exc.status,
                 codes=exc.codes)
@@ -131,6 +164,11 @@ def _finish(job: PlanJob, status: JobStatus, now: datetime, *, error: str | None
     job.error = error
     job.error_status = error_status
     job.error_codes = list(codes) if codes else None
+    if job.regions_total:
+        # Scratch: the plan keeps the problem and the answer; the timings stay.
+        fanout.drop_regions(job.id)
+        job.work = {key: value for key, value in (job.work or {}).items()
+                    if key.endswith("_seconds")}
     db.session.flush()
 
 
@@ -165,9 +203,12 @@ def wait_for(job_id: int, seconds: float) -> PlanJob:
 
 
 def progress(job: PlanJob, now: datetime) -> float:
-    """0 queued, elapsed ÷ solve budget while running (at most 0.95), 1 once finished."""
+    """0 queued; while running, regions solved ÷ regions for a fanned-out day, else elapsed
+    ÷ solve budget (at most 0.95 either way: the merge is still to come); 1 once finished."""
     if job.status in FINISHED:
         return 1.0
+    if job.status == JobStatus.RUNNING and job.regions_total:
+        return round(min(0.95, job.regions_done / job.regions_total), 2)
     if job.status == JobStatus.QUEUED or job.started_at is None or not job.budget_s:
         return 0.0
     elapsed = (now - job.started_at).total_seconds()

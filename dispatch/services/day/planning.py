@@ -7,10 +7,9 @@ answer, so a plan can be re-solved.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Collection
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -23,8 +22,10 @@ from dispatch import clock
 from dispatch.errors import Conflict, NotFound
 from dispatch.extensions import db
 from dispatch.models import Plan
+from dispatch.services.day import solver_pool
 from dispatch.services.day.moves import apply_plan
 from dispatch.services.day.problem import (
+    DayRows,
     bounded_problem,
     changed_since_load,
     load_day,
@@ -42,8 +43,12 @@ from routing.regions import merge, repair, split_by_base
 PLAN_ATTEMPTS = 2
 # Each attempt to lock a day's current plan waits for one writer of that day.
 LOCK_ATTEMPTS = 5
-# Below this many visits one search over all technicians beats splitting by base.
+# Below this many visits one search over all technicians beats splitting by base
+# (DISPATCH_REGION_MIN_VISITS changes it).
 REGION_THRESHOLD = 300
+# Of the day's budget: the regions' solves (spread over the workers), then the repair.
+REGION_SHARE = 0.6
+REPAIR_SHARE = 0.15
 # The default solve budget never exceeds this, however large the day (a web worker waits).
 MAX_PLAN_SECONDS = 20.0
 
@@ -66,21 +71,26 @@ def plan_day(service_date: date, actor: Actor, *, time_limit_s: float | None = N
 def _plan_day_once(service_date: date, actor: Actor, time_limit_s: float | None,
                    solution_limit: int | None) -> dict[str, Any]:
     config = current_app.config
-    # A solution limit makes a run reproducible whatever the machine load (tests, replay).
-    solution_limit = solution_limit or _int_or_none(config.get("DISPATCH_SOLUTION_LIMIT"))
     seen = current_plan_id(service_date)
     rows = load_day(service_date)
     travel = travel_from_config(config)
     cut = bounded_problem(rows, travel, config)
     problem = cut.problem
-    limit = float(time_limit_s or plan_budget(len(problem.visits), config))
-    options = {"time_limit_s": limit, "solution_limit": solution_limit}
+    options = plan_options(len(problem.visits), config, time_limit_s, solution_limit)
     answer = with_excess(solve_problem(problem, options), cut.excess)
     if lock_day(service_date) != seen:
         # An insertion placed a call while this plan was solved: its routes would overlap
         # this answer's (a double booking), so plan again on the rows as they are now.
         raise StaleDataError(f"the plan of {service_date} changed while it was solved")
     changed = changed_since_load(rows)
+    return write_plan(rows, problem, travel, options, answer, changed, actor)
+
+
+def write_plan(rows: DayRows, problem: RoutingProblem, travel: RecordedTravel,
+               options: dict[str, Any], answer: RoutePlan, changed: Collection[str],
+               actor: Actor) -> dict[str, Any]:
+    """Store the answer as the date's current plan and write it onto the visits."""
+    service_date = rows.service_date
     plan = store_plan(service_date, problem, travel, options, answer, "solve")
     moved = apply_plan(rows, answer, plan, actor, changed)
     plan.solution = {**plan.solution, "moved": moved, "changed_meanwhile": len(changed)}
@@ -91,6 +101,15 @@ def _plan_day_once(service_date: date, actor: Actor, time_limit_s: float | None,
         "dropped": len(answer.dropped), "moved": len(moved), "status": answer.status})
     db.session.flush()
     return plan_result(service_date)
+
+
+def plan_options(visit_count: int, config: Any, time_limit_s: float | None = None,
+                 solution_limit: int | None = None) -> dict[str, Any]:
+    """The solver options of a plan: its time budget and, when configured, a solution limit."""
+    # A solution limit makes a run reproducible whatever the machine load (tests, replay).
+    solution_limit = solution_limit or _int_or_none(config.get("DISPATCH_SOLUTION_LIMIT"))
+    limit = float(time_limit_s or plan_budget(visit_count, config))
+    return {"time_limit_s": limit, "solution_limit": solution_limit}
 
 
 def plan_budget(visit_count: int, config: Any) -> float:
@@ -115,40 +134,60 @@ def solve_problem(problem: RoutingProblem, options: dict[str, Any],
     """Solve in one search, or base by base on every core for a national day."""
     opts = SolveOptions(time_limit_s=options["time_limit_s"],
                         solution_limit=options.get("solution_limit"))
-    bases = {t.start for t in problem.technicians}
-    if len(bases) <= 1 or len(problem.visits) < REGION_THRESHOLD or previous is not None:
+    if not is_national(problem) or previous is not None:
         return solve(problem, opts, previous=previous)
-    return _solve_by_region(problem, opts)
-
-
-def _solve_by_region(problem: RoutingProblem, opts: SolveOptions) -> RoutePlan:
     started = time.monotonic()
+    regions = regions_of(problem)
+    region_opts = region_options(opts, len(regions), current_app.config)
+    plans = solver_pool.solve_all(regions, region_opts)
+    return merge_regions(problem, plans, started, opts.time_limit_s)
+
+
+def is_national(problem: RoutingProblem) -> bool:
+    """True when the day is solved region by region: several bases and a large day."""
+    bases = {t.start for t in problem.technicians}
+    threshold = int(current_app.config.get("DISPATCH_REGION_MIN_VISITS") or REGION_THRESHOLD)
+    return len(bases) > 1 and len(problem.visits) >= threshold
+
+
+def regions_of(problem: RoutingProblem, *, pairs: bool = True) -> list[RoutingProblem]:
+    """One sub-problem per base, each with only its own travel pairs (routing.regions), or
+    with none (`pairs=False`: whoever solves it asks the travel source)."""
     travel = problem.travel
     assert isinstance(travel, RecordedTravel)
+    if not pairs:
+        return [replace(region, travel=RecordedTravel(travel.inner))
+                for region in split_by_base(problem)]
     regions = []
     for region in split_by_base(problem):
         locations = [loc for t in region.technicians for loc in (t.start, t.end)]
         locations += [v.location for v in region.visits]
-        # Workers get only their region's pairs; the parent keeps the whole record.
+        # Solvers get only their region's pairs; the whole record stays with the day.
         regions.append(replace(region, travel=travel.subset(locations)))
-    workers = max(1, min(os.cpu_count() or 1, 8))
-    per_region = max(1.0, 0.6 * opts.time_limit_s * workers / max(1, len(regions)))
-    region_opts = replace(opts, time_limit_s=min(opts.time_limit_s, per_region), parallel=False)
-    context = multiprocessing.get_context("spawn")  # the caller may be a threaded server
-    # Each pool process loads the solver's kernels from numba's cache before its first region
-    # (a solve never compiles or loads them inside its budget: routing.solver).
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                             initializer=_warm_region_worker) as pool:
-        plans = list(pool.map(solve, regions, [region_opts] * len(regions)))
+    return regions
+
+
+def region_options(opts: SolveOptions, regions: int, config: Any) -> SolveOptions:
+    """Each region's options: DISPATCH_REGION_SECONDS, else a share of the day's budget.
+
+    The share assumes DISPATCH_PLAN_WORKERS solving at once (default: this machine's
+    cores): regions ÷ workers of them run one after the other in the day's budget.
+    """
+    workers = int(config.get("DISPATCH_PLAN_WORKERS") or max(1, min(os.cpu_count() or 1, 8)))
+    per_region = float(config.get("DISPATCH_REGION_SECONDS") or max(
+        1.0, REGION_SHARE * opts.time_limit_s * workers / max(1, regions)))
+    return replace(opts, time_limit_s=min(opts.time_limit_s, per_region), parallel=False)
+
+
+def merge_regions(problem: RoutingProblem, plans: list[RoutePlan], started: float,
+                  limit: float) -> RoutePlan:
+    """The regions' answers as one plan; then offer what a region dropped to the others.
+
+    `started` (time.monotonic()) is when the day's solve began, for its wall time.
+    """
     merged = merge(problem, plans, time.monotonic() - started)
-    deadline = time.monotonic() + max(1.0, 0.15 * opts.time_limit_s)
+    deadline = time.monotonic() + max(1.0, REPAIR_SHARE * limit)
     return repair(problem, merged, started, deadline)
-
-
-def _warm_region_worker() -> None:
-    from routing.ruin_recreate import warm_if_cached  # numba: only in solving processes
-
-    warm_if_cached()
 
 
 def store_plan(service_date: date, problem: RoutingProblem, travel: RecordedTravel,

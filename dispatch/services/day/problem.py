@@ -11,7 +11,7 @@ Decisions where the rules are silent:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -173,22 +173,41 @@ def load_routes(service_date: date, also: int) -> DayRows:
     return rows
 
 
+def versions_of(rows: DayRows) -> dict[str, list[int]]:
+    """Each loaded visit's [version, call version]: what changed_since compares against."""
+    # The call's version from the facts read with the visit: no call object is loaded.
+    return {key: [v.version, rows.facts[key].call_version] for key, v in rows.visits.items()}
+
+
 def changed_since_load(rows: DayRows) -> set[str]:
-    """Keys of the visits that another transaction changed (visit or call) since load_day.
+    """Keys of the visits that another transaction changed (visit or call) since load_day."""
+    return changed_since(rows, versions_of(rows))
+
+
+def changed_since(rows: DayRows, loaded: Mapping[str, Sequence[int]]) -> set[str]:
+    """Keys of `rows`' visits whose visit or call version is no longer the `loaded` one.
+
+    `loaded` may come from an earlier transaction (a fanned-out plan loads in one and
+    writes in another): a visit absent from it, or loaded then and gone from `rows` now
+    (cancelled meanwhile), counts as changed too.
 
     On PostgreSQL the rows are locked (FOR UPDATE) until the commit, calls before visits
     and each in id order, the order every writer flushes them in; so the visits found
     unchanged here can be written without a version conflict, whatever else goes on.
     """
-    loaded_calls = {v.call_id: rows.facts[k].call_version for k, v in rows.visits.items()}
+    call_ids = {v.call_id for v in rows.visits.values()}
     calls = dict(db.session.execute(  # type: ignore[arg-type]
-        select(RepairCall.id, RepairCall.version).where(RepairCall.id.in_(loaded_calls))
+        select(RepairCall.id, RepairCall.version).where(RepairCall.id.in_(call_ids))
         .order_by(RepairCall.id).with_for_update()).all())
     visits = dict(db.session.execute(  # type: ignore[arg-type]
         select(Visit.id, Visit.version).where(Visit.id.in_([v.id for v in rows.visits.values()]))
         .order_by(Visit.id).with_for_update()).all())
-    return {key for key, v in rows.visits.items()
-            if visits.get(v.id) != v.version or calls.get(v.call_id) != loaded_calls[v.call_id]}
+    changed = {key for key in loaded if key not in rows.visits}
+    for key, v in rows.visits.items():
+        before = loaded.get(key)
+        if before is None or [visits.get(v.id), calls.get(v.call_id)] != list(before):
+            changed.add(key)
+    return changed
 
 
 def build_problem(rows: DayRows, travel: RecordedTravel,
@@ -314,8 +333,9 @@ def problem_json(problem: RoutingProblem, travel: RecordedTravel,
     }
 
 
-def problem_from_json(data: Mapping[str, Any]) -> RoutingProblem:
-    """Inverse of problem_json; travel answers only from the recorded matrix."""
+def problem_from_json(data: Mapping[str, Any], *, strict: bool = True) -> RoutingProblem:
+    """Inverse of problem_json; travel answers only from the recorded matrix (strict), or
+    asks its source for pairs not recorded (a region task computes its own)."""
     techs = tuple(
         RTech(t["id"], tuple(t["start"]), tuple(t["end"]), t["shift_start"], t["shift_end"],
               frozenset(t["skills"]), Break(*t["lunch"]) if t["lunch"] else None,
@@ -328,4 +348,5 @@ def problem_from_json(data: Mapping[str, Any]) -> RoutingProblem:
         for v in data["visits"]
     )
     pins = tuple(Pin(*p) for p in data["pins"])
-    return RoutingProblem(techs, visits, RecordedTravel.from_json(data["travel"]), pins)
+    return RoutingProblem(techs, visits, RecordedTravel.from_json(data["travel"], strict=strict),
+                          pins)

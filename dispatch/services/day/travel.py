@@ -38,8 +38,7 @@ class RecordedTravel:
         if self.inner is None:
             raise KeyError(f"travel pair {missing[0]} was not recorded with the plan")
         if isinstance(self.inner, GeodesicTravel):
-            for a, b in missing:
-                self.pairs[(a, b)] = self.inner.seconds_and_metres(a, b)
+            self.pairs.update(zip(missing, self.inner.many(missing), strict=True))
             return
         table = self.inner.matrix(unique)
         for i, a in enumerate(unique):

@@ -32,7 +32,7 @@ from dispatch.models import (
     Visit,
     WorkReport,
 )
-from dispatch.services.notify.outbox import Draft, enqueue, is_queued
+from dispatch.services.notify.outbox import Draft, enqueue, enqueue_many, is_queued
 
 SIGNATURE = ("OXT オンサイト保守サービス窓口", "OXT onsite service desk")
 RESULT_LABELS = {"resolved": ("解決", "resolved"), "follow_up": ("継続対応", "follow-up visit"),
@@ -63,7 +63,16 @@ def _to_site_manager(kind: MessageKind, key: str, call: RepairCall,
 
 def visit_scheduled(visit: Visit, now: datetime) -> None:
     """To the site manager: the visit's date and arrival window, once per date and window."""
+    draft = _visit_scheduled_draft(visit)
+    if draft is not None:
+        enqueue(draft, now)
+
+
+def _visit_scheduled_draft(visit: Visit) -> Draft | None:
     call = visit.call
+    site = _site_of(call)
+    if site is None or not site.manager_email:
+        return None
     day = visit.service_date.isoformat()
     if visit.eta is not None:
         start, end = arrival_window(visit.eta)
@@ -76,8 +85,8 @@ def visit_scheduled(visit: Visit, now: datetime) -> None:
          f"訪問日: {day}", f"到着予定時間帯: {window or '調整中'}"],
         [f"A technician will visit for device {call.serial}.",
          f"Date: {day}", f"Arrival window: {window or 'being arranged'}"])
-    _to_site_manager(MessageKind.VISIT_SCHEDULED, f"visit_scheduled:{visit.id}:{day}:{window}",
-                     call, subject, body, now)
+    return Draft(MessageKind.VISIT_SCHEDULED, f"visit_scheduled:{visit.id}:{day}:{window}",
+                 site.manager_email, subject, body, site.customer_id)
 
 
 def technician_en_route(visit: Visit, now: datetime) -> None:
@@ -232,6 +241,7 @@ def plan_scheduled(plan_id: int, now: datetime) -> int:
         select(Visit).where(Visit.plan_id == plan_id, Visit.status == VisitStatus.PLANNED)
         .options(selectinload(Visit.call).selectinload(RepairCall.device)
                  .selectinload(Device.site))).all()
-    for visit in visits:
-        visit_scheduled(visit, now)
+    drafts = [draft for draft in map(_visit_scheduled_draft, visits) if draft is not None]
+    # Written together: one message at a time cost ~6 ms each, 10 s for a national day.
+    enqueue_many(drafts, now)
     return len(visits)
