@@ -10,10 +10,10 @@ from pathlib import Path
 import click
 from flask.cli import FlaskGroup, with_appcontext
 
-from dispatch import create_app
+from dispatch import cli_trust, create_app
+from dispatch.cli_errors import fail_on_service_error
 from dispatch.config import ConfigError
 from dispatch.domain.roles import Role
-from dispatch.errors import DispatchError
 from dispatch.services.accounts import users as accounts
 from dispatch.services.trust.audit import Actor
 from dispatch.services.unit_of_work import unit_of_work
@@ -30,19 +30,6 @@ def cli() -> None:
     """Onsite-service dispatch for OKI printer support packs."""
 
 
-def _fail_on_service_error(func):
-    # One clear line and a non-zero exit instead of a traceback (brief: CLI errors).
-    from functools import wraps
-
-    @wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except DispatchError as exc:
-            raise click.ClickException(exc.detail) from None
-
-    return wrapper
-
 
 @cli.group()
 def user() -> None:
@@ -56,7 +43,7 @@ def user() -> None:
 @click.option("--password", required=True)
 @click.option("--name", default=None)
 @with_appcontext
-@_fail_on_service_error
+@fail_on_service_error
 def user_add(role: str, email: str, password: str, name: str | None) -> None:
     """Add a user with a role."""
     with unit_of_work():
@@ -68,7 +55,7 @@ def user_add(role: str, email: str, password: str, name: str | None) -> None:
 @click.option("--email", required=True)
 @click.option("--password", required=True)
 @with_appcontext
-@_fail_on_service_error
+@fail_on_service_error
 def user_password(email: str, password: str) -> None:
     """Set a user's password; every session of the user ends."""
     with unit_of_work():
@@ -84,7 +71,7 @@ def token() -> None:
 @token.command("create")
 @click.argument("email")
 @with_appcontext
-@_fail_on_service_error
+@fail_on_service_error
 def token_create(email: str) -> None:
     """Print a new bearer token for EMAIL (shown once)."""
     with unit_of_work():
@@ -95,7 +82,7 @@ def token_create(email: str) -> None:
 @token.command("revoke")
 @click.argument("token_id", type=int)
 @with_appcontext
-@_fail_on_service_error
+@fail_on_service_error
 def token_revoke(token_id: int) -> None:
     """Revoke token TOKEN_ID."""
     with unit_of_work():
@@ -148,7 +135,7 @@ def serve(port: int | None, host: str, workers: int) -> None:
 @click.option("--no-serve", is_flag=True, help="Load the demo data and stop.")
 @click.option("--db-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="SQLite file (default: dispatch.sqlite3 in the instance folder).")
-@_fail_on_service_error
+@fail_on_service_error
 def demo(port: int | None, host: str, no_serve: bool, db_file: Path | None) -> None:
     """Create the embedded SQLite database with demo data, then serve it."""
     from dispatch.config import instance_folder, sqlite_url
@@ -177,7 +164,7 @@ def _db_group() -> click.Group:
 @_db_group().command("backup")
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
-@_fail_on_service_error
+@fail_on_service_error
 def db_backup(target: Path) -> None:
     """Write a consistent backup of the database to TARGET."""
     from flask import current_app
@@ -190,7 +177,7 @@ def db_backup(target: Path) -> None:
 @_db_group().command("restore")
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
-@_fail_on_service_error
+@fail_on_service_error
 def db_restore(source: Path) -> None:
     """Replace the database's content with the backup SOURCE."""
     from flask import current_app
@@ -208,7 +195,7 @@ def jobs() -> None:
 @jobs.command("run-daily")
 @click.option("--date", "day", required=True, type=click.DateTime(formats=["%Y-%m-%d"]))
 @with_appcontext
-@_fail_on_service_error
+@fail_on_service_error
 def run_daily(day: datetime) -> None:
     """Run the daily lifecycle jobs for the given day (YYYY-MM-DD)."""
     from dispatch.scheduler import write_checkpoint_now
@@ -286,124 +273,9 @@ def worker_command(workers: int, worker_type: str) -> None:
 # --- end task queue worker ----------------------------------------------------------------------
 
 
-# --- Report sealing keys (work reports, rules.md §7/§8) -------------------------------------
-
-
-@cli.group()
-def keys() -> None:
-    """Ed25519 keys that seal signed work reports."""
-
-
-@keys.command("rotate")
-@click.option("--out", "out", type=click.Path(dir_okay=False), default=None,
-              help="Where to write the new private key (PEM) when DISPATCH_SIGNING_KEY is set.")
-@with_appcontext
-@_fail_on_service_error
-def keys_rotate(out: str | None) -> None:
-    """Make a new sealing key; old public keys stay, so old reports still verify."""
-    from flask import current_app
-
-    from dispatch import clock
-    from dispatch.services.reporting import signing_keys
-    from reports.keys import format_trusted_key, private_key_to_pem
-
-    if current_app.config.get("DISPATCH_SIGNING_KEY") and not out:
-        raise click.ClickException("DISPATCH_SIGNING_KEY is set: pass --out FILE for the new key")
-    old = signing_keys.current_key()
-    now = clock.now()
-    with unit_of_work():
-        new, written = signing_keys.rotate(now)
-    # Verification trusts configuration only (rules.md §7): the operator adds both entries.
-    click.echo("add to DISPATCH_TRUSTED_KEYS:\n" + format_trusted_key(old.public_key, now)
-               + format_trusted_key(new.public_key))
-    if not written and out:
-        path = Path(out)
-        path.write_bytes(private_key_to_pem(new))
-        path.chmod(0o600)
-        click.echo(f"new key {new.key_id} written to {out}; put it in DISPATCH_SIGNING_KEY")
-    else:
-        click.echo(f"new key {new.key_id} in the instance folder")
-
-
-@keys.command("list")
-@with_appcontext
-def keys_list() -> None:
-    """Show every sealing key id with its creation and retirement dates."""
-    from sqlalchemy import select
-
-    from dispatch.extensions import db
-    from dispatch.models import SigningKey
-
-    for row in db.session.scalars(select(SigningKey).order_by(SigningKey.created_at)):
-        retired = row.retired_at.isoformat() if row.retired_at else "current"
-        click.echo(f"{row.key_id}  {row.created_at.isoformat()}  {retired}")
-
-# --- end of report sealing keys ----------------------------------------------------------
-
-
-# --- Tamper evidence: the audit chain and report checkpoints (rules.md §8) ----------------
-
-
-@cli.group()
-def audit() -> None:
-    """The hash-chained audit log."""
-
-
-@audit.command("verify")
-@click.option("--checkpoints", "path", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, help="Checkpoint file (default: the configured one, if present).")
-@with_appcontext
-def audit_verify(path: Path | None) -> None:
-    """Re-check every audit row; exit 1 naming the first altered or removed row."""
-    from dispatch.extensions import db
-    from dispatch.services.reporting.checkpoints import checkpoint_path, verify_chain
-    from dispatch.services.trust import audit_chain
-
-    check = audit_chain.verify(db.session())
-    if check.first_break is not None:
-        raise click.ClickException(check.first_break)
-    # Rows removed from the end leave a consistent chain: only a checkpoint shows them.
-    path = path or checkpoint_path()
-    against = verify_chain(path, reports=False).problems if path.exists() else ()
-    if against:
-        raise click.ClickException(against[0])
-    click.echo(f"audit log intact: {check.rows} rows, head {check.head_hash}")
-
-
-
-@cli.group("reports")
-def reports_group() -> None:
-    """Sealed work reports: checkpoints outside the database and chain verification."""
-
-
-@reports_group.command("checkpoint")
-@with_appcontext
-def reports_checkpoint() -> None:
-    """Append a signed checkpoint of the report and audit chain heads (DISPATCH_CHECKPOINT_DIR)."""
-    from dispatch.scheduler import write_checkpoint_now
-    from dispatch.services.reporting.checkpoints import checkpoint_path
-
-    body = write_checkpoint_now()
-    click.echo(f"checkpoint {body['checkpoint_hash']}: {body['reports']['count']} reports, "
-               f"{body['audit']['count']} audit rows → {checkpoint_path()}")
-
-
-@reports_group.command("verify-chain")
-@click.option("--checkpoints", "path", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, help="Checkpoint file (default: the configured one).")
-@with_appcontext
-def reports_verify_chain(path: Path | None) -> None:
-    """Re-verify every seal and both chains against the checkpoints; exit 1 on any break."""
-    from dispatch.services.reporting.checkpoints import verify_chain
-
-    check = verify_chain(path)
-    for problem in check.problems[1:20]:
-        click.echo(problem, err=True)
-    if check.problems:
-        raise click.ClickException(check.problems[0])
-    click.echo(f"chain intact: {check.reports} sealed reports, {check.checkpoints} checkpoints")
-
-# --- end of tamper evidence ------------------------------------------------------------
+# The sealing keys and the tamper evidence (rules.md §7–§8) live in dispatch/cli_trust.py.
+for _group in (cli_trust.keys, cli_trust.audit, cli_trust.reports_group):
+    cli.add_command(_group)
 
 
 def main() -> None:
