@@ -148,7 +148,7 @@ def finish(job_id: int, actor: Actor, now: datetime) -> dict[str, Any]:
     travel = RecordedTravel(source_from_json(work["problem"]["travel"]["source"]))
     answers = [region.answer or {} for region in regions]
     for answer_json in answers:
-        travel.pairs.update(RecordedTravel.from_json(answer_json["travel"]).pairs)
+        travel.absorb(RecordedTravel.from_json(answer_json["travel"]))
     problem = replace(problem, travel=travel)
     plans = [plan_from_json(answer_json["plan"]) for answer_json in answers]
     options = work["problem"]["options"]

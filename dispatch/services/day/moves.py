@@ -13,6 +13,8 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select
+
 from dispatch.domain.call_decision import (
     CallDecision,
     Decision,
@@ -21,7 +23,9 @@ from dispatch.domain.call_decision import (
 )
 from dispatch.domain.codes import RuleCode
 from dispatch.domain.visit_status import STARTED, VisitStatus
-from dispatch.models import Plan, Visit
+from dispatch.extensions import db
+from dispatch.models import Plan, RepairCall, Visit
+from dispatch.services.day.batch_writes import flush_versioned
 from dispatch.services.day.problem import DayRows, at_seconds
 from dispatch.services.trust.audit import Actor, record, snapshot
 from routing import DropReason, RoutePlan
@@ -57,15 +61,25 @@ def apply_plan(rows: DayRows, answer: RoutePlan, plan: Plan, actor: Actor,
     left out of a route only leaves a gap).
     """
     day = rows.service_date
+    routed = []
     for route in answer.routes:
         for sequence, stop in enumerate(route.stops, start=1):
             if stop.visit_id not in changed:
-                write_route(day, rows.visits[stop.visit_id], int(route.technician_id),
-                            sequence, (stop.arrival, stop.service_start, stop.service_end),
-                            plan)
+                visit = rows.visits[stop.visit_id]
+                write_route(day, visit, int(route.technician_id), sequence,
+                            (stop.arrival, stop.service_start, stop.service_end), plan)
+                routed.append(visit)
+    flush_versioned(routed)
     moved = []
     reasons = {d.visit_id: d.reason for d in answer.dropped}
     reasons |= {key: DropReason.CANNOT_ARRIVE_IN_HOURS for key in rows.closed}
+    # The calls of the visits to move, in one query (load_day reads calls as plain values);
+    # each visit.call below then comes from the session, not from a query of its own. (Kept
+    # in a name: the session's identity map holds its objects only weakly.)
+    call_ids = [rows.visits[key].call_id for key in reasons if key in rows.visits]
+    calls = db.session.scalars(select(RepairCall).where(RepairCall.id.in_(call_ids))).all() \
+        if call_ids else []
+    touched: list[Any] = []
     for key, reason in reasons.items():
         if key in changed:  # (a visit cancelled meanwhile is no longer in rows at all)
             continue
@@ -73,9 +87,13 @@ def apply_plan(rows: DayRows, answer: RoutePlan, plan: Plan, actor: Actor,
         if visit.status in STARTED:
             continue
         moved.append(move_visit(visit, rows.hours[key], reason, day, actor))
+        touched += [visit.call, visit]
     for key in rows.no_location:
         if key not in changed:
             unassign(rows.visits[key], [RuleCode.CANNOT_ARRIVE_IN_HOURS.value])
+            touched.append(rows.visits[key])
+    flush_versioned(touched)
+    del calls
     return moved
 
 

@@ -119,7 +119,8 @@ def run(job_id: int, actor: Actor, now: Callable[[], datetime]) -> PlanJob:
     job = _get(job_id)
     planning.plan_day(job.service_date, actor)
     job = _get(job_id)  # plan_day may have started its unit over (a stale answer)
-    job.plan_id = planning.current_plan(job.service_date).id
+    # The id only: the plan row holds the day's problem (megabytes on a national day).
+    job.plan_id = planning.current_plan_id(job.service_date)
     _finish(job, JobStatus.DONE, now())
     return job
 
@@ -134,7 +135,8 @@ def complete(job_id: int, actor: Actor, now: Callable[[], datetime]) -> PlanJob:
     """Merge a fanned-out job's regions into the plan and mark it done (one unit of work)."""
     fanout.finish(job_id, actor, now())
     job = _get(job_id)
-    job.plan_id = planning.current_plan(job.service_date).id
+    # The id only: the plan row holds the day's problem (megabytes on a national day).
+    job.plan_id = planning.current_plan_id(job.service_date)
     _finish(job, JobStatus.DONE, now())
     return job
 

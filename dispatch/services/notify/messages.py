@@ -11,7 +11,6 @@ from datetime import date, datetime
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from dispatch import clock
 from dispatch.domain.call_decision import Decision
@@ -63,30 +62,33 @@ def _to_site_manager(kind: MessageKind, key: str, call: RepairCall,
 
 def visit_scheduled(visit: Visit, now: datetime) -> None:
     """To the site manager: the visit's date and arrival window, once per date and window."""
-    draft = _visit_scheduled_draft(visit)
-    if draft is not None:
-        enqueue(draft, now)
+    site = _site_of(visit.call)
+    if site is not None:
+        draft = _visit_scheduled_draft(visit.id, visit.service_date, visit.eta,
+                                       visit.call.serial, site.manager_email, site.customer_id)
+        if draft is not None:
+            enqueue(draft, now)
 
 
-def _visit_scheduled_draft(visit: Visit) -> Draft | None:
-    call = visit.call
-    site = _site_of(call)
-    if site is None or not site.manager_email:
+def _visit_scheduled_draft(visit_id: int, service_date: date, eta: datetime | None,
+                           serial: str, manager_email: str | None,
+                           customer_id: int | None) -> Draft | None:
+    if not manager_email:
         return None
-    day = visit.service_date.isoformat()
-    if visit.eta is not None:
-        start, end = arrival_window(visit.eta)
+    day = service_date.isoformat()
+    if eta is not None:
+        start, end = arrival_window(eta)
         window = f"{_hm(start)}–{_hm(end)}"
     else:
         window = ""
     subject = (f"訪問日のお知らせ（{day}）", f"Visit scheduled ({day})")
     body = _body(
-        [f"製品 {call.serial} の修理に技術者がお伺いします。",
+        [f"製品 {serial} の修理に技術者がお伺いします。",
          f"訪問日: {day}", f"到着予定時間帯: {window or '調整中'}"],
-        [f"A technician will visit for device {call.serial}.",
+        [f"A technician will visit for device {serial}.",
          f"Date: {day}", f"Arrival window: {window or 'being arranged'}"])
-    return Draft(MessageKind.VISIT_SCHEDULED, f"visit_scheduled:{visit.id}:{day}:{window}",
-                 site.manager_email, subject, body, site.customer_id)
+    return Draft(MessageKind.VISIT_SCHEDULED, f"visit_scheduled:{visit_id}:{day}:{window}",
+                 manager_email, subject, body, customer_id)
 
 
 def technician_en_route(visit: Visit, now: datetime) -> None:
@@ -236,12 +238,17 @@ def morning_digest(day: date, now: datetime) -> int:
 
 def plan_scheduled(plan_id: int, now: datetime) -> int:
     """visit_scheduled for every visit a new plan placed (unchanged windows are not resent)."""
-    # One query per relation, not per visit: a national day places thousands of visits.
-    visits = db.session.scalars(
-        select(Visit).where(Visit.plan_id == plan_id, Visit.status == VisitStatus.PLANNED)
-        .options(selectinload(Visit.call).selectinload(RepairCall.device)
-                 .selectinload(Device.site))).all()
-    drafts = [draft for draft in map(_visit_scheduled_draft, visits) if draft is not None]
+    # One query of plain values, not objects: a national day places 10,000 visits.
+    found = db.session.execute(
+        select(Visit.id, Visit.service_date, Visit.eta, RepairCall.serial, Site.manager_email,
+               Site.customer_id)
+        .join(RepairCall, Visit.call_id == RepairCall.id)
+        .join(Device, RepairCall.device_id == Device.id)
+        .join(Site, Device.site_id == Site.id)
+        .where(Visit.plan_id == plan_id, Visit.status == VisitStatus.PLANNED)
+        .order_by(Visit.id)).all()
+    drafts = [draft for draft in (_visit_scheduled_draft(*row) for row in found)
+              if draft is not None]
     # Written together: one message at a time cost ~6 ms each, 10 s for a national day.
     enqueue_many(drafts, now)
-    return len(visits)
+    return len(found)

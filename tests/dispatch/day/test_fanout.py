@@ -91,7 +91,8 @@ def test_a_national_job_stores_one_region_per_base_and_plans_nothing_yet(nationa
     assert [len(r.problem["technicians"]) for r in regions] == [2, 2]
     assert [len(r.problem["visits"]) for r in regions] == [3, 3]
     # No travel pairs yet: each region task asks the travel source for its own.
-    assert all(r.problem["travel"]["pairs"] == [] for r in regions)
+    assert all(r.problem["travel"]["pairs"] == r.problem["travel"]["blocks"] == []
+               for r in regions)
 
 
 def test_a_small_day_is_not_split_and_plans_in_one_piece(day):
@@ -138,7 +139,7 @@ def test_the_merged_plan_is_the_merge_of_the_regions_as_planning_makes_it(nation
     assert sorted(v for stops in routes.values() for v in stops) == sorted(
         str(v) for v in national)
     # The plan keeps every pair the regions were solved with (for replay): 2 × 4 × 3.
-    assert len(plan.problem["travel"]["pairs"]) == 24
+    assert RecordedTravel.from_json(plan.problem["travel"]).pair_count() == 24
     replayed = planning.replay(plan.id)
     assert replayed["identical"] is True
 

@@ -83,7 +83,7 @@ def test_plan_keeps_problem_and_replay_gives_the_same_routes(day):
     result = planning.plan_day(DAY, SYSTEM, time_limit_s=2, solution_limit=30)
     plan = db.session.get(Plan, result["plan_id"])
     assert {"technicians", "visits", "pins", "travel", "options"} <= set(plan.problem)
-    assert plan.problem["travel"]["pairs"]
+    assert plan.problem["travel"]["blocks"]  # the pairs the solve used, kept whole
     again = planning.replay(plan.id)
     assert again["identical"] is True
 
