@@ -7,8 +7,8 @@ Pairs are kept two ways. A matrix asked for locations of which no pair is known 
 region's solve, a day planned in one piece) is kept whole, as a block: two dense integer
 arrays, stored as packed bytes. Pairs asked one by one later (an insertion across regions, a
 re-plan with a new call) are kept as single pairs. A national day of 10,000 visits records
-2.4 million pairs: as [from, to, seconds, metres] JSON rows they took most of its merge to
-decode and encode again; as blocks they are copied as they are.
+2.4 million pairs: as [from, to, seconds, metres] JSON rows they took about half of its merge
+to decode and encode again; as blocks they are copied as they are.
 """
 
 from __future__ import annotations
@@ -203,6 +203,10 @@ class RecordedTravel:
 
 
 def _pack(values: IntArray) -> str:
+    limits = np.iinfo(_STORED)
+    if values.size and (values.max() > limits.max or values.min() < limits.min):
+        # Never stored wrapped round: a replay would plan with a wrong duration.
+        raise ValueError(f"a travel value out of range: {values.max()} / {values.min()}")
     return base64.b64encode(zlib.compress(values.astype(_STORED).tobytes(), 1)).decode("ascii")
 
 

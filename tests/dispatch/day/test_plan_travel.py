@@ -116,3 +116,11 @@ def test_an_unreachable_pair_survives_storage():
                                  np.array([[0, 10_000_000], [10_000_000, 0]])))
     again = RecordedTravel.from_json(travel.to_json())
     assert again.matrix([TOKYO, KOBE]).distances == ((0, 10_000_000), (10_000_000, 0))
+
+
+def test_a_value_too_large_to_store_is_refused_rather_than_wrapped():
+    travel = RecordedTravel(None)
+    travel.add_block(TravelBlock((TOKYO, KOBE), np.array([[0, 2**31], [1, 0]]),
+                                 np.array([[0, 1], [1, 0]])))
+    with pytest.raises(ValueError, match="out of range"):
+        travel.to_json()
