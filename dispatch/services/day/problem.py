@@ -52,17 +52,12 @@ def _clock_seconds(t: time) -> int:
     return t.hour * 3600 + t.minute * 60
 
 
-def pack_hours(call: RepairCall,
-               packs: Mapping[int, Mapping[str, Any]] | None = None) -> SupportHours:
-    """The support hours of the call's pack (the standard certificate when unknown);
-    `packs` maps pack ids to their support_hours payloads, read beforehand."""
+def pack_hours(call: RepairCall) -> SupportHours:
+    """The support hours of the call's pack (the standard certificate when unknown)."""
     if call.pack_id is None:
         return STANDARD
-    if packs is not None:
-        payload = packs.get(call.pack_id)
-    else:
-        pack = db.session.get(Pack, call.pack_id)
-        payload = pack.support_hours if pack else None
+    pack = db.session.get(Pack, call.pack_id)
+    payload = pack.support_hours if pack else None
     return SupportHours.from_payload(payload) if payload else STANDARD
 
 

@@ -39,6 +39,12 @@ class TravelBlock:
     seconds: IntArray
     metres: IntArray
 
+    @classmethod
+    def of(cls, locations: Sequence[Location], table: TravelMatrix) -> TravelBlock:
+        """The block of a matrix asked for `locations` (each once)."""
+        return cls(tuple(locations), np.array(table.durations, dtype=np.int64),
+                   np.array(table.distances, dtype=np.int64))
+
     @property
     def index(self) -> dict[Location, int]:
         return {loc: i for i, loc in enumerate(self.locations)}
@@ -144,9 +150,7 @@ class RecordedTravel:
                                dtype=np.int64).reshape(n, n, 2)
             block = TravelBlock(tuple(unique), answers[:, :, 0].copy(), answers[:, :, 1].copy())
         else:
-            table = self.inner.matrix(unique)
-            block = TravelBlock(tuple(unique), np.array(table.durations, dtype=np.int64),
-                                np.array(table.distances, dtype=np.int64))
+            block = TravelBlock.of(unique, self.inner.matrix(unique))
         self.add_block(block)
         return block
 
@@ -169,10 +173,7 @@ class RecordedTravel:
     def subset(self, locations: Sequence[Location]) -> RecordedTravel:
         """A copy holding only the pairs among `locations` (small enough to send to a worker)."""
         unique = list(dict.fromkeys(locations))
-        table = self.matrix(unique)
-        return RecordedTravel(self.inner, blocks=[TravelBlock(
-            tuple(unique), np.array(table.durations, dtype=np.int64),
-            np.array(table.distances, dtype=np.int64))])
+        return RecordedTravel(self.inner, blocks=[TravelBlock.of(unique, self.matrix(unique))])
 
     def to_json(self) -> dict[str, Any]:
         """Parameters, the single pairs as [from, to, seconds, metres] rows, and the blocks
