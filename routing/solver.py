@@ -64,11 +64,24 @@ def solve_nodes(model: NodeModel, options: SolveOptions) -> NodeSolution:
     return _better(mine, theirs)
 
 
-# Share of the budget OR-Tools gets to build the start of ruin-and-recreate (not tuned).
+# Share of the budget OR-Tools gets to build the start of ruin-and-recreate.
 # On 7 Solomon and Homberger instances, 1 s of OR-Tools then 8 s of ruin-and-recreate in one
 # process matched or beat PyVRP's 10 s distance on 4, where OR-Tools alone for 10 s
 # reached it on none; its own gains after the first second are small.
 _CONSTRUCTION_SHARE = 0.1
+# Short budgets: OR-Tools gets at least this per node, up to _CONSTRUCTION_MAX_SHARE of the
+# budget. A national day's over-full regions (100 visits, 10 technicians) at 0.5 s each:
+# OR-Tools' first 0.05 s routes 1,599 of 2,000 visits and ruin-and-recreate, which only
+# re-inserts, recovers few; its first 0.25 s routes 1,667, and the day ends with 1,712 routed
+# and 7,700 km instead of 1,682 and 8,700 km (benchmarks/region_budget_bench.py).
+_CONSTRUCTION_SECONDS_PER_NODE = 0.0025
+_CONSTRUCTION_MAX_SHARE = 0.6
+
+
+def construction_seconds(time_limit_s: float, nodes: int) -> float:
+    """OR-Tools' part of a solve of `nodes` nodes in time_limit_s, before ruin-and-recreate."""
+    wanted = max(_CONSTRUCTION_SHARE * time_limit_s, _CONSTRUCTION_SECONDS_PER_NODE * nodes)
+    return max(0.05, min(_CONSTRUCTION_MAX_SHARE * time_limit_s, wanted))
 
 
 def _search(
@@ -87,7 +100,7 @@ def _search(
         return _solve_once(model, alone) if others is None else _solve_starts(
             model, alone, others
         )
-    share = max(0.05, options.time_limit_s * _CONSTRUCTION_SHARE)
+    share = construction_seconds(options.time_limit_s, len(model.nodes))
     first = _solve_once(model, replace(options, time_limit_s=share))
     remaining = options.time_limit_s - (time.monotonic() - started)
     if remaining <= 0:

@@ -87,13 +87,14 @@ def improve(
     t_start, t_end = T_START * mean_arc, T_END * mean_arc
     seed_rng(seed)
     if iterations is not None:
-        iterate(problem, cur, cand, best, costs, iterations, t_start, t_end)
+        iterate(problem, cur, cand, best, costs, iterations, t_start, t_end, True)
     else:
-        chunk = 200
+        chunk, everywhere = 200, True
         while (elapsed := wall.monotonic() - started) < time_limit_s:
             tick = wall.monotonic()
             t_now = t_start * (t_end / t_start) ** (elapsed / time_limit_s)
-            iterate(problem, cur, cand, best, costs, chunk, t_now, t_now)
+            iterate(problem, cur, cand, best, costs, chunk, t_now, t_now, everywhere)
+            everywhere = False
             spent = max(1e-4, wall.monotonic() - tick)
             # Chunks of about 50 ms: often enough to cool smoothly and stop on time.
             chunk = max(10, min(20000, int(chunk * 0.05 / spent)))

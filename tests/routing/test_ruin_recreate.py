@@ -6,13 +6,15 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from routing import ruin_recreate
 from routing.nodes import NodeModel, NodeSolution, NodeSpec, SolveOptions, VehicleRoute, VehicleSpec
-from routing.ruin_recreate.arrays import INF
-from routing.ruin_recreate.schedule import latest_leave_with_break, ready_after_break
-from routing.solver import _improvable, solve_nodes
+from routing.ruin_recreate import search
+from routing.ruin_recreate.arrays import INF, empty_state, problem_arrays
+from routing.ruin_recreate.schedule import latest_leave_with_break, load, ready_after_break
+from routing.solver import _improvable, construction_seconds, solve_nodes
 
 
 def line_model(n: int = 4, **spec) -> NodeModel:
@@ -345,6 +347,64 @@ def test_solver_hands_the_ortools_solution_and_the_rest_of_the_budget_over(monke
     assert start.config.startswith("PARALLEL_CHEAPEST_INSERTION+")
     # OR-Tools had a tenth of the budget; the rest went to ruin-and-recreate.
     assert 0.5 < budget < 0.95 and seed == 1
+
+
+@pytest.mark.parametrize(
+    ("left_out", "touched", "routed"),
+    [
+        # Ruined by this move: offered every route; it goes into vehicle 0's route.
+        (False, (False, False), True),
+        # Left out before, and no route changed: every route is as it was when it fitted
+        # nowhere, so none is offered (not even the empty one).
+        (True, (False, False), False),
+        # Left out before, and this move changed vehicle 0's route: offered that one.
+        (True, (True, False), True),
+        # Left out before, and only the empty route changed: offered that one.
+        (True, (False, True), True),
+    ],
+)
+def test_a_node_left_out_is_offered_only_the_routes_a_move_changed(left_out, touched, routed):
+    model = line_model()
+    problem = problem_arrays(model)
+    state = empty_state(len(model.nodes), len(model.vehicles), len(model.nodes) + 2)
+    load(problem, state, model, [[1, 2], []])
+    search.seed_rng(1)
+    out = np.zeros(len(model.nodes), dtype=np.bool_)
+    out[3] = left_out
+    changed = np.array(touched, dtype=np.bool_)
+    missing = search._recreate(problem, state, np.array([3]), changed, out)
+    assert bool(state.route_of[3] >= 0) == routed
+    assert missing == (0 if routed else model.nodes[3].penalty)
+
+
+def test_the_first_move_offers_a_node_left_out_by_ortools_every_route():
+    # OR-Tools left node 3 out although vehicle 1's empty route, the only one it may use,
+    # can take it; the first move ruins only vehicle 0's route (the only used one) and must
+    # still offer node 3 vehicle 1's.
+    model = line_model()
+    nodes = list(model.nodes)
+    nodes[3] = replace(nodes[3], allowed_vehicles=(1,))
+    model = replace(model, nodes=tuple(nodes))
+    start = solution_of(model, [[1, 2, 4], []], dropped=(3,))
+    for seed in range(1, 21):
+        assert ruin_recreate.improve(model, start, 0.0, seed=seed, iterations=1).dropped == ()
+
+
+@pytest.mark.parametrize(
+    ("budget", "nodes", "seconds"),
+    [
+        # Solomon-sized at 10 s: a tenth of the budget (what the PyVRP comparison used).
+        (10.0, 101, 1.0),
+        # A national region at 0.5 s: 2.5 ms a node, 0.3 s, rather than 0.05 s.
+        (0.5, 120, 0.3),
+        # A large region at 0.5 s: at most 0.6 of the budget, leaving the rest to improve.
+        (0.5, 250, 0.3),
+        # A tiny budget: never under 0.05 s, OR-Tools' least useful run.
+        (0.05, 5, 0.05),
+    ],
+)
+def test_ortools_share_of_a_solve_grows_with_the_nodes_on_short_budgets(budget, nodes, seconds):
+    assert construction_seconds(budget, nodes) == pytest.approx(seconds)
 
 
 @pytest.mark.parametrize(
