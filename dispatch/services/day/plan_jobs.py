@@ -28,7 +28,7 @@ from dispatch.services.trust.audit import Actor, record
 from dispatch.services.unit_of_work import end_reads
 
 # A running job older than this lost its worker (killed, machine gone): it is marked failed
-# so the date can be planned again. The longest solve is MAX_PLAN_SECONDS (20 s) plus the
+# so the date can be planned again. The longest solve is MAX_PLAN_SECONDS (10 s) plus the
 # queue's own delays; 15 minutes leaves room for a slow database.
 STALE_AFTER = timedelta(minutes=15)
 WORKER_LOST = "the worker running this job stopped before it finished; plan again"

@@ -49,8 +49,13 @@ REGION_THRESHOLD = 300
 # Of the day's budget: the regions' solves (spread over the workers), then the repair.
 REGION_SHARE = 0.6
 REPAIR_SHARE = 0.15
-# The default solve budget never exceeds this, however large the day (a web worker waits).
-MAX_PLAN_SECONDS = 20.0
+# A region's least budget: OR-Tools' start then some ruin-and-recreate. At 0.5 s a national
+# day's regions route as many visits as they did at 1.2 s before the solver's short-budget
+# changes (benchmarks/RESULTS-fanout.md).
+MIN_REGION_SECONDS = 0.5
+# The default solve budget never exceeds this, however large the day (a coordinator waits):
+# the national day (2,000 visits) is planned in under 10 s by 2 workers on 2 cores.
+MAX_PLAN_SECONDS = 10.0
 
 
 def plan_day(service_date: date, actor: Actor, *, time_limit_s: float | None = None,
@@ -113,7 +118,7 @@ def plan_options(visit_count: int, config: Any, time_limit_s: float | None = Non
 
 
 def plan_budget(visit_count: int, config: Any) -> float:
-    """The solve budget: DISPATCH_PLAN_SECONDS, else 2 s plus 1 s per 100 visits, <= 20 s."""
+    """The solve budget: DISPATCH_PLAN_SECONDS, else 2 s plus 1 s per 100 visits, <= 10 s."""
     # Unless configured, the budget grows with the (bounded) day (a coordinator waits for it).
     return float(config.get("DISPATCH_PLAN_SECONDS")
                  or min(MAX_PLAN_SECONDS, 2.0 + visit_count / 100))
@@ -175,7 +180,7 @@ def region_options(opts: SolveOptions, regions: int, config: Any) -> SolveOption
     """
     workers = int(config.get("DISPATCH_PLAN_WORKERS") or max(1, min(os.cpu_count() or 1, 8)))
     per_region = float(config.get("DISPATCH_REGION_SECONDS") or max(
-        1.0, REGION_SHARE * opts.time_limit_s * workers / max(1, regions)))
+        MIN_REGION_SECONDS, REGION_SHARE * opts.time_limit_s * workers / max(1, regions)))
     return replace(opts, time_limit_s=min(opts.time_limit_s, per_region), parallel=False)
 
 

@@ -227,13 +227,13 @@ def test_plan_json_gives_the_routing_answer_back_equal(national):
 
 
 def test_region_budget_shares_the_day_budget_over_the_assumed_workers(app, monkeypatch):
-    day = SolveOptions(time_limit_s=20.0)
-    # 20 regions, 2 workers: ten after each other in 0.6 × 20 s.
+    day = SolveOptions(time_limit_s=10.0)
+    # 20 regions, 2 workers: ten after each other in 0.6 × 10 s.
     monkeypatch.setitem(app.config, "DISPATCH_PLAN_WORKERS", 2)
-    assert planning.region_options(day, 20, app.config).time_limit_s == pytest.approx(1.2)
-    # Never under a second, and never over the day's own budget.
-    assert planning.region_options(day, 200, app.config).time_limit_s == 1.0
-    assert planning.region_options(day, 1, app.config).time_limit_s == 20.0
+    assert planning.region_options(day, 20, app.config).time_limit_s == pytest.approx(0.6)
+    # Never under half a second, and never over the day's own budget.
+    assert planning.region_options(day, 50, app.config).time_limit_s == 0.5
+    assert planning.region_options(day, 1, app.config).time_limit_s == 10.0
     # An operator's figure wins.
     monkeypatch.setitem(app.config, "DISPATCH_REGION_SECONDS", "0.7")
     assert planning.region_options(day, 20, app.config).time_limit_s == 0.7
