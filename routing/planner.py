@@ -143,7 +143,7 @@ def solve(
         solution = None
     else:
         # OR-Tools is imported by the processes that solve, not by every web process.
-        from routing.solver import solve_nodes
+        from routing.hybrid import solve_nodes
 
         solution = solve_nodes(model, options)
         for node in solution.dropped:

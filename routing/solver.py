@@ -2,21 +2,14 @@
 
 The steps follow OR-Tools' own order: manager and model, transit callbacks and arc cost,
 dimensions with windows, breaks, capacities, per-node rules, disjunctions, search
-parameters, (warm) solve, extraction.
-
-Where routing.ruin_recreate supports the model (at most one break per vehicle), OR-Tools
-builds and polishes a first solution in a small share of the budget and ruin-and-recreate
-improves it for the rest: on Solomon and Homberger instances that closes the gap OR-Tools'
-own search leaves (benchmarks/RESULTS-routing.md).
+parameters, (warm) solve, extraction. Which searches run, and for how long, is
+routing.hybrid's.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import sys
 import time
 from dataclasses import replace
-from multiprocessing.connection import Connection
 from typing import Any
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
@@ -34,115 +27,11 @@ SearchParameters = Any  # routing_parameters_pb2.RoutingSearchParameters
 # A multi-start entry: first solution strategy and extra search parameters.
 Start = tuple[str, tuple[tuple[str, object], ...]]
 
-# Process start-up (spawn + importing ortools) eats into the helper's budget.
-_HELPER_STARTUP_S = 1.5
 
-
-def solve_nodes(model: NodeModel, options: SolveOptions) -> NodeSolution:
-    """Solve; with options.parallel, race a second configuration in another process."""
-    if not options.is_parallel(len(model.nodes)) or options.time_limit_s < 2 * _HELPER_STARTUP_S:
-        return _search(model, options, None, seed=1)
-    helper_options = replace(
-        options,
-        first_solution=_ALTERNATIVE_FIRST_SOLUTION.get(options.first_solution, "SAVINGS"),
-        time_limit_s=options.time_limit_s - _HELPER_STARTUP_S,
-    )
-    # spawn, not fork: the caller may be a threaded web app or scheduler. A bare Process and
-    # pipe, not a pool: a pool feeds its workers from a parent thread, which cannot run while
-    # OR-Tools holds the GIL in this process's own search.
-    context = multiprocessing.get_context("spawn")
-    receiver, sender = context.Pipe(duplex=False)
-    helper = context.Process(target=_helper, args=(model, helper_options, sender), daemon=True)
-    helper.start()
-    sender.close()
-    mine = _search(model, options, _MAIN_STARTS, seed=1)
-    try:
-        theirs = receiver.recv()
-    except EOFError:  # the helper died (e.g. out of memory): keep our own answer
-        theirs = mine
-    helper.join()
-    return _better(mine, theirs)
-
-
-# Share of the budget OR-Tools gets to build the start of ruin-and-recreate.
-# On 7 Solomon and Homberger instances, 1 s of OR-Tools then 8 s of ruin-and-recreate in one
-# process matched or beat PyVRP's 10 s distance on 4, where OR-Tools alone for 10 s
-# reached it on none; its own gains after the first second are small.
-_CONSTRUCTION_SHARE = 0.1
-# Short budgets: OR-Tools gets at least this per node, up to _CONSTRUCTION_MAX_SHARE of the
-# budget. A national day's over-full regions (100 visits, 10 technicians) at 0.5 s each:
-# OR-Tools' first 0.05 s routes 1,599 of 2,000 visits and ruin-and-recreate, which only
-# re-inserts, recovers few; its first 0.25 s routes 1,667, and the day ends with 1,712 routed
-# and 7,700 km instead of 1,682 and 8,700 km (benchmarks/region_budget_bench.py).
-_CONSTRUCTION_SECONDS_PER_NODE = 0.0025
-_CONSTRUCTION_MAX_SHARE = 0.6
-
-
-def construction_seconds(time_limit_s: float, nodes: int) -> float:
-    """OR-Tools' part of a solve of `nodes` nodes in time_limit_s, before ruin-and-recreate."""
-    wanted = max(_CONSTRUCTION_SHARE * time_limit_s, _CONSTRUCTION_SECONDS_PER_NODE * nodes)
-    return max(0.05, min(_CONSTRUCTION_MAX_SHARE * time_limit_s, wanted))
-
-
-def _search(
-    model: NodeModel, options: SolveOptions, others: tuple[Start, ...] | None, seed: int
-) -> NodeSolution:
-    """One process's search: OR-Tools then ruin-and-recreate where the model allows,
-    else OR-Tools alone (multi-start when `others` are given)."""
-    started = time.monotonic()
-    # Kernels not loaded in this process would compile (tens of seconds from a cold numba
-    # cache) or load (seconds under load) inside the budget: OR-Tools alone for this call
-    # instead. Processes that solve load them when they start (dispatch worker, the region
-    # pool's initializer).
-    if not _kernels_loaded() or not _improvable(model, options):
-        alone = replace(options, time_limit_s=max(
-            0.05, options.time_limit_s - (time.monotonic() - started)))
-        return _solve_once(model, alone) if others is None else _solve_starts(
-            model, alone, others
-        )
-    share = construction_seconds(options.time_limit_s, len(model.nodes))
-    first = _solve_once(model, replace(options, time_limit_s=share))
-    remaining = options.time_limit_s - (time.monotonic() - started)
-    if remaining <= 0:
-        return first
-    from routing import ruin_recreate
-
-    return ruin_recreate.improve(model, first, remaining, seed=seed)
-
-
-def _kernels_loaded() -> bool:
-    # Not imported yet means not loaded either; importing numba here would cost seconds of
-    # the budget under load.
-    # A worker's warm-up thread may be importing it at this moment: a module still
-    # initialising sits in sys.modules without its functions yet, so it counts as not loaded.
-    loaded = getattr(sys.modules.get("routing.ruin_recreate"), "kernels_loaded", None)
-    return loaded is not None and bool(loaded())
-
-
-def _improvable(model: NodeModel, options: SolveOptions) -> bool:
-    # Imported here: numba costs a fifth of a second, and most commands never route.
-    from routing import ruin_recreate
-
-    # A solution limit asks for OR-Tools' repeatable run; soft windows let OR-Tools be late,
-    # which ruin-and-recreate never is.
-    return (
-        options.ruin_recreate
-        and options.solution_limit is None
-        and options.soft_window_cost is None
-        and ruin_recreate.supports(model)
-    )
-
-
-def _better(mine: NodeSolution, theirs: NodeSolution) -> NodeSolution:
-    # Never a late result; then fewer dropped nodes, then the lower objective; ties: mine.
+def better(mine: NodeSolution, theirs: NodeSolution) -> NodeSolution:
+    """The better of two solutions: never a late one, then fewer dropped nodes, then the
+    lower objective; on a tie, `mine`."""
     return min((mine, theirs), key=lambda s: (s.late > 0, len(s.dropped), s.objective))
-
-
-def _helper(
-    model: NodeModel, options: SolveOptions, connection: Connection[NodeSolution, Any]
-) -> None:
-    connection.send(_search(model, options, _HELPER_STARTS, seed=2))
-    connection.close()
 
 
 # Multi-start. On tight-window VRPTW GLS reaches at 2.5 s (100 customers) within ~0.5 % of
@@ -158,19 +47,19 @@ def _helper(
 _START_SECONDS_PER_NODE = 0.045
 # Each process's starts after its first (options.first_solution in this process, its
 # alternative in the helper): (first solution strategy, extra search parameters).
-_MAIN_STARTS: tuple[Start, ...] = (
+MAIN_STARTS: tuple[Start, ...] = (
     ("LOCAL_CHEAPEST_INSERTION", ()),
     ("SAVINGS", (("savings_arc_coefficient", 2.0),)),
     ("PARALLEL_CHEAPEST_INSERTION", (("cheapest_insertion_farthest_seeds_ratio", 0.1),)),
 )
-_HELPER_STARTS: tuple[Start, ...] = (
+HELPER_STARTS: tuple[Start, ...] = (
     ("SAVINGS", (("savings_arc_coefficient", 1.5),)),
     ("SAVINGS", (("savings_arc_coefficient", 0.8),)),
     ("LOCAL_CHEAPEST_INSERTION", ()),
 )
 
 
-def _solve_starts(
+def solve_starts(
     model: NodeModel, options: SolveOptions, others: tuple[Start, ...]
 ) -> NodeSolution:
     """options' own start, then `others`, splitting the budget evenly; the best one wins.
@@ -182,7 +71,7 @@ def _solve_starts(
     per_start = _START_SECONDS_PER_NODE * len(model.nodes)
     count = min(1 + len(others), max(1, round(options.time_limit_s / per_start)))
     if count == 1 or model.initial_routes is not None or options.solution_limit is not None:
-        return _solve_once(model, options)
+        return solve_once(model, options)
     own: Start = (options.first_solution, ())
     starts = [own, *others][:count]
     best: NodeSolution | None = None
@@ -195,21 +84,21 @@ def _solve_starts(
             tweaks=(*options.tweaks, *tweaks),
             time_limit_s=max(0.1, budget),
         )
-        result = _solve_once(model, variant)
-        best = result if best is None else _better(best, result)
+        result = solve_once(model, variant)
+        best = result if best is None else better(best, result)
     assert best is not None  # count >= 2 starts ran
     return best
 
 
 # The helper starts elsewhere: on Solomon/Homberger at 10 s, savings-started GLS wins on
 # several R/RC instances where cheapest-insertion-started GLS wins on the others.
-_ALTERNATIVE_FIRST_SOLUTION = {
+ALTERNATIVE_FIRST_SOLUTION = {
     "PARALLEL_CHEAPEST_INSERTION": "SAVINGS",
     "SAVINGS": "PARALLEL_CHEAPEST_INSERTION",
 }
 
 
-def _solve_once(model: NodeModel, options: SolveOptions) -> NodeSolution:
+def solve_once(model: NodeModel, options: SolveOptions) -> NodeSolution:
     started = time.monotonic()
     # 1. Index manager and routing model: one start and one end node per vehicle.
     manager = pywrapcp.RoutingIndexManager(

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypedDict
 
+from routing.hybrid import solve_nodes
 from routing.nodes import NodeModel, NodeSpec, SolveOptions, VehicleSpec
-from routing.solver import solve_nodes
 
 # Distances are scaled to integers for OR-Tools. Times are rounded UP so that a schedule
 # feasible in integers is feasible in exact arithmetic; costs are rounded to nearest.

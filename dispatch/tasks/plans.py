@@ -134,7 +134,7 @@ def enqueue_follow_up(answer: Mapping[str, Any]) -> None:
 def warm_kernels() -> None:
     """Compile (or load from numba's cache) the solver's kernels, outside any solve budget.
 
-    Until they are ready a solve runs OR-Tools alone (routing.solver), so a worker that has
+    Until they are ready a solve runs OR-Tools alone (routing.hybrid), so a worker that has
     just started keeps every budget; this makes the following solves full strength.
     """
     from routing.ruin_recreate import kernels_loaded, warm_up
@@ -149,5 +149,5 @@ def warm_kernels() -> None:
 @huey.on_startup("warm-solver-kernels")
 def _warm_in_background() -> None:
     # Each consumer worker (thread or process) starts taking tasks at once; until the kernels
-    # are loaded its solves run OR-Tools alone (routing.solver), so no budget waits for them.
+    # are loaded its solves run OR-Tools alone (routing.hybrid), so no budget waits for them.
     threading.Thread(target=warm_kernels, name="warm-solver-kernels", daemon=True).start()

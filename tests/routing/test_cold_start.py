@@ -60,8 +60,8 @@ def test_a_kernel_module_still_being_imported_by_the_warm_up_counts_as_not_loade
     # that solve fail with AttributeError once; it must run OR-Tools alone instead.
     import types
 
-    from routing import solver
+    from routing import hybrid
 
     monkeypatch.setitem(sys.modules, "routing.ruin_recreate",
                         types.ModuleType("routing.ruin_recreate"))
-    assert solver._kernels_loaded() is False
+    assert hybrid._kernels_loaded() is False

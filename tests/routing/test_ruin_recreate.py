@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 
 from routing import ruin_recreate
+from routing.hybrid import _improvable, construction_seconds, solve_nodes
 from routing.nodes import NodeModel, NodeSolution, NodeSpec, SolveOptions, VehicleRoute, VehicleSpec
 from routing.ruin_recreate import search
 from routing.ruin_recreate.arrays import INF, empty_state, problem_arrays
 from routing.ruin_recreate.schedule import latest_leave_with_break, load, ready_after_break
-from routing.solver import _improvable, construction_seconds, solve_nodes
 
 
 def line_model(n: int = 4, **spec) -> NodeModel:

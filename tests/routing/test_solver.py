@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import pytest
 
+from routing.hybrid import solve_nodes
 from routing.nodes import NodeModel, NodeSpec, SolveOptions, VehicleSpec
-from routing.solver import solve_nodes
 
 # Depot 0; nodes 1 and 2 are 10 apart from the depot and 20 from each other.
 MATRIX = ((0, 10, 10), (10, 0, 20), (10, 20, 0))
@@ -45,9 +45,9 @@ def test_warm_start_routes_are_accepted_and_kept_when_optimal():
 
 
 def test_multi_start_keeps_the_best_start_and_respects_windows():
-    from routing.solver import _MAIN_STARTS, _solve_starts
+    from routing.solver import MAIN_STARTS, solve_starts
 
-    solution = _solve_starts(model(((0, 12),)), SolveOptions(time_limit_s=0.6), _MAIN_STARTS)
+    solution = solve_starts(model(((0, 12),)), SolveOptions(time_limit_s=0.6), MAIN_STARTS)
     assert solution.dropped == () and solution.late == 0
     assert solution.objective == 40
 
@@ -69,7 +69,7 @@ def test_multi_start_splits_its_time_limit_across_the_starts(monkeypatch):
 
     clock = FakeClock()
     budgets: list[tuple[str, float]] = []
-    real_solve_once = solver._solve_once
+    real_solve_once = solver.solve_once
 
     def timed_solve_once(model, options):
         budgets.append((options.first_solution, options.time_limit_s))
@@ -78,22 +78,22 @@ def test_multi_start_splits_its_time_limit_across_the_starts(monkeypatch):
         return result
 
     monkeypatch.setattr(solver, "time", clock)
-    monkeypatch.setattr(solver, "_solve_once", timed_solve_once)
-    solution = solver._solve_starts(model(((0, 12),)), SolveOptions(time_limit_s=0.6),
-                                    solver._MAIN_STARTS)
+    monkeypatch.setattr(solver, "solve_once", timed_solve_once)
+    solution = solver.solve_starts(model(((0, 12),)), SolveOptions(time_limit_s=0.6),
+                                    solver.MAIN_STARTS)
     # 3 nodes at 0.045 s a node per start: 0.6 s holds four starts (own + the three others).
     assert [name for name, _ in budgets] == [
-        "PARALLEL_CHEAPEST_INSERTION", *(name for name, _ in solver._MAIN_STARTS)]
+        "PARALLEL_CHEAPEST_INSERTION", *(name for name, _ in solver.MAIN_STARTS)]
     assert [round(seconds, 9) for _, seconds in budgets] == [0.15] * 4
     assert clock.now - 1000.0 == pytest.approx(0.6)  # the starts together spend the limit
     assert solution.dropped == () and solution.objective == 40
 
 
 def test_multi_start_is_one_search_with_a_solution_limit_or_warm_start():
-    from routing.solver import _MAIN_STARTS, _solve_starts
+    from routing.solver import MAIN_STARTS, solve_starts
 
     options = SolveOptions(time_limit_s=0.6, solution_limit=5, first_solution="SAVINGS")
-    assert _solve_starts(model(), options, _MAIN_STARTS).config.startswith("SAVINGS+")
+    assert solve_starts(model(), options, MAIN_STARTS).config.startswith("SAVINGS+")
     warm = replace(model(), initial_routes=((1, 2),))
     options = replace(options, solution_limit=None)
-    assert _solve_starts(warm, options, _MAIN_STARTS).config.startswith("SAVINGS+")
+    assert solve_starts(warm, options, MAIN_STARTS).config.startswith("SAVINGS+")

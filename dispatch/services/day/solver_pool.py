@@ -92,7 +92,7 @@ def shutdown() -> None:
 
 def _warm() -> None:
     # Each pool process loads the solver's kernels from numba's cache before its first
-    # solve (a solve never compiles or loads them inside its budget: routing.solver).
+    # solve (a solve never compiles or loads them inside its budget: routing.hybrid).
     from routing.ruin_recreate import warm_if_cached  # numba: only in solving processes
 
     warm_if_cached()
