@@ -64,10 +64,11 @@ def solve_nodes(model: NodeModel, options: SolveOptions) -> NodeSolution:
 # reached it on none; its own gains after the first second are small.
 _CONSTRUCTION_SHARE = 0.1
 # Short budgets: OR-Tools gets at least this per node, up to _CONSTRUCTION_MAX_SHARE of the
-# budget. A national day's over-full regions (100 visits, 10 technicians) at 0.5 s each:
-# OR-Tools' first 0.05 s routes 1,599 of 2,000 visits and ruin-and-recreate, which only
-# re-inserts, recovers few; its first 0.25 s routes 1,667, and the day ends with 1,712 routed
-# and 7,700 km instead of 1,682 and 8,700 km (benchmarks/region_budget_bench.py).
+# budget. A national day's over-full regions (100 visits, 10 technicians), each solved alone
+# as benchmarks/region_budget_bench.py does: OR-Tools' first 0.05 s routes 1,599 of the
+# 2,000 visits, its first 0.25 s 1,667, and ruin-and-recreate, which only re-inserts what it
+# removes, wins few of them back. At 0.5 s a region, 0.3 s of OR-Tools ended with 1,712
+# visits routed and 7,698 km, 0.05 s with 1,682 and 8,560 km.
 _CONSTRUCTION_SECONDS_PER_NODE = 0.0025
 _CONSTRUCTION_MAX_SHARE = 0.6
 

@@ -50,7 +50,7 @@ REGION_THRESHOLD = 300
 REGION_SHARE = 0.6
 REPAIR_SHARE = 0.15
 # A region's least budget: OR-Tools' start then some ruin-and-recreate. At 0.5 s a national
-# day's regions route as many visits as they did at 1.2 s before the solver's short-budget
+# day's regions route more visits than they did at 1.2 s before the solver's short-budget
 # changes (benchmarks/RESULTS-fanout.md).
 MIN_REGION_SECONDS = 0.5
 # The default solve budget never exceeds this, however large the day (a coordinator waits):
