@@ -26,7 +26,11 @@ def main() -> None:
     from dispatch.tasks import queue
     from dispatch.tasks.housekeeping import ping
 
-    create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'db.sqlite3'}"})
+    from flask_migrate import upgrade
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'db.sqlite3'}"})
+    with app.app_context():
+        upgrade()  # the consumer's start-up tasks (failing lost plan jobs) read the schema
     if args.redis:
         queue.huey.use(RedisStorage, False, f"bench-{uuid.uuid4().hex[:6]}", url=args.redis)
     else:

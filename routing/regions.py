@@ -75,6 +75,17 @@ def merge(problem: RoutingProblem, plans: Sequence[RoutePlan], wall: float) -> R
     )
 
 
+def load_kernels() -> None:
+    """Load the solver's kernels from numba's cache in a process about to solve regions.
+
+    A solve never loads them inside its budget (routing.hybrid): without this a spawned
+    region process would run OR-Tools alone for every region it gets.
+    """
+    from routing.ruin_recreate import warm_if_cached  # numba: only in solving processes
+
+    warm_if_cached()
+
+
 def solve_by_region(
     problem: RoutingProblem,
     options: SolveOptions | None = None,
@@ -90,7 +101,8 @@ def solve_by_region(
     else:
         # spawn, not fork: the caller may be a threaded web app or scheduler.
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                 initializer=load_kernels) as pool:
             plans = list(pool.map(solve, regions, [options] * len(regions)))
     plan = merge(problem, plans, time.monotonic() - started)
     return repair(problem, plan, started, time.monotonic() + repair_seconds)

@@ -63,3 +63,24 @@ def test_visit_whose_region_lacks_the_skill_is_given_to_a_skilled_neighbour():
 def test_regions_can_be_solved_in_parallel_processes():
     plan = solve_by_region(world([visit("a", 0.1), visit("b", 0.9)]), OPTIONS, workers=2)
     assert sum(len(r.stops) for r in plan.routes) == 2
+
+
+def test_region_processes_load_the_solver_kernels_before_their_first_solve(monkeypatch):
+    # Without them each region would run OR-Tools alone (a solve never loads them inside
+    # its budget); benchmarks/dispatch_scenario.py measured exactly that for a while.
+    from routing import regions
+    from routing.ruin_recreate import kernels_loaded
+
+    pools = []
+    real = regions.ProcessPoolExecutor
+
+    def recording(*args, **kwargs):
+        pools.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(regions, "ProcessPoolExecutor", recording)
+    solve_by_region(world([visit("a", 0.1), visit("b", 0.9)]), OPTIONS, workers=2)
+    [kwargs] = pools
+    with real(max_workers=1, mp_context=kwargs["mp_context"],
+              initializer=kwargs["initializer"]) as pool:
+        assert pool.submit(kernels_loaded).result() is True
