@@ -22,11 +22,11 @@ def main() -> None:
     parser.add_argument("--redis", default=None)
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp())
+    from flask_migrate import upgrade
+
     from dispatch import create_app
     from dispatch.tasks import queue
     from dispatch.tasks.housekeeping import ping
-
-    from flask_migrate import upgrade
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'db.sqlite3'}"})
     with app.app_context():
