@@ -19,6 +19,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 
 from routing import RoutePlan, RoutingProblem, SolveOptions, TravelTimeSource, solve
+from routing.regions import load_kernels
 
 _lock = threading.Lock()
 _state: dict[str, object] = {"in_threads": False}
@@ -77,7 +78,8 @@ def _pool() -> ProcessPoolExecutor:
             # spawn, not fork: the caller is a threaded web process or consumer.
             pool = ProcessPoolExecutor(max_workers=workers,
                                        mp_context=multiprocessing.get_context("spawn"),
-                                       initializer=_warm)
+                                       # Kernels loaded before the first solve.
+                                       initializer=load_kernels)
             _pools["pool"] = pool
         return pool
 
@@ -89,10 +91,3 @@ def shutdown() -> None:
     if pool is not None:
         pool.shutdown(wait=True, cancel_futures=True)
 
-
-def _warm() -> None:
-    # Each pool process loads the solver's kernels from numba's cache before its first
-    # solve (a solve never compiles or loads them inside its budget: routing.hybrid).
-    from routing.ruin_recreate import warm_if_cached  # numba: only in solving processes
-
-    warm_if_cached()
